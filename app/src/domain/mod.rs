@@ -1,0 +1,17 @@
+//! Pure domain logic for Jiebang: validation, money, time and state
+//! machines. Nothing here does IO, so it runs unchanged on the server and
+//! in the browser and is cheap to unit-test.
+
+pub mod credit_code;
+pub mod demand;
+pub mod money;
+pub mod role;
+pub mod text;
+pub mod time;
+
+pub use credit_code::{CreditCode, CreditCodeError};
+pub use demand::{DemandAction, DemandStatus, IpPreference, TransitionError, Trl, TrlError};
+pub use money::{BudgetRange, Fen, MoneyError};
+pub use role::{OrgType, Role};
+pub use text::TextError;
+pub use time::DeadlineError;

@@ -1,0 +1,199 @@
+//! Data shapes that cross the wire between server and browser (and the REST API). They carry
+//! only what the receiver may see: confidential fields are `Option`s the server fills only for
+//! readers the policy admits.
+use crate::domain::{DemandStatus, IpPreference, OrgType, Role};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrgSummary {
+    pub id: Uuid,
+    pub name: String,
+    pub org_type: OrgType,
+    pub credit_code: String,
+    pub district_code: String,
+    pub verified: bool,
+}
+
+/// The signed-in person as the pages see them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    pub org: Option<OrgSummary>,
+    /// False while a join request waits for the organization's admission.
+    pub membership_active: bool,
+    pub is_org_admin: bool,
+}
+
+impl CurrentUser {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct District {
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub kind: String,
+    pub sort: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Chain {
+    pub code: String,
+    pub parent_code: Option<String>,
+    pub name_zh: String,
+    pub name_en: String,
+    pub sort: i64,
+}
+
+/// Reference data every form needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct RefData {
+    pub districts: Vec<District>,
+    pub chains: Vec<Chain>,
+}
+
+impl RefData {
+    pub fn district_name(&self, code: &str, lang: crate::i18n::Lang) -> String {
+        self.districts
+            .iter()
+            .find(|d| d.code == code)
+            .map(|d| lang.pick(&d.name_zh, &d.name_en).to_string())
+            .unwrap_or_else(|| code.to_string())
+    }
+    pub fn chain_name(&self, code: &str, lang: crate::i18n::Lang) -> String {
+        let Some(c) = self.chains.iter().find(|c| c.code == code) else {
+            return code.to_string();
+        };
+        let own = lang.pick(&c.name_zh, &c.name_en).to_string();
+        match c.parent_code.as_deref().and_then(|p| self.chains.iter().find(|x| x.code == p)) {
+            Some(p) => format!("{} · {}", lang.pick(&p.name_zh, &p.name_en), own),
+            None => own,
+        }
+    }
+}
+
+/// A published demand as lists and the public API show it. No confidential field exists here.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DemandSummary {
+    pub id: Uuid,
+    pub title: String,
+    pub summary: String,
+    pub org_name: String,
+    pub chain_code: String,
+    pub district_code: String,
+    pub budget_min_fen: i64,
+    pub budget_max_fen: i64,
+    pub trl: u8,
+    pub deadline: DateTime<Utc>,
+    pub status: DemandStatus,
+    pub published_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    pub actor_name: Option<String>,
+    pub action: String,
+    pub from_state: Option<String>,
+    pub to_state: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// What a reader may do with a demand; computed by the policy on the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct DemandPermissions {
+    pub edit: bool,
+    pub submit: bool,
+    pub withdraw: bool,
+    pub reopen: bool,
+    pub review: bool,
+    pub see_confidential: bool,
+    pub see_history: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DemandDetail {
+    pub summary: DemandSummary,
+    pub description: String,
+    pub field: String,
+    pub keywords: Vec<String>,
+    pub ip_preference: IpPreference,
+    /// `None` unless the reader belongs to the owner organization or is an official.
+    pub confidential_detail: Option<String>,
+    pub rejection_reason: Option<String>,
+    pub org_id: Uuid,
+    pub permissions: DemandPermissions,
+    pub history: Vec<AuditEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl<T> Page<T> {
+    pub fn pages(&self) -> u32 {
+        if self.per_page == 0 {
+            return 1;
+        }
+        let p = (self.total.max(0) as u64).div_ceil(self.per_page as u64);
+        p.max(1) as u32
+    }
+}
+
+/// The raw text of the demand form, exactly as typed, so a failed submission can be shown
+/// again without losing anything.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct DemandForm {
+    pub title: String,
+    pub description: String,
+    pub chain: String,
+    pub field: String,
+    pub keywords: String,
+    pub budget_min: String,
+    pub budget_max: String,
+    pub trl: String,
+    pub deadline: String,
+    pub ip_preference: String,
+    pub confidential_detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrgListItem {
+    pub org: OrgSummary,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub member_count: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberItem {
+    pub user_id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    pub active: bool,
+    pub is_org_admin: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserListItem {
+    pub user_id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub org_name: Option<String>,
+    pub roles: Vec<Role>,
+}

@@ -1,0 +1,287 @@
+//! The one authorization policy. Every server function and REST handler asks `authorize`
+//! before it reads or changes anything; pages only hide buttons the policy would refuse anyway.
+use crate::domain::Role;
+use crate::model::CurrentUser;
+use uuid::Uuid;
+
+/// Who is asking, reduced to what the policy needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Uuid,
+    pub org_id: Option<Uuid>,
+    /// A member whose join request has not been admitted acts for no organization.
+    pub membership_active: bool,
+    pub is_org_admin: bool,
+    pub roles: Vec<Role>,
+}
+
+impl Actor {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+    /// The organization this person may act for, if admitted.
+    pub fn acting_org(&self) -> Option<Uuid> {
+        if self.membership_active {
+            self.org_id
+        } else {
+            None
+        }
+    }
+}
+
+impl From<&CurrentUser> for Actor {
+    fn from(u: &CurrentUser) -> Self {
+        Actor {
+            user_id: u.id,
+            org_id: u.org.as_ref().map(|o| o.id),
+            membership_active: u.membership_active,
+            is_org_admin: u.is_org_admin,
+            roles: u.roles.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Read the public fields of a published demand.
+    ViewPublicDemand,
+    /// Read a demand in any state, with its history.
+    ViewDemand,
+    /// Read the confidential detail of a demand.
+    ViewConfidential,
+    CreateDemand,
+    EditDemand,
+    SubmitDemand,
+    WithdrawDemand,
+    ReviewDemand,
+    ViewReviewQueue,
+    VerifyOrg,
+    GrantRole,
+    ResetPasswordFor,
+    ListUsers,
+    AdmitMember,
+    ViewOrgMembers,
+}
+
+impl Action {
+    pub const ALL: &'static [Action] = &[
+        Action::ViewPublicDemand,
+        Action::ViewDemand,
+        Action::ViewConfidential,
+        Action::CreateDemand,
+        Action::EditDemand,
+        Action::SubmitDemand,
+        Action::WithdrawDemand,
+        Action::ReviewDemand,
+        Action::ViewReviewQueue,
+        Action::VerifyOrg,
+        Action::GrantRole,
+        Action::ResetPasswordFor,
+        Action::ListUsers,
+        Action::AdmitMember,
+        Action::ViewOrgMembers,
+    ];
+}
+
+/// What the action is about: the organization that owns it, and whether it is public.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Target {
+    pub owner_org: Option<Uuid>,
+    pub is_public: bool,
+}
+
+impl Target {
+    pub const NONE: Target = Target {
+        owner_org: None,
+        is_public: false,
+    };
+    pub fn owned_by(org: Uuid, is_public: bool) -> Target {
+        Target {
+            owner_org: Some(org),
+            is_public,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Denial {
+    /// Nobody is signed in; signing in might help.
+    Unauthenticated,
+    /// Signed in, but this person may not do this.
+    Forbidden,
+}
+
+impl From<Denial> for crate::error::AppError {
+    fn from(d: Denial) -> Self {
+        match d {
+            Denial::Unauthenticated => crate::error::AppError::Unauthenticated,
+            Denial::Forbidden => crate::error::AppError::Forbidden,
+        }
+    }
+}
+
+pub fn authorize(actor: Option<&Actor>, action: Action, target: Target) -> Result<(), Denial> {
+    if action == Action::ViewPublicDemand {
+        return if target.is_public {
+            Ok(())
+        } else {
+            // Unpublished demands are looked at only through ViewDemand.
+            authorize(actor, Action::ViewDemand, target)
+        };
+    }
+    let Some(a) = actor else {
+        return Err(Denial::Unauthenticated);
+    };
+    let official = a.has(Role::Official);
+    let own = match (a.acting_org(), target.owner_org) {
+        (Some(mine), Some(theirs)) => mine == theirs,
+        _ => false,
+    };
+    let allowed = match action {
+        Action::ViewPublicDemand => unreachable_public(),
+        Action::ViewDemand | Action::ViewConfidential => official || own,
+        Action::CreateDemand => a.has(Role::EnterpriseMember) && a.acting_org().is_some(),
+        Action::EditDemand | Action::SubmitDemand | Action::WithdrawDemand => {
+            own && a.has(Role::EnterpriseMember)
+        }
+        Action::ReviewDemand
+        | Action::ViewReviewQueue
+        | Action::VerifyOrg
+        | Action::GrantRole
+        | Action::ResetPasswordFor
+        | Action::ListUsers => official,
+        Action::AdmitMember => official || (own && a.is_org_admin),
+        Action::ViewOrgMembers => official || own,
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(Denial::Forbidden)
+    }
+}
+
+// ViewPublicDemand returns before the match; kept as a function so the match stays exhaustive
+// without a panic path.
+fn unreachable_public() -> bool {
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Clone, Copy, Debug)]
+    enum Who {
+        Anonymous,
+        Enterprise,
+        EnterpriseAdmin,
+        EnterprisePending,
+        Researcher,
+        Expert,
+        Official,
+        Clerk,
+    }
+
+    const WHO: &[Who] = &[
+        Who::Anonymous,
+        Who::Enterprise,
+        Who::EnterpriseAdmin,
+        Who::EnterprisePending,
+        Who::Researcher,
+        Who::Expert,
+        Who::Official,
+        Who::Clerk,
+    ];
+
+    fn actor(who: Who, org: Uuid) -> Option<Actor> {
+        let mk = |roles: Vec<Role>, active: bool, admin: bool| {
+            Some(Actor {
+                user_id: Uuid::new_v4(),
+                org_id: Some(org),
+                membership_active: active,
+                is_org_admin: admin,
+                roles,
+            })
+        };
+        match who {
+            Who::Anonymous => None,
+            Who::Enterprise => mk(vec![Role::EnterpriseMember], true, false),
+            Who::EnterpriseAdmin => mk(vec![Role::EnterpriseMember], true, true),
+            Who::EnterprisePending => mk(vec![], false, false),
+            Who::Researcher => mk(vec![Role::Researcher], true, false),
+            Who::Expert => mk(vec![Role::Expert], true, false),
+            Who::Official => mk(vec![Role::Official], true, false),
+            Who::Clerk => mk(vec![Role::Clerk], true, false),
+        }
+    }
+
+    /// The expected answer, written out independently of `authorize`: (who, action, own org?)
+    /// → allowed. `public` says whether the target is a published demand.
+    fn expected(who: Who, action: Action, own: bool, public: bool) -> Result<(), Denial> {
+        use Action::*;
+        use Who::*;
+        if matches!(action, ViewPublicDemand) && public {
+            return Ok(());
+        }
+        if matches!(who, Anonymous) {
+            return Err(Denial::Unauthenticated);
+        }
+        let ok = match (who, action) {
+            (Official, _) => !matches!(action, CreateDemand | EditDemand | SubmitDemand | WithdrawDemand),
+            (EnterprisePending, _) => false,
+            (Enterprise | EnterpriseAdmin, ViewPublicDemand | ViewDemand | ViewConfidential) => own,
+            (Enterprise | EnterpriseAdmin, CreateDemand) => true,
+            (Enterprise | EnterpriseAdmin, EditDemand | SubmitDemand | WithdrawDemand) => own,
+            (EnterpriseAdmin, AdmitMember) => own,
+            (Enterprise | EnterpriseAdmin, ViewOrgMembers) => own,
+            (Researcher | Expert | Clerk, ViewPublicDemand | ViewDemand | ViewConfidential | ViewOrgMembers) => own,
+            _ => false,
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(Denial::Forbidden)
+        }
+    }
+
+    #[test]
+    fn matrix_role_by_action_by_ownership() {
+        let mine = Uuid::new_v4();
+        let theirs = Uuid::new_v4();
+        let mut checked = 0;
+        for &who in WHO {
+            let a = actor(who, mine);
+            for &action in Action::ALL {
+                for own in [true, false] {
+                    for public in [true, false] {
+                        let target = Target::owned_by(if own { mine } else { theirs }, public);
+                        let got = authorize(a.as_ref(), action, target);
+                        let want = expected(who, action, own, public);
+                        assert_eq!(got, want, "{who:?} {action:?} own={own} public={public}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, WHO.len() * Action::ALL.len() * 4);
+    }
+
+    #[test]
+    fn an_official_reads_confidential_detail_of_any_org_but_cannot_write_demands_for_it() {
+        let org = Uuid::new_v4();
+        let a = actor(Who::Official, Uuid::new_v4()).unwrap();
+        let t = Target::owned_by(org, false);
+        assert!(authorize(Some(&a), Action::ViewConfidential, t).is_ok());
+        assert_eq!(authorize(Some(&a), Action::EditDemand, t), Err(Denial::Forbidden));
+    }
+
+    #[test]
+    fn a_member_awaiting_admission_acts_for_no_organization() {
+        let org = Uuid::new_v4();
+        let mut a = actor(Who::Enterprise, org).unwrap();
+        a.membership_active = false;
+        let t = Target::owned_by(org, false);
+        assert_eq!(authorize(Some(&a), Action::ViewConfidential, t), Err(Denial::Forbidden));
+        assert_eq!(authorize(Some(&a), Action::CreateDemand, Target::NONE), Err(Denial::Forbidden));
+    }
+}

@@ -1,0 +1,302 @@
+//! Ports: what the services need from the outside world. Adapters live in the `server` crate
+//! (SQLite and PostgreSQL stores, the system clock); tests bring their own.
+use crate::domain::{DemandStatus, IpPreference, OrgType, Role};
+use crate::model::{Chain, District};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique constraint refused the write (e.g. a credit code or e-mail already taken).
+    #[error("unique violation")]
+    Unique,
+    /// The row was not in the state the write expected (a concurrent change won).
+    #[error("stale state")]
+    Stale,
+    #[error("not found")]
+    NotFound,
+    #[error("database error: {0}")]
+    Other(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// One row of the append-only audit log, as the service describes it. The store adds the
+/// sequence number, time and hash chain in the same transaction as the change it records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditEvent {
+    pub actor_id: Option<Uuid>,
+    pub entity_type: &'static str,
+    pub entity_id: String,
+    pub action: String,
+    pub from_state: Option<String>,
+    pub to_state: Option<String>,
+    pub reason: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditRecord {
+    pub seq: i64,
+    pub event: AuditEvent,
+    pub actor_name: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrgRecord {
+    pub id: Uuid,
+    pub name: String,
+    pub org_type: OrgType,
+    pub credit_code: String,
+    pub district_code: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub verified: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserRecord {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub org_id: Option<Uuid>,
+    pub membership_active: bool,
+    pub is_org_admin: bool,
+    pub privacy_accepted_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemandRecord {
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub created_by: Uuid,
+    pub title: String,
+    pub description: String,
+    pub chain_code: String,
+    pub field: String,
+    pub keywords: Vec<String>,
+    pub budget_min_fen: i64,
+    pub budget_max_fen: i64,
+    pub trl: u8,
+    pub deadline: DateTime<Utc>,
+    pub ip_preference: IpPreference,
+    pub confidential_detail: String,
+    pub status: DemandStatus,
+    pub rejection_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+/// A demand joined with its organization's name, for lists.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemandRow {
+    pub demand: DemandRecord,
+    pub org_name: String,
+    pub district_code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DemandQuery {
+    pub statuses: Vec<DemandStatus>,
+    pub org_id: Option<Uuid>,
+    pub chain_prefix: Option<String>,
+    pub district: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanTarget {
+    pub code: String,
+    pub task: Option<i64>,
+    pub name_zh: String,
+    pub name_en: String,
+    pub target_value: String,
+    pub unit_zh: String,
+    pub comparator: String,
+    pub period: String,
+    pub lead_unit: String,
+    pub co_units: Vec<String>,
+    pub source: String,
+    pub note: Option<String>,
+    pub sort: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionRecord {
+    pub user: UserRecord,
+    pub roles: Vec<Role>,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmailRecord {
+    pub id: Uuid,
+    pub to_email: String,
+    pub subject: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The database, as the services use it. Every method that changes state takes the audit
+/// event(s) describing the change and writes them in the same transaction.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// "sqlite" or "postgres".
+    fn backend(&self) -> &'static str;
+    async fn ping(&self) -> StoreResult<()>;
+
+    // Reference data (seeds).
+    async fn upsert_district(&self, d: &District) -> StoreResult<()>;
+    async fn upsert_chain(&self, c: &Chain) -> StoreResult<()>;
+    async fn upsert_target(&self, t: &PlanTarget) -> StoreResult<()>;
+    async fn list_districts(&self) -> StoreResult<Vec<District>>;
+    async fn list_chains(&self) -> StoreResult<Vec<Chain>>;
+    async fn list_targets(&self) -> StoreResult<Vec<PlanTarget>>;
+
+    // Organizations and people.
+    /// Creates an organization and its first member (who administers it) together.
+    async fn create_org_with_owner(
+        &self,
+        org: &OrgRecord,
+        owner: &UserRecord,
+        roles: &[Role],
+        audit: &[AuditEvent],
+    ) -> StoreResult<()>;
+    /// Creates a user; with an `org_id` and `membership_active == false` it is a join request.
+    async fn create_user(&self, user: &UserRecord, roles: &[Role], audit: &AuditEvent) -> StoreResult<()>;
+    async fn get_org(&self, id: Uuid) -> StoreResult<Option<OrgRecord>>;
+    async fn find_org_by_credit_code(&self, code: &str) -> StoreResult<Option<OrgRecord>>;
+    async fn list_orgs(&self) -> StoreResult<Vec<(OrgRecord, i64)>>;
+    async fn set_org_verified(&self, id: Uuid, verified: bool, audit: &AuditEvent) -> StoreResult<()>;
+    async fn find_user_by_email(&self, email: &str) -> StoreResult<Option<UserRecord>>;
+    async fn get_user(&self, id: Uuid) -> StoreResult<Option<UserRecord>>;
+    async fn user_roles(&self, id: Uuid) -> StoreResult<Vec<Role>>;
+    async fn list_users(&self) -> StoreResult<Vec<(UserRecord, Vec<Role>, Option<String>)>>;
+    async fn org_members(&self, org_id: Uuid) -> StoreResult<Vec<(UserRecord, Vec<Role>)>>;
+    async fn grant_role(&self, user_id: Uuid, role: Role, audit: &AuditEvent) -> StoreResult<()>;
+    async fn revoke_role(&self, user_id: Uuid, role: Role, audit: &AuditEvent) -> StoreResult<()>;
+    /// Admits a pending member (with the given roles) or, with `admit == false`, detaches them.
+    async fn decide_membership(
+        &self,
+        user_id: Uuid,
+        org_id: Uuid,
+        admit: bool,
+        roles: &[Role],
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    /// Replaces a password hash and ends every session of that user.
+    async fn set_password(&self, user_id: Uuid, hash: &str, audit: &AuditEvent) -> StoreResult<()>;
+
+    // Sessions (web cookies and API bearer tokens; only hashes of the tokens are stored).
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: Uuid,
+        kind: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    async fn session_user(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<SessionRecord>>;
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+
+    // Password reset through the e-mail outbox.
+    async fn create_password_reset(
+        &self,
+        user_id: Uuid,
+        token_hash: &str,
+        expires_at: DateTime<Utc>,
+        email: &EmailRecord,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    /// Uses a reset token once: sets the password if the token is known, unused and unexpired.
+    async fn consume_password_reset(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+        new_hash: &str,
+    ) -> StoreResult<Option<Uuid>>;
+    async fn list_emails(&self, to_email: &str) -> StoreResult<Vec<EmailRecord>>;
+
+    // Demands.
+    async fn insert_demand(&self, d: &DemandRecord, audit: &AuditEvent) -> StoreResult<()>;
+    /// Rewrites the editable fields of a demand that is still a draft.
+    async fn update_demand_draft(&self, d: &DemandRecord, audit: &AuditEvent) -> StoreResult<()>;
+    /// Moves a demand from `from` to `to` only if it is still in `from` (else `Stale`); a
+    /// change that affects what is public also queues a search-index update.
+    async fn transition_demand(
+        &self,
+        id: Uuid,
+        from: DemandStatus,
+        to: DemandStatus,
+        reason: Option<&str>,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    async fn get_demand(&self, id: Uuid) -> StoreResult<Option<DemandRow>>;
+    async fn list_demands(&self, q: &DemandQuery) -> StoreResult<(Vec<DemandRow>, i64)>;
+
+    // Audit log.
+    async fn audit_for(&self, entity_type: &str, entity_id: &str) -> StoreResult<Vec<AuditRecord>>;
+    /// Recomputes the hash chain; `Err(seq)` names the first row that does not match.
+    async fn verify_audit_chain(&self) -> StoreResult<Result<i64, i64>>;
+    async fn pending_search_updates(&self) -> StoreResult<i64>;
+}
+
+/// Password hashing and token generation, kept behind a port so the pure crate needs no
+/// cryptography and tests can stay fast.
+#[async_trait]
+pub trait Secrets: Send + Sync {
+    /// Hashes off the async runtime (argon2 is deliberately slow).
+    async fn hash_password(&self, password: String) -> Result<String, StoreError>;
+    async fn verify_password(&self, password: String, hash: String) -> bool;
+    /// A fresh unguessable token for a cookie, bearer token or reset link.
+    fn new_token(&self) -> String;
+    /// What the database stores instead of the token itself.
+    fn token_hash(&self, token: &str) -> String;
+}
+
+pub trait Clock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// Runtime settings the services need.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub production: bool,
+    /// Base URL used in links written to the e-mail outbox.
+    pub public_url: String,
+    pub session_days: i64,
+}
+
+/// Everything a request needs, held once and shared (no globals).
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: leptos::config::LeptosOptions,
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub secrets: Arc<dyn Secrets>,
+    pub settings: Settings,
+    pub limiter: Arc<crate::services::RateLimiter>,
+}
+
+impl axum::extract::FromRef<AppState> for leptos::config::LeptosOptions {
+    fn from_ref(s: &AppState) -> Self {
+        s.leptos_options.clone()
+    }
+}

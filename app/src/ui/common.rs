@@ -1,0 +1,142 @@
+//! Small pieces every page uses.
+use crate::domain::money::Fen;
+use crate::error::{AppError, FieldError};
+use crate::i18n::Lang;
+use leptos::prelude::*;
+
+pub fn use_lang() -> Lang {
+    use_context::<Lang>().unwrap_or_default()
+}
+
+/// Text in the page's language.
+pub fn t(zh: &'static str, en: &'static str) -> &'static str {
+    use_lang().t(zh, en)
+}
+
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+pub fn money_wan(fen: i64, lang: Lang) -> String {
+    let f = Fen(fen);
+    match lang {
+        Lang::Zh => format!("{} 万元", f.format_wan()),
+        Lang::En => f.format_yuan_en(),
+    }
+}
+
+pub fn budget_text(min: i64, max: i64, lang: Lang) -> String {
+    if min == max {
+        money_wan(max, lang)
+    } else {
+        match lang {
+            Lang::Zh => format!("{}–{} 万元", Fen(min).format_wan(), Fen(max).format_wan()),
+            Lang::En => format!("{} – {}", Fen(min).format_yuan_en(), Fen(max).format_yuan_en()),
+        }
+    }
+}
+
+#[component]
+pub fn StatusTag(status: crate::domain::DemandStatus) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <span class=format!("tag tag-{}", status.tag_color()) data-status=status.as_str()>
+            {lang.pick(status.label_zh(), status.label_en()).to_string()}
+        </span>
+    }
+}
+
+/// The field errors of the last failed submission, if any.
+pub fn field_errors<T: Clone + Send + Sync + 'static>(
+    value: impl Into<Signal<Option<Result<T, AppError>>>>,
+) -> Signal<Vec<FieldError>> {
+    let value: Signal<Option<Result<T, AppError>>> = value.into();
+    Signal::derive(move || match value.get() {
+        Some(Err(AppError::Validation(e))) => e,
+        _ => vec![],
+    })
+}
+
+/// The message next to a field; the field's wrapper gets `has-error` from `has_error`.
+#[component]
+pub fn FieldMsg(errors: Signal<Vec<FieldError>>, field: &'static str) -> impl IntoView {
+    let lang = use_lang();
+    move || {
+        errors
+            .get()
+            .into_iter()
+            .filter(|e| e.field == field)
+            .map(|e| {
+                view! {
+                    <p class="field-error" id=format!("{field}-error") role="alert">
+                        {lang.pick(&e.zh, &e.en).to_string()}
+                    </p>
+                }
+            })
+            .collect_view()
+    }
+}
+
+pub fn has_error(errors: Signal<Vec<FieldError>>, field: &'static str) -> impl Fn() -> bool + Send + Sync + Copy + 'static {
+    move || errors.get().iter().any(|e| e.field == field)
+}
+
+/// GOV.UK-style summary above a failed form, each line linking to its field; also shows any
+/// error that belongs to no field.
+#[component]
+pub fn ErrorSummary<T: Clone + Send + Sync + 'static>(
+    #[prop(into)] value: Signal<Option<Result<T, AppError>>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    move || match value.get() {
+        Some(Err(AppError::Validation(errs))) => view! {
+            <div class="error-summary" role="alert" tabindex="-1" data-testid="error-summary">
+                <h2>{lang.t("提交的信息有误", "There is a problem")}</h2>
+                <ul>
+                    {errs
+                        .into_iter()
+                        .map(|e| {
+                            view! {
+                                <li>
+                                    <a href=format!("#{}", e.field)>{lang.pick(&e.zh, &e.en).to_string()}</a>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </div>
+        }
+        .into_any(),
+        Some(Err(e)) => view! {
+            <div class="notice notice-error" role="alert" data-testid="error-summary">
+                {e.message(lang)}
+            </div>
+        }
+        .into_any(),
+        _ => ().into_any(),
+    }
+}
+
+/// How a page shows a failed load.
+pub fn error_view(e: &AppError, lang: Lang) -> AnyView {
+    let login = matches!(e, AppError::Unauthenticated);
+    let msg = e.message(lang);
+    view! {
+        <div class="card empty-state" data-testid="error">
+            <p>{msg}</p>
+            {login.then(|| view! { <a class="btn btn-primary" href="/login">{lang.t("登录", "Sign in")}</a> })}
+        </div>
+    }
+    .into_any()
+}
+
+pub fn loading() -> impl IntoView {
+    view! { <p class="muted">{t("加载中…", "Loading…")}</p> }
+}

@@ -1,0 +1,251 @@
+//! Pages and components. Chinese by default; every string goes through `Lang::t`.
+mod admin;
+mod auth;
+mod common;
+mod demands;
+
+use crate::i18n::Lang;
+use crate::model::{CurrentUser, RefData};
+use common::*;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Html, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    hooks::use_location,
+    path, SsrMode,
+};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="zh-CN">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The language this request renders in: the `lang` cookie, read on the server from the
+/// request and in the browser from `document.cookie`, so both render the same.
+fn initial_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .and_then(|p| {
+                p.headers
+                    .get(http::header::COOKIE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(Lang::from_cookie_header)
+            })
+            .unwrap_or_default()
+    }
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        use wasm_bindgen::JsCast;
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
+            .and_then(|d| d.cookie().ok())
+            .map(|c| Lang::from_cookie_header(&c))
+            .unwrap_or_default()
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        Lang::default()
+    }
+}
+
+/// The signed-in user, re-read on every navigation so a login, logout or role change shows.
+#[derive(Clone, Copy)]
+pub struct SessionCtx(pub Resource<Result<Option<CurrentUser>, crate::error::AppError>>);
+
+#[derive(Clone, Copy)]
+pub struct RefCtx(pub Resource<Result<RefData, crate::error::AppError>>);
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let lang = initial_lang();
+    provide_context(lang);
+    view! {
+        <Html attr:lang=lang.html_lang() />
+        <Stylesheet id="leptos" href="/pkg/jiebang.css" />
+        <Title formatter=move |t: String| {
+            if t.is_empty() {
+                lang.t("揭榜 · 南宁科技成果转化与揭榜挂帅平台", "Jiebang · Nanning technology challenges").to_string()
+            } else {
+                format!("{t} · {}", lang.t("揭榜", "Jiebang"))
+            }
+        } />
+        <Router>
+            <Shell />
+        </Router>
+    }
+}
+
+#[component]
+fn Shell() -> impl IntoView {
+    let location = use_location();
+    let session = Resource::new(move || location.pathname.get(), |_| crate::api::session_info());
+    provide_context(SessionCtx(session));
+    let refdata = Resource::new(|| (), |_| crate::api::get_ref_data());
+    provide_context(RefCtx(refdata));
+    view! {
+        <a class="skip-link" href="#main">{t("跳到主要内容", "Skip to main content")}</a>
+        <Header />
+        <main id="main" class="container">
+            <Routes fallback=NotFound>
+                <Route path=path!("") view=demands::HomePage ssr=SsrMode::Async />
+                <Route path=path!("/demands/new") view=demands::DemandEditPage ssr=SsrMode::Async />
+                <Route path=path!("/demands/:id/edit") view=demands::DemandEditPage ssr=SsrMode::Async />
+                <Route path=path!("/demands/:id") view=demands::DemandDetailPage ssr=SsrMode::Async />
+                <Route path=path!("/my/demands") view=demands::MyDemandsPage ssr=SsrMode::Async />
+                <Route path=path!("/review") view=demands::ReviewQueuePage ssr=SsrMode::Async />
+                <Route path=path!("/login") view=auth::LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/register") view=auth::RegisterPage ssr=SsrMode::Async />
+                <Route path=path!("/account") view=auth::AccountPage ssr=SsrMode::Async />
+                <Route path=path!("/forgot-password") view=auth::ForgotPage ssr=SsrMode::Async />
+                <Route path=path!("/reset-password") view=auth::ResetPage ssr=SsrMode::Async />
+                <Route path=path!("/privacy") view=auth::PrivacyPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/orgs") view=admin::OrgsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/users") view=admin::UsersPage ssr=SsrMode::Async />
+            </Routes>
+        </main>
+        <Footer />
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let lang = use_lang();
+    let session = expect_context::<SessionCtx>().0;
+    let location = use_location();
+    let here = move || {
+        let q = location.search.get();
+        let p = location.pathname.get();
+        if q.is_empty() { p } else { format!("{p}?{q}") }
+    };
+    let switch_href = move |l: &str| format!("/lang/{l}?next={}", urlencode(&here()));
+    view! {
+        <header class="site-header">
+            <div class="header-inner">
+                <a class="brand" href="/">
+                    <span class="brand-mark" aria-hidden="true">"揭"</span>
+                    <span class="brand-name">{lang.t("揭榜", "Jiebang")}</span>
+                    <small class="brand-sub">{lang.t("南宁市科技成果转化与揭榜挂帅平台", "Nanning technology transfer & open challenges")}</small>
+                </a>
+                <nav class="main-nav" aria-label=lang.t("主导航", "Main")>
+                    <a href="/">{lang.t("技术需求", "Demands")}</a>
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let user = session.await.ok().flatten();
+                            user.map(|u| {
+                                let official = u.has(crate::domain::Role::Official);
+                                let enterprise = u.has(crate::domain::Role::EnterpriseMember);
+                                view! {
+                                    {enterprise.then(|| view! { <a href="/my/demands">{lang.t("我的需求", "My demands")}</a> })}
+                                    {official.then(|| view! {
+                                        <a href="/review">{lang.t("需求审核", "Review")}</a>
+                                        <a href="/admin/orgs">{lang.t("机构管理", "Organizations")}</a>
+                                        <a href="/admin/users">{lang.t("用户与角色", "Users")}</a>
+                                    })}
+                                }
+                            })
+                        })}
+                    </Transition>
+                </nav>
+                <div class="header-right">
+                    <div class="lang-switch" role="group" aria-label="语言 / Language">
+                        <a href=move || switch_href("zh") rel="external" class:active=lang == Lang::Zh lang="zh-CN">"中文"</a>
+                        <a href=move || switch_href("en") rel="external" class:active=lang == Lang::En lang="en">"EN"</a>
+                    </div>
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            match session.await.ok().flatten() {
+                                Some(u) => {
+                                    let role = u.roles.first().map(|r| lang.pick(r.label_zh(), r.label_en()).to_string());
+                                    view! {
+                                        <div class="user-menu">
+                                            <a href="/account" class="user-name">{u.display_name.clone()}</a>
+                                            {role.map(|r| view! { <span class="user-role tag tag-blue">{r}</span> })}
+                                            {u.org.as_ref().map(|o| view! { <span class="user-org">{o.name.clone()}</span> })}
+                                            <form class="inline-form" method="post" action="/auth/logout">
+                                                <button type="submit" class="btn-link" data-testid="logout">{lang.t("退出", "Sign out")}</button>
+                                            </form>
+                                        </div>
+                                    }
+                                    .into_any()
+                                }
+                                None => view! {
+                                    <div class="user-menu">
+                                        <a href="/login" class="btn btn-sm">{lang.t("登录", "Sign in")}</a>
+                                        <a href="/register" class="btn btn-primary btn-sm">{lang.t("注册", "Register")}</a>
+                                    </div>
+                                }
+                                .into_any(),
+                            }
+                        })}
+                    </Transition>
+                </div>
+            </div>
+        </header>
+    }
+}
+
+#[component]
+fn Footer() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <footer class="site-footer">
+            <p>{lang.t("主办单位：南宁市科学技术局", "Operated by the Nanning Municipal Bureau of Science and Technology")}</p>
+            <p class="small">
+                {lang.t("联系电话：0771-0000000（演示）", "Contact: 0771-0000000 (demo)")}
+                " · "
+                <a href="/privacy">{lang.t("个人信息保护声明", "Privacy notice")}</a>
+            </p>
+            <p class="small muted hydrated-indicator" data-testid="hydration">
+                <HydrationMark />
+            </p>
+        </footer>
+    }
+}
+
+/// Shows "interactive" only once the browser has run the wasm: an end-to-end test waits for it
+/// to prove hydration happened.
+#[component]
+fn HydrationMark() -> impl IntoView {
+    let lang = use_lang();
+    let (ready, set_ready) = signal(false);
+    Effect::new(move |_| set_ready.set(true));
+    move || {
+        if ready.get() {
+            view! { <span data-hydrated="true">{lang.t("页面已就绪", "Page ready")}</span> }.into_any()
+        } else {
+            view! { <span data-hydrated="false">{lang.t("页面加载中", "Loading")}</span> }.into_any()
+        }
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
+        r.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text=t("页面不存在", "Page not found") />
+        <div class="card empty-state">
+            <h1>{t("页面不存在", "Page not found")}</h1>
+            <p>{t("您访问的页面不存在或已被移除。", "The page you asked for does not exist.")}</p>
+            <a class="btn btn-primary" href="/">{t("返回首页", "Back to the home page")}</a>
+        </div>
+    }
+}

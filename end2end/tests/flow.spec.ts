@@ -1,0 +1,134 @@
+import { test, expect, Page } from "@playwright/test";
+
+// GB 32100-2015 check character, so every run registers a fresh, valid credit code.
+const ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+const WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+function creditCode(): string {
+  let body = "91450100";
+  for (let i = 0; i < 9; i++) body += ALPHABET[Math.floor(Math.random() * ALPHABET.length)];
+  const sum = [...body].reduce((s, c, i) => s + ALPHABET.indexOf(c) * WEIGHTS[i], 0);
+  const check = (31 - (sum % 31)) % 31;
+  return body + ALPHABET[check];
+}
+
+async function hydrated(page: Page) {
+  await expect(page.locator('[data-hydrated="true"]')).toBeAttached();
+}
+
+async function login(page: Page, email: string, password: string) {
+  await page.goto("/login");
+  await hydrated(page);
+  await page.fill("#email", email);
+  await page.fill("#password", password);
+  await page.click('[data-testid="login-submit"]');
+  await expect(page.locator(".user-menu .user-name")).toBeVisible();
+}
+
+async function logout(page: Page) {
+  await page.click('[data-testid="logout"]');
+  await expect(page.locator('a[href="/login"]').first()).toBeVisible();
+}
+
+test("the page hydrates: the wasm bundle loaded and took over", async ({ page }) => {
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto("/");
+  await expect(page.locator('[data-hydrated="true"]')).toBeAttached();
+  expect(errors).toEqual([]);
+});
+
+test("language switch works from any page and is remembered", async ({ page }) => {
+  await page.goto("/login");
+  await expect(page.locator("h1")).toHaveText("登录");
+  await page.click('.lang-switch a:has-text("EN")');
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.locator("h1")).toHaveText("Sign in");
+  await page.goto("/");
+  await expect(page.locator("h1")).toHaveText("Technical demands");
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  await page.click('.lang-switch a:has-text("中文")');
+  await expect(page.locator("h1")).toHaveText("技术需求榜");
+});
+
+test("enterprise registers, posts a demand, an official approves it, a visitor sees it", async ({ page, browser }) => {
+  const email = `e2e-${Date.now()}@example.cn`;
+  const secret = `保密参数-${Date.now()}-良率82%`;
+  const title = `端到端测试需求 ${Date.now() % 100000}`;
+
+  // Register: a wrong credit code is explained next to its field, and nothing is lost.
+  await page.goto("/register");
+  await hydrated(page);
+  await page.fill("#email", email);
+  await page.fill("#display_name", "测试员");
+  await page.fill("#password", "Correct-horse-9");
+  await page.fill("#password_confirm", "Correct-horse-9");
+  await page.fill("#credit_code", "91450100JBTEXT00IX");
+  await page.fill("#org_name", "南宁端到端测试科技有限公司");
+  await page.selectOption("#org_type", "enterprise");
+  await page.selectOption("#district", "qingxiu");
+  await page.fill("#contact_name", "测试员");
+  await page.fill("#contact_phone", "0771-5550000");
+  await page.check("#privacy");
+  await page.click('[data-testid="register-submit"]');
+  await expect(page.locator("#credit_code-error")).toContainText("第 17 位");
+  await expect(page.locator('[data-testid="error-summary"]')).toBeVisible();
+  await expect(page.locator("#org_name")).toHaveValue("南宁端到端测试科技有限公司");
+  await page.fill("#credit_code", creditCode());
+  await page.click('[data-testid="register-submit"]');
+  await expect(page).toHaveURL(/\/account\?welcome=1/);
+  await expect(page.locator('[data-testid="welcome"]')).toBeVisible();
+  await expect(page.locator('[data-testid="roles"]')).toContainText("企业用户");
+
+  // Post a demand: a budget written with a unit is refused with a clear message.
+  await page.goto("/demands/new");
+  await hydrated(page);
+  await page.fill("#title", title);
+  await page.fill("#description", "现有甘蔗收获机在丘陵地块断尾率偏高，需要改进切割与输送结构，目标断尾率低于 5%。<script>window.pwned=1</script>");
+  await page.selectOption("#chain", "modern_agriculture.efficient_production");
+  await page.fill("#field", "农业机械");
+  await page.fill("#keywords", "甘蔗，收获机、切割");
+  await page.fill("#budget_min", "12.5万");
+  await page.fill("#budget_max", "120");
+  await page.selectOption("#trl", "6");
+  await page.fill("#deadline", "2030-06-30");
+  await page.fill("#confidential_detail", secret);
+  await page.click('[data-testid="save-submit"]');
+  await expect(page.locator("#budget_min-error")).toBeVisible();
+  await expect(page.locator("#title")).toHaveValue(title);
+  await page.fill("#budget_min", "50");
+  await page.click('[data-testid="save-submit"]');
+  await expect(page).toHaveURL(/\/demands\/[0-9a-f-]{36}$/);
+  const url = page.url();
+  await expect(page.locator('[data-testid="demand-title"]')).toHaveText(title);
+  await expect(page.locator('.page-desc [data-status="submitted"]')).toBeVisible();
+  await expect(page.locator('[data-testid="confidential"]')).toContainText(secret);
+  expect(await page.evaluate(() => (window as any).pwned)).toBeUndefined();
+  await logout(page);
+
+  // The official approves it from the review queue.
+  await login(page, "official@demo.jiebang.local", "Demo-2026-official");
+  await page.goto("/review");
+  await page.click(`a:has-text("${title}")`);
+  await hydrated(page);
+  await expect(page.locator('[data-testid="confidential"]')).toContainText(secret);
+  await page.click('[data-testid="approve"]');
+  await expect(page.locator('.page-desc [data-status="published"]')).toBeVisible();
+  await logout(page);
+
+  // A visitor sees it on the public list; the confidential detail is nowhere in the HTML.
+  const visitor = await browser.newContext();
+  const v = await visitor.newPage();
+  await v.goto("/");
+  await expect(v.locator(`a:has-text("${title}")`)).toBeVisible();
+  await v.click(`a:has-text("${title}")`);
+  await expect(v).toHaveURL(url);
+  await expect(v.locator('[data-testid="demand-title"]')).toHaveText(title);
+  expect(await v.content()).not.toContain(secret);
+  const raw = await (await v.request.get(url)).text();
+  expect(raw).toContain(title);
+  expect(raw).not.toContain(secret);
+  const api = await (await v.request.get("/api/v1/demands?per_page=100")).text();
+  expect(api).toContain(title);
+  expect(api).not.toContain(secret);
+  await visitor.close();
+});

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Every test: migration drift, unit and domain tests, the store contract on SQLite AND
+# PostgreSQL, service and router tests, then the end-to-end suite in Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+scripts/setup.sh --test
+
+echo "== migrations: both engines carry the same versions"
+a=$(ls migrations/sqlite | sed 's/_.*//' | sort -u); b=$(ls migrations/postgres | sed 's/_.*//' | sort -u)
+if [ "$a" != "$b" ]; then echo "migrations/sqlite and migrations/postgres differ:"; diff <(echo "$a") <(echo "$b"); exit 1; fi
+
+echo "== PostgreSQL"
+export TEST_DATABASE_URL=$(scripts/pg.sh | tail -1)
+export REQUIRE_POSTGRES=1
+
+echo "== unit, contract, service and router tests"
+cargo test -p app --features ssr
+cargo test -p server
+
+echo "== end-to-end (Chromium via Playwright, fresh embedded database)"
+E2E_DIR=$(mktemp -d)
+trap 'rm -rf "$E2E_DIR"' EXIT
+export DATABASE_URL="sqlite://$E2E_DIR/e2e.db"
+unset TEST_DATABASE_URL
+cargo leptos end-to-end

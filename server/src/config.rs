@@ -1,0 +1,139 @@
+//! Configuration from the environment. Defaults run the embedded mode; production mode refuses
+//! to start without what it must not guess.
+use std::fmt;
+
+#[derive(Clone)]
+pub struct Config {
+    pub production: bool,
+    pub database_url: String,
+    pub public_url: String,
+    pub json_logs: bool,
+    pub seeds_dir: String,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("production", &self.production)
+            .field("database_url", &redact(&self.database_url))
+            .field("public_url", &self.public_url)
+            .field("json_logs", &self.json_logs)
+            .field("seeds_dir", &self.seeds_dir)
+            .finish()
+    }
+}
+
+/// Hides the password in a URL such as postgres://user:secret@host/db.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s + 3 => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..s + 3], user, &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum ConfigError {
+    #[error("JIEBANG_ENV must be 'development' or 'production', not {0:?}")]
+    BadEnv(String),
+    #[error("production mode requires {0} to be set")]
+    Missing(&'static str),
+    #[error("production mode requires JIEBANG_PUBLIC_URL to start with https://")]
+    InsecurePublicUrl,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Self::from_lookup(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let env = get("JIEBANG_ENV").unwrap_or_else(|| "development".into());
+        let production = match env.as_str() {
+            "development" | "dev" => false,
+            "production" | "prod" => true,
+            other => return Err(ConfigError::BadEnv(other.into())),
+        };
+        let database_url = match get("DATABASE_URL") {
+            Some(u) => u,
+            None if production => return Err(ConfigError::Missing("DATABASE_URL")),
+            None => "sqlite://data/jiebang.db".into(),
+        };
+        let public_url = match get("JIEBANG_PUBLIC_URL") {
+            Some(u) => {
+                if production && !u.starts_with("https://") {
+                    return Err(ConfigError::InsecurePublicUrl);
+                }
+                u
+            }
+            None if production => return Err(ConfigError::Missing("JIEBANG_PUBLIC_URL")),
+            None => "http://127.0.0.1:3000".into(),
+        };
+        if production && get("MEILISEARCH_URL").is_some() && get("MEILISEARCH_KEY").is_none() {
+            return Err(ConfigError::Missing("MEILISEARCH_KEY"));
+        }
+        Ok(Config {
+            production,
+            database_url,
+            public_url,
+            json_logs: get("LOG_FORMAT").as_deref() == Some("json"),
+            seeds_dir: get("JIEBANG_SEEDS_DIR").unwrap_or_else(|| "seeds".into()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn cfg(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let m: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| m.get(k).cloned())
+    }
+
+    #[test]
+    fn development_runs_with_nothing_set() {
+        let c = cfg(&[]).unwrap();
+        assert!(!c.production);
+        assert!(c.database_url.starts_with("sqlite://data/"));
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_its_settings() {
+        assert_eq!(cfg(&[("JIEBANG_ENV", "production")]).unwrap_err(), ConfigError::Missing("DATABASE_URL"));
+        assert_eq!(
+            cfg(&[("JIEBANG_ENV", "production"), ("DATABASE_URL", "postgres://u:p@h/d")]).unwrap_err(),
+            ConfigError::Missing("JIEBANG_PUBLIC_URL")
+        );
+        assert_eq!(
+            cfg(&[("JIEBANG_ENV", "production"), ("DATABASE_URL", "postgres://u:p@h/d"), ("JIEBANG_PUBLIC_URL", "http://x")]).unwrap_err(),
+            ConfigError::InsecurePublicUrl
+        );
+        assert_eq!(
+            cfg(&[
+                ("JIEBANG_ENV", "production"),
+                ("DATABASE_URL", "postgres://u:p@h/d"),
+                ("JIEBANG_PUBLIC_URL", "https://jiebang.example"),
+                ("MEILISEARCH_URL", "http://127.0.0.1:7700")
+            ])
+            .unwrap_err(),
+            ConfigError::Missing("MEILISEARCH_KEY")
+        );
+        assert!(cfg(&[("JIEBANG_ENV", "production"), ("DATABASE_URL", "postgres://u:p@h/d"), ("JIEBANG_PUBLIC_URL", "https://jiebang.example")]).is_ok());
+        assert!(matches!(cfg(&[("JIEBANG_ENV", "staging")]), Err(ConfigError::BadEnv(_))));
+    }
+
+    #[test]
+    fn debug_output_hides_the_database_password() {
+        let c = cfg(&[("DATABASE_URL", "postgres://jb:s3cret@db/jiebang")]).unwrap();
+        let s = format!("{c:?}");
+        assert!(!s.contains("s3cret"), "{s}");
+        assert!(s.contains("jb:***@db"), "{s}");
+    }
+}

@@ -1,0 +1,104 @@
+//! The Jiebang server: configuration, the database and search adapters, HTTP plumbing, REST,
+//! seeds and the command line. The pages and use cases live in the `app` crate.
+pub mod config;
+pub mod rest;
+pub mod secrets;
+pub mod seeds;
+pub mod store;
+pub mod web;
+
+use app::ports::{AppState, Settings, SystemClock};
+use app::services::RateLimiter;
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
+
+/// Largest request body accepted anywhere (forms and JSON); uploads get their own limit later.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+pub fn build_state(leptos_options: LeptosOptions, store: Arc<dyn app::ports::Store>, cfg: &config::Config) -> AppState {
+    AppState {
+        leptos_options,
+        store,
+        clock: Arc::new(SystemClock),
+        secrets: Arc::new(secrets::Argon2Secrets),
+        settings: Settings {
+            production: cfg.production,
+            public_url: cfg.public_url.clone(),
+            session_days: 7,
+        },
+        // Ten attempts per account or address in fifteen minutes.
+        limiter: Arc::new(RateLimiter::new(10, chrono::Duration::minutes(15))),
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(app::App);
+    let api = Router::new()
+        .route("/health", get(rest::health))
+        .route("/auth/login", post(rest::login))
+        .route("/me", get(rest::me))
+        .route("/demands", get(rest::list_demands))
+        .route("/demands/{id}", get(rest::get_demand))
+        .fallback(rest::not_found);
+    Router::new()
+        .nest("/api/v1", api)
+        .route("/lang/{code}", get(web::switch_lang))
+        .route("/auth/logout", post(web::logout))
+        .leptos_routes(&state, routes, {
+            let options = state.leptos_options.clone();
+            move || app::shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .layer(axum::middleware::from_fn(web::csrf_layer))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), web::session_layer))
+        .layer(axum::middleware::from_fn(web::security_headers))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Options for running outside cargo-leptos (tests, the CLI): the same names as Cargo.toml.
+pub fn leptos_options() -> LeptosOptions {
+    match get_configuration(None) {
+        Ok(c) => c.leptos_options,
+        Err(_) => LeptosOptions::builder().output_name("jiebang").site_root("target/site").site_pkg_dir("pkg").build(),
+    }
+}
+
+/// Creates an official without an organization (officials act for the city).
+pub async fn create_official(store: &dyn app::ports::Store, secrets: &dyn app::ports::Secrets, email: &str, name: &str, password: &str) -> anyhow::Result<()> {
+    use app::domain::text::{clean_text, validate_email, validate_password};
+    let email = validate_email(email).map_err(|e| anyhow::anyhow!("email: {}", e.message_en()))?;
+    let name = clean_text(name, 1, 50).map_err(|e| anyhow::anyhow!("name: {}", e.message_en()))?;
+    validate_password(password).map_err(|e| anyhow::anyhow!("password: {}", e.message_en()))?;
+    if store.find_user_by_email(&email).await?.is_some() {
+        anyhow::bail!("{email} already exists");
+    }
+    let now = chrono::Utc::now();
+    let user = app::ports::UserRecord {
+        id: uuid::Uuid::new_v4(),
+        email,
+        display_name: name,
+        password_hash: secrets.hash_password(password.to_string()).await?,
+        org_id: None,
+        membership_active: false,
+        is_org_admin: false,
+        privacy_accepted_at: now,
+        created_at: now,
+    };
+    let ev = app::ports::AuditEvent {
+        actor_id: None,
+        entity_type: "user",
+        entity_id: user.id.to_string(),
+        action: "create_official".into(),
+        from_state: None,
+        to_state: None,
+        reason: Some("command line".into()),
+        at: now,
+    };
+    store.create_user(&user, &[app::domain::Role::Official], &ev).await?;
+    Ok(())
+}

@@ -1,0 +1,115 @@
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use server::{config::Config, seeds, store};
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::path::Path;
+
+#[derive(Parser)]
+#[command(name = "server", about = "Jiebang (揭榜) — Nanning technology transfer platform")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate, seed (on an empty database) and serve (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Load seeds/ (reference data; demo data in development mode). Safe to repeat.
+    Seed,
+    /// Create an official account (the first one of a production install). The password is
+    /// read from JIEBANG_OFFICIAL_PASSWORD or, if unset, from the first line of standard input.
+    CreateOfficial {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Recompute the audit log's hash chain and report the first broken row.
+    VerifyAudit,
+}
+
+fn init_tracing(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
+    if json {
+        tracing_subscriber::fmt().with_env_filter(filter).json().init();
+    } else {
+        tracing_subscriber::fmt().with_env_filter(filter).init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let cfg = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("配置错误 / configuration error: {e}");
+            std::process::exit(2);
+        }
+    };
+    init_tracing(cfg.json_logs);
+    tracing::info!(config = ?cfg, "starting");
+    let store = store::open(&cfg.database_url).await.context("opening the database")?;
+    let secrets = server::secrets::Argon2Secrets;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Migrate => {
+            println!("migrations applied ({})", store.backend());
+        }
+        Command::Seed => {
+            let created = seeds::load(store.as_ref(), &secrets, Path::new(&cfg.seeds_dir), !cfg.production).await?;
+            print_accounts(&created);
+            println!("seeds loaded");
+        }
+        Command::CreateOfficial { email, name } => {
+            let password = match std::env::var("JIEBANG_OFFICIAL_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    let mut line = String::new();
+                    std::io::stdin().lock().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            server::create_official(store.as_ref(), &secrets, &email, &name, &password).await?;
+            println!("official {email} created");
+        }
+        Command::VerifyAudit => match store.verify_audit_chain().await? {
+            Ok(n) => println!("audit log intact: {n} rows"),
+            Err(seq) => {
+                eprintln!("audit log broken at row {seq}");
+                std::process::exit(1);
+            }
+        },
+        Command::Serve => {
+            // Reference data is refreshed on every start (upserts); demo data only in development.
+            let created = seeds::load(store.as_ref(), &secrets, Path::new(&cfg.seeds_dir), !cfg.production).await?;
+            print_accounts(&created);
+            let options = server::leptos_options();
+            let addr = options.site_addr;
+            let state = server::build_state(options, store, &cfg);
+            let app = server::router(state);
+            let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("binding {addr}"))?;
+            tracing::info!("listening on http://{addr}");
+            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+                .with_graceful_shutdown(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+fn print_accounts(created: &[seeds::CreatedAccount]) {
+    if created.is_empty() {
+        return;
+    }
+    println!("\n开发模式演示账号 / development demo accounts (shown once):");
+    for a in created {
+        println!("  {:<36} {:<24} {}", a.email, a.password, a.role.label_zh());
+    }
+    println!();
+}

@@ -1,0 +1,164 @@
+//! REST `/api/v1` for outside systems. Bearer tokens authenticate; responses never carry
+//! confidential fields. Every handler goes through the same services and policy as the pages.
+use app::api::ctx::{Auth, ClientAddr};
+use app::error::AppError;
+use app::i18n::Lang;
+use app::model::{CurrentUser, DemandSummary};
+use app::ports::AppState;
+use app::services;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::collections::HashMap;
+
+/// The JSON error every route returns: a stable code, both languages, and field details.
+pub struct ApiError(pub AppError);
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        ApiError(e)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let e = self.0;
+        let code = match &e {
+            AppError::Validation(_) => "validation",
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::Conflict { .. } => "conflict",
+            AppError::RateLimited => "rate_limited",
+            AppError::Internal | AppError::Transport(_) => "internal",
+        };
+        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = json!({
+            "error": {
+                "code": code,
+                "message_zh": e.message(Lang::Zh),
+                "message_en": e.message(Lang::En),
+                "fields": e.field_errors(),
+            }
+        });
+        (status, Json(body)).into_response()
+    }
+}
+
+fn bad_request(field: &str, zh: &str, en: &str) -> ApiError {
+    ApiError(AppError::field(field, zh, en))
+}
+
+pub async fn health(State(state): State<AppState>) -> Response {
+    let db_ok = state.store.ping().await.is_ok();
+    let body = json!({
+        "status": if db_ok { "ok" } else { "degraded" },
+        "database": state.store.backend(),
+        "version": env!("CARGO_PKG_VERSION"),
+    });
+    let status = if db_ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    (status, Json(body)).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct LoginBody {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Serialize)]
+pub struct LoginResponse {
+    pub token: String,
+    pub token_type: &'static str,
+    pub user: CurrentUser,
+    pub roles: Vec<app::domain::Role>,
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    Extension(addr): Extension<ClientAddr>,
+    body: Result<Json<LoginBody>, JsonRejection>,
+) -> Result<Json<LoginResponse>, ApiError> {
+    let Json(body) = body.map_err(|_| {
+        bad_request(
+            "body",
+            "请求体必须是 JSON：{\"email\": \"…\", \"password\": \"…\"}",
+            "The body must be JSON: {\"email\": \"…\", \"password\": \"…\"}",
+        )
+    })?;
+    let (token, user) = services::login(&state, &body.email, &body.password, &addr.0, "api").await?;
+    Ok(Json(LoginResponse {
+        token,
+        token_type: "Bearer",
+        roles: user.roles.clone(),
+        user,
+    }))
+}
+
+fn parse_u32(q: &HashMap<String, String>, key: &str) -> Result<Option<u32>, ApiError> {
+    match q.get(key).map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(v) => v.parse::<u32>().ok().filter(|n| *n >= 1).map(Some).ok_or_else(|| {
+            ApiError(AppError::Validation(vec![app::error::FieldError::new(
+                key,
+                format!("{key} 必须是不小于 1 的整数"),
+                format!("{key} must be a whole number of at least 1"),
+            )]))
+        }),
+    }
+}
+
+#[derive(Serialize)]
+pub struct DemandList {
+    pub items: Vec<DemandSummary>,
+    pub total: i64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+pub async fn list_demands(State(state): State<AppState>, Query(q): Query<HashMap<String, String>>) -> Result<Json<DemandList>, ApiError> {
+    let page = parse_u32(&q, "page")?;
+    let per_page = parse_u32(&q, "per_page")?;
+    let p = services::public_demands(&state, page, per_page, q.get("chain").cloned(), q.get("district").cloned()).await?;
+    Ok(Json(DemandList {
+        items: p.items,
+        total: p.total,
+        page: p.page,
+        per_page: p.per_page,
+    }))
+}
+
+#[derive(Serialize)]
+pub struct PublicDemand {
+    #[serde(flatten)]
+    pub summary: DemandSummary,
+    pub description: String,
+    pub field: String,
+    pub keywords: Vec<String>,
+    pub ip_preference: app::domain::IpPreference,
+}
+
+pub async fn get_demand(State(state): State<AppState>, Extension(auth): Extension<Auth>, Path(id): Path<String>) -> Result<Json<PublicDemand>, ApiError> {
+    let id = uuid::Uuid::parse_str(&id).map_err(|_| ApiError(AppError::NotFound))?;
+    let actor = auth.user.as_ref().map(app::policy::Actor::from);
+    let d = services::demand_detail(&state, actor.as_ref(), id).await?;
+    Ok(Json(PublicDemand {
+        summary: d.summary,
+        description: d.description,
+        field: d.field,
+        keywords: d.keywords,
+        ip_preference: d.ip_preference,
+    }))
+}
+
+pub async fn me(Extension(auth): Extension<Auth>) -> Result<Json<CurrentUser>, ApiError> {
+    auth.user.map(Json).ok_or(ApiError(AppError::Unauthenticated))
+}
+
+pub async fn not_found() -> ApiError {
+    ApiError(AppError::NotFound)
+}

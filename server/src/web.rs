@@ -1,0 +1,182 @@
+//! Request plumbing shared by pages, server functions and REST: who is calling (session cookie
+//! or bearer token), cross-site request forgery protection, language switch, logout, headers.
+use app::api::ctx::{Auth, ClientAddr};
+use app::i18n::{Lang, LANG_COOKIE};
+use app::ports::AppState;
+use app::services::{self, SESSION_COOKIE};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| k.trim() == name)
+        .map(|(_, v)| v.trim().to_string())
+}
+
+pub fn bearer_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_string())
+}
+
+/// Resolves the caller once per request. An unknown, expired or tampered token simply means
+/// "not signed in".
+pub async fn session_layer(State(state): State<AppState>, mut req: Request<Body>, next: Next) -> Response {
+    let addr = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "local".into());
+    req.extensions_mut().insert(ClientAddr(addr));
+    let token = bearer_token(req.headers()).or_else(|| cookie_value(req.headers(), SESSION_COOKIE));
+    let mut auth = Auth::default();
+    if let Some(token) = token {
+        match services::resolve_session(&state, &token).await {
+            Ok(Some(user)) => {
+                auth.user = Some(user);
+                auth.token = Some(token);
+            }
+            Ok(None) => {}
+            Err(_) => {
+                return (StatusCode::SERVICE_UNAVAILABLE, "服务暂时不可用 / Service temporarily unavailable").into_response();
+            }
+        }
+    }
+    req.extensions_mut().insert(auth);
+    next.run(req).await
+}
+
+fn is_safe(m: &Method) -> bool {
+    matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Decides whether a state-changing request really comes from our own pages. Browsers send
+/// `Sec-Fetch-Site` and `Origin` on every POST and a page on another site cannot forge them;
+/// the session cookie is also `SameSite=Lax`. Requests authenticated by a bearer token carry
+/// no ambient credential, so they need no such proof.
+pub fn csrf_ok(method: &Method, path: &str, headers: &HeaderMap) -> bool {
+    if is_safe(method) || path == "/api/v1/auth/login" {
+        return true;
+    }
+    if bearer_token(headers).is_some() && cookie_value(headers, SESSION_COOKIE).is_none() {
+        return true;
+    }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return site == "same-origin";
+    }
+    match (headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()), host) {
+        (Some(origin), Some(host)) => origin
+            .split_once("://")
+            .map(|(_, rest)| rest == host)
+            .unwrap_or(false),
+        _ => false,
+    }
+}
+
+pub async fn csrf_layer(req: Request<Body>, next: Next) -> Response {
+    if csrf_ok(req.method(), req.uri().path(), req.headers()) {
+        return next.run(req).await;
+    }
+    tracing::warn!(path = %req.uri().path(), "refused a cross-site or unverifiable state-changing request");
+    let lang = req
+        .headers()
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::from_cookie_header)
+        .unwrap_or_default();
+    let msg = lang.t(
+        "请求来源无法验证（跨站请求伪造防护）。请刷新页面后重试。",
+        "The origin of this request could not be verified (cross-site request forgery protection). Reload the page and try again.",
+    );
+    (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], msg).into_response()
+}
+
+pub async fn security_headers(req: Request<Body>, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    res
+}
+
+fn safe_next(q: &HashMap<String, String>) -> String {
+    app::api::ctx::safe_next(q.get("next").cloned())
+}
+
+/// `/lang/en?next=/path`: remembers the language (a year) and goes back to the page.
+pub async fn switch_lang(Path(code): Path<String>, Query(q): Query<HashMap<String, String>>) -> Response {
+    let lang = Lang::parse(&code).unwrap_or_default();
+    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
+    let mut res = Redirect::to(&safe_next(&q)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+pub async fn logout(State(state): State<AppState>, req: Request<Body>) -> Response {
+    if let Some(auth) = req.extensions().get::<Auth>() {
+        if let Some(token) = &auth.token {
+            if services::logout(&state, token).await.is_err() {
+                return (StatusCode::SERVICE_UNAVAILABLE, "服务暂时不可用 / Service temporarily unavailable").into_response();
+            }
+        }
+    }
+    let mut res = Redirect::to("/").into_response();
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        HeaderValue::from_static("jb_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
+    );
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(pairs: &[(&str, &str)]) -> HeaderMap {
+        let mut m = HeaderMap::new();
+        for (k, v) in pairs {
+            m.append(header::HeaderName::from_bytes(k.as_bytes()).unwrap(), HeaderValue::from_str(v).unwrap());
+        }
+        m
+    }
+
+    #[test]
+    fn csrf_accepts_same_origin_and_refuses_cross_site_or_unverifiable() {
+        let post = Method::POST;
+        assert!(csrf_ok(&Method::GET, "/", &h(&[])));
+        assert!(csrf_ok(&post, "/api/fn/x", &h(&[("host", "127.0.0.1:3000"), ("sec-fetch-site", "same-origin")])));
+        assert!(!csrf_ok(&post, "/api/fn/x", &h(&[("host", "127.0.0.1:3000"), ("sec-fetch-site", "cross-site")])));
+        assert!(!csrf_ok(&post, "/api/fn/x", &h(&[("host", "127.0.0.1:3000"), ("sec-fetch-site", "same-site")])));
+        assert!(csrf_ok(&post, "/api/fn/x", &h(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000")])));
+        assert!(!csrf_ok(&post, "/api/fn/x", &h(&[("host", "127.0.0.1:3000"), ("origin", "http://evil.example")])));
+        assert!(!csrf_ok(&post, "/api/fn/x", &h(&[("host", "127.0.0.1:3000"), ("origin", "null")])));
+        assert!(!csrf_ok(&post, "/api/fn/x", &h(&[("host", "127.0.0.1:3000"), ("cookie", "jb_session=abc")])));
+        assert!(csrf_ok(&post, "/api/v1/x", &h(&[("authorization", "Bearer t")])));
+        assert!(!csrf_ok(&post, "/api/v1/x", &h(&[("authorization", "Bearer t"), ("cookie", "jb_session=abc")])));
+        assert!(csrf_ok(&post, "/api/v1/auth/login", &h(&[])));
+    }
+
+    #[test]
+    fn cookies_are_found_by_exact_name() {
+        let m = h(&[("cookie", "xjb_session=1; jb_session=abc ; lang=en")]);
+        assert_eq!(cookie_value(&m, "jb_session").as_deref(), Some("abc"));
+        assert_eq!(cookie_value(&m, "lang").as_deref(), Some("en"));
+        assert_eq!(cookie_value(&m, "nope"), None);
+    }
+}

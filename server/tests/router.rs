@@ -1,0 +1,207 @@
+//! The HTTP surface in-process: REST routes, CSRF, sessions, language switch, security headers
+//! and what public HTML contains.
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+
+async fn app() -> (Router, common::Backend) {
+    let b = common::sqlite().await;
+    server::seeds::load(b.store.as_ref(), &server::secrets::Argon2Secrets, &common::seeds_dir(), true)
+        .await
+        .expect("seeds");
+    let state = common::state(b.store.clone());
+    (server::router(state), b)
+}
+
+async fn send(app: &Router, req: Request<Body>) -> (StatusCode, header::HeaderMap, String) {
+    let res = app.clone().oneshot(req).await.expect("response");
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = res.into_body().collect().await.expect("body").to_bytes();
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+fn get(uri: &str) -> Request<Body> {
+    Request::get(uri).header(header::HOST, "127.0.0.1:3000").body(Body::empty()).unwrap()
+}
+
+fn post_json(uri: &str, json: &str) -> Request<Body> {
+    Request::post(uri)
+        .header(header::HOST, "127.0.0.1:3000")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(json.to_string()))
+        .unwrap()
+}
+
+async fn api_token(app: &Router, email: &str, password: &str) -> String {
+    let (status, _, body) = send(app, post_json("/api/v1/auth/login", &format!(r#"{{"email":"{email}","password":"{password}"}}"#))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    v["token"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn health_reports_status_database_and_version() {
+    let (app, _b) = app().await;
+    let (status, headers, body) = send(&app, get("/api/v1/health")).await;
+    assert_eq!(status, StatusCode::OK);
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["status"], "ok");
+    assert_eq!(v["database"], "sqlite");
+    assert_eq!(v["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["x-frame-options"], "DENY");
+}
+
+#[tokio::test]
+async fn api_login_returns_a_bearer_token_with_user_and_roles() {
+    let (app, _b) = app().await;
+    let (status, _, body) = send(&app, post_json("/api/v1/auth/login", r#"{"email":"official@demo.jiebang.local","password":"Demo-2026-official"}"#)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["token_type"], "Bearer");
+    assert_eq!(v["roles"][0], "official");
+    assert_eq!(v["user"]["email"], "official@demo.jiebang.local");
+    assert!(!body.contains("password_hash"));
+    let token = v["token"].as_str().unwrap();
+    let mut req = get("/api/v1/me");
+    req.headers_mut().insert(header::AUTHORIZATION, format!("Bearer {token}").parse().unwrap());
+    let (status, _, body) = send(&app, req).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Wrong password and unknown account look the same; bad JSON is a clear 422.
+    let (s1, _, b1) = send(&app, post_json("/api/v1/auth/login", r#"{"email":"official@demo.jiebang.local","password":"nope-nope-1"}"#)).await;
+    let (s2, _, b2) = send(&app, post_json("/api/v1/auth/login", r#"{"email":"ghost@demo.jiebang.local","password":"nope-nope-1"}"#)).await;
+    assert_eq!((s1, b1.clone()), (s2, b2));
+    assert_eq!(s1, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(b1.contains("邮箱或密码不正确"), "{b1}");
+    let (s3, _, b3) = send(&app, post_json("/api/v1/auth/login", "{not json")).await;
+    assert_eq!(s3, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(b3.contains("message_en"), "{b3}");
+}
+
+#[tokio::test]
+async fn public_demand_api_pages_and_never_carries_confidential_fields() {
+    let (app, _b) = app().await;
+    let (status, _, body) = send(&app, get("/api/v1/demands?page=1&per_page=4")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["total"], 10);
+    assert_eq!(v["items"].as_array().unwrap().len(), 4);
+    assert_eq!(v["per_page"], 4);
+    assert!(!body.contains("confidential"), "{body}");
+    let id = v["items"][0]["id"].as_str().unwrap().to_string();
+    let (status, _, one) = send(&app, get(&format!("/api/v1/demands/{id}"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!one.contains("confidential"));
+    // Even the owner's token gets only public fields from the API.
+    let token = api_token(&app, "official@demo.jiebang.local", "Demo-2026-official").await;
+    let mut req = get(&format!("/api/v1/demands/{id}"));
+    req.headers_mut().insert(header::AUTHORIZATION, format!("Bearer {token}").parse().unwrap());
+    let (_, _, as_official) = send(&app, req).await;
+    assert!(!as_official.contains("confidential"));
+    for bad in ["page=abc", "page=0", "per_page=-1"] {
+        let (status, _, body) = send(&app, get(&format!("/api/v1/demands?{bad}"))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {body}");
+    }
+    let (status, _, _) = send(&app, get("/api/v1/demands/not-a-uuid")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = send(&app, get("/api/v1/nothing-here")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused_before_anything_runs() {
+    let (app, b) = app().await;
+    let users_before = b.raw.count("SELECT COUNT(*) FROM users").await;
+    let form = "email=evil%40example.cn&display_name=x&password=Correct-horse-9&password_confirm=Correct-horse-9&privacy=yes&mode=new&org_name=%E6%81%B6%E6%84%8F&org_type=enterprise&credit_code=91450100MA5KXXXX0X&district=qingxiu&contact_name=x&contact_phone=07715550000";
+    for headers in [vec![("origin", "http://evil.example")], vec![("sec-fetch-site", "cross-site")], vec![]] {
+        let mut req = Request::post("/api/fn/register")
+            .header(header::HOST, "127.0.0.1:3000")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, "lang=en");
+        for (k, v) in &headers {
+            req = req.header(*k, *v);
+        }
+        let (status, _, body) = send(&app, req.body(Body::from(form)).unwrap()).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{headers:?}");
+        assert!(body.contains("cross-site request forgery"), "{body}");
+    }
+    assert_eq!(b.raw.count("SELECT COUNT(*) FROM users").await, users_before);
+    // Logout is a state change too.
+    let req = Request::post("/auth/logout").header(header::HOST, "127.0.0.1:3000").header("origin", "http://evil.example").body(Body::empty()).unwrap();
+    assert_eq!(send(&app, req).await.0, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn same_origin_form_login_sets_a_hardened_cookie_and_tampering_signs_out() {
+    let (app, _b) = app().await;
+    let req = Request::post("/api/fn/login")
+        .header(header::HOST, "127.0.0.1:3000")
+        .header("origin", "http://127.0.0.1:3000")
+        .header(header::ACCEPT, "text/html")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("email=enterprise%40demo.jiebang.local&password=Demo-2026-enterprise_member&next=%2F%2Fevil.example"))
+        .unwrap();
+    let (status, headers, body) = send(&app, req).await;
+    assert!(status.is_redirection() || status.is_success(), "{status} {body}");
+    let cookie = headers.get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_string()).find(|c| c.starts_with("jb_session=")).expect("session cookie");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert_eq!(headers.get(header::LOCATION).map(|v| v.to_str().unwrap()), Some("/"), "no open redirect");
+    let token = cookie.trim_start_matches("jb_session=").split(';').next().unwrap().to_string();
+    let me = |t: String| {
+        let mut r = get("/api/v1/me");
+        r.headers_mut().insert(header::COOKIE, format!("jb_session={t}").parse().unwrap());
+        r
+    };
+    assert_eq!(send(&app, me(token.clone())).await.0, StatusCode::OK);
+    let mut tampered = token.clone();
+    tampered.replace_range(0..1, if token.starts_with('a') { "b" } else { "a" });
+    assert_eq!(send(&app, me(tampered)).await.0, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn language_switch_remembers_choice_and_only_redirects_locally() {
+    let (app, _b) = app().await;
+    let (status, headers, _) = send(&app, get("/lang/en?next=/demands/x%3Fa%3D1")).await;
+    assert!(status.is_redirection());
+    assert_eq!(headers[header::LOCATION], "/demands/x?a=1");
+    assert!(headers[header::SET_COOKIE].to_str().unwrap().starts_with("lang=en"));
+    let (_, headers, _) = send(&app, get("/lang/en?next=https://evil.example")).await;
+    assert_eq!(headers[header::LOCATION], "/");
+    let (_, headers, _) = send(&app, get("/lang/zh?next=//evil.example")).await;
+    assert_eq!(headers[header::LOCATION], "/");
+}
+
+#[tokio::test]
+async fn public_pages_render_in_chinese_or_english_without_confidential_detail() {
+    let (app, b) = app().await;
+    let (status, _, html) = send(&app, get("/")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("技术需求榜"), "Chinese by default");
+    assert!(html.contains("lang=\"zh-CN\""));
+    let mut req = get("/");
+    req.headers_mut().insert(header::COOKIE, "lang=en".parse().unwrap());
+    let (_, _, en) = send(&app, req).await;
+    assert!(en.contains("Technical demands"));
+    // Every seeded confidential detail is absent from the public list and detail pages.
+    use sqlx::Row;
+    let common::Raw::Sqlite(pool) = &b.raw else { unreachable!() };
+    let rows = sqlx::query("SELECT id, confidential_detail FROM demands WHERE status = 'published'").fetch_all(pool).await.unwrap();
+    assert_eq!(rows.len(), 10);
+    for r in rows {
+        let id: uuid::Uuid = r.get("id");
+        let secret: String = r.get("confidential_detail");
+        let probe: String = secret.chars().take(12).collect();
+        assert!(!html.contains(&probe));
+        let (status, _, page) = send(&app, get(&format!("/demands/{id}"))).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(!page.contains(&probe), "confidential detail leaked on /demands/{id}");
+    }
+    let (status, _, _) = send(&app, get(&format!("/demands/{}", uuid::Uuid::new_v4()))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
