@@ -4,6 +4,7 @@ import { defineConfig } from "@playwright/test";
 // flags keep it from calling out to the closed network.
 export default defineConfig({
   testDir: "./tests",
+  globalSetup: "./global-setup.ts",
   timeout: 60_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,

@@ -1,10 +1,8 @@
 //! Server functions: each extracts the caller, calls one service and maps the error. They are
 //! public HTTP endpoints under `/api/fn/…`, so they never trust the page that calls them.
-use crate::domain::Role;
 use crate::error::AppError;
 use crate::model::*;
 use leptos::server;
-use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
 pub mod ctx {
@@ -97,8 +95,9 @@ pub mod ctx {
     }
 }
 
-fn parse_id(s: &str) -> Result<Uuid, AppError> {
-    Uuid::parse_str(s.trim()).map_err(|_| AppError::NotFound)
+#[cfg(feature = "ssr")]
+fn parse_id(s: &str) -> Result<uuid::Uuid, AppError> {
+    uuid::Uuid::parse_str(s.trim()).map_err(|_| AppError::NotFound)
 }
 
 #[server(prefix = "/api/fn", endpoint = "session")]
@@ -350,7 +349,7 @@ pub async fn list_users() -> Result<Vec<UserListItem>, AppError> {
 pub async fn set_role(user_id: String, role: String, grant: String) -> Result<(), AppError> {
     let r = async {
         let s = ctx::state()?;
-        let role = Role::parse(&role).ok_or_else(|| AppError::field("role", "未知角色", "Unknown role"))?;
+        let role = crate::domain::Role::parse(&role).ok_or_else(|| AppError::field("role", "未知角色", "Unknown role"))?;
         crate::services::set_role(&s, &ctx::require_actor()?, parse_id(&user_id)?, role, grant == "true").await
     }
     .await;

@@ -141,8 +141,9 @@ pub fn DemandDetailPage() -> impl IntoView {
     let params = use_params_map();
     let refs = expect_context::<RefCtx>().0;
     let id = move || params.read().get("id").unwrap_or_default();
-    let detail = Resource::new(id, crate::api::get_demand);
     let act = ServerAction::<DemandActionFn>::new();
+    // Re-read after every action: its redirect lands on this same URL.
+    let detail = Resource::new(move || (id(), act.version().get()), |(id, _)| crate::api::get_demand(id));
     view! {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
