@@ -10,6 +10,12 @@ echo "== migrations: both engines carry the same versions"
 a=$(ls migrations/sqlite | sed 's/_.*//' | sort -u); b=$(ls migrations/postgres | sed 's/_.*//' | sort -u)
 if [ "$a" != "$b" ]; then echo "migrations/sqlite and migrations/postgres differ:"; diff <(echo "$a") <(echo "$b"); exit 1; fi
 
+echo "== formatting and lints (cargo fmt, clippy -D warnings for server, ssr and wasm builds)"
+cargo fmt --all --check
+cargo clippy -p server --all-targets -- -D warnings
+cargo clippy -p app --features ssr --all-targets -- -D warnings
+cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
+
 echo "== PostgreSQL"
 export TEST_DATABASE_URL=$(scripts/pg.sh | tail -1)
 export REQUIRE_POSTGRES=1

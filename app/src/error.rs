@@ -73,7 +73,13 @@ impl AppError {
             AppError::Validation(errs) => {
                 return errs
                     .iter()
-                    .map(|e| if lang == Lang::Zh { e.zh.clone() } else { e.en.clone() })
+                    .map(|e| {
+                        if lang == Lang::Zh {
+                            e.zh.clone()
+                        } else {
+                            e.en.clone()
+                        }
+                    })
                     .collect::<Vec<_>>()
                     .join("；");
             }

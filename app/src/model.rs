@@ -73,7 +73,11 @@ impl RefData {
             return code.to_string();
         };
         let own = lang.pick(&c.name_zh, &c.name_en).to_string();
-        match c.parent_code.as_deref().and_then(|p| self.chains.iter().find(|x| x.code == p)) {
+        match c
+            .parent_code
+            .as_deref()
+            .and_then(|p| self.chains.iter().find(|x| x.code == p))
+        {
             Some(p) => format!("{} · {}", lang.pick(&p.name_zh, &p.name_en), own),
             None => own,
         }

@@ -227,14 +227,20 @@ mod tests {
             return Err(Denial::Unauthenticated);
         }
         let ok = match (who, action) {
-            (Official, _) => !matches!(action, CreateDemand | EditDemand | SubmitDemand | WithdrawDemand),
+            (Official, _) => !matches!(
+                action,
+                CreateDemand | EditDemand | SubmitDemand | WithdrawDemand
+            ),
             (EnterprisePending, _) => false,
             (Enterprise | EnterpriseAdmin, ViewPublicDemand | ViewDemand | ViewConfidential) => own,
             (Enterprise | EnterpriseAdmin, CreateDemand) => true,
             (Enterprise | EnterpriseAdmin, EditDemand | SubmitDemand | WithdrawDemand) => own,
             (EnterpriseAdmin, AdmitMember) => own,
             (Enterprise | EnterpriseAdmin, ViewOrgMembers) => own,
-            (Researcher | Expert | Clerk, ViewPublicDemand | ViewDemand | ViewConfidential | ViewOrgMembers) => own,
+            (
+                Researcher | Expert | Clerk,
+                ViewPublicDemand | ViewDemand | ViewConfidential | ViewOrgMembers,
+            ) => own,
             _ => false,
         };
         if ok {
@@ -272,7 +278,10 @@ mod tests {
         let a = actor(Who::Official, Uuid::new_v4()).unwrap();
         let t = Target::owned_by(org, false);
         assert!(authorize(Some(&a), Action::ViewConfidential, t).is_ok());
-        assert_eq!(authorize(Some(&a), Action::EditDemand, t), Err(Denial::Forbidden));
+        assert_eq!(
+            authorize(Some(&a), Action::EditDemand, t),
+            Err(Denial::Forbidden)
+        );
     }
 
     #[test]
@@ -281,7 +290,13 @@ mod tests {
         let mut a = actor(Who::Enterprise, org).unwrap();
         a.membership_active = false;
         let t = Target::owned_by(org, false);
-        assert_eq!(authorize(Some(&a), Action::ViewConfidential, t), Err(Denial::Forbidden));
-        assert_eq!(authorize(Some(&a), Action::CreateDemand, Target::NONE), Err(Denial::Forbidden));
+        assert_eq!(
+            authorize(Some(&a), Action::ViewConfidential, t),
+            Err(Denial::Forbidden)
+        );
+        assert_eq!(
+            authorize(Some(&a), Action::CreateDemand, Target::NONE),
+            Err(Denial::Forbidden)
+        );
     }
 }

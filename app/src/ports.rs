@@ -172,11 +172,21 @@ pub trait Store: Send + Sync {
         audit: &[AuditEvent],
     ) -> StoreResult<()>;
     /// Creates a user; with an `org_id` and `membership_active == false` it is a join request.
-    async fn create_user(&self, user: &UserRecord, roles: &[Role], audit: &AuditEvent) -> StoreResult<()>;
+    async fn create_user(
+        &self,
+        user: &UserRecord,
+        roles: &[Role],
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
     async fn get_org(&self, id: Uuid) -> StoreResult<Option<OrgRecord>>;
     async fn find_org_by_credit_code(&self, code: &str) -> StoreResult<Option<OrgRecord>>;
     async fn list_orgs(&self) -> StoreResult<Vec<(OrgRecord, i64)>>;
-    async fn set_org_verified(&self, id: Uuid, verified: bool, audit: &AuditEvent) -> StoreResult<()>;
+    async fn set_org_verified(
+        &self,
+        id: Uuid,
+        verified: bool,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
     async fn find_user_by_email(&self, email: &str) -> StoreResult<Option<UserRecord>>;
     async fn get_user(&self, id: Uuid) -> StoreResult<Option<UserRecord>>;
     async fn user_roles(&self, id: Uuid) -> StoreResult<Vec<Role>>;
@@ -205,7 +215,11 @@ pub trait Store: Send + Sync {
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
     ) -> StoreResult<()>;
-    async fn session_user(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<SessionRecord>>;
+    async fn session_user(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<SessionRecord>>;
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
 
     // Password reset through the e-mail outbox.

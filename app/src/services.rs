@@ -3,7 +3,9 @@
 use crate::domain::credit_code::CreditCode;
 use crate::domain::demand::{self, DemandAction, DemandStatus, IpPreference, Trl};
 use crate::domain::money::{BudgetRange, Fen};
-use crate::domain::text::{clean_text, parse_keywords, validate_email, validate_password, validate_phone};
+use crate::domain::text::{
+    clean_text, parse_keywords, validate_email, validate_password, validate_phone,
+};
 use crate::domain::time::parse_deadline_date;
 use crate::domain::{OrgType, Role};
 use crate::error::{AppError, Errors};
@@ -21,7 +23,13 @@ pub fn internal(e: StoreError) -> AppError {
     AppError::Internal
 }
 
-fn audit(actor: Option<Uuid>, entity_type: &'static str, entity_id: impl ToString, action: &str, now: DateTime<Utc>) -> AuditEvent {
+fn audit(
+    actor: Option<Uuid>,
+    entity_type: &'static str,
+    entity_id: impl ToString,
+    action: &str,
+    now: DateTime<Utc>,
+) -> AuditEvent {
     AuditEvent {
         actor_id: actor,
         entity_type,
@@ -91,20 +99,37 @@ impl RateLimiter {
 
 pub const SESSION_COOKIE: &str = "jb_session";
 
-pub async fn resolve_session(state: &AppState, token: &str) -> Result<Option<CurrentUser>, AppError> {
+pub async fn resolve_session(
+    state: &AppState,
+    token: &str,
+) -> Result<Option<CurrentUser>, AppError> {
     if token.is_empty() || token.len() > 200 {
         return Ok(None);
     }
     let hash = state.secrets.token_hash(token);
-    let Some(s) = state.store.session_user(&hash, state.clock.now()).await.map_err(internal)? else {
+    let Some(s) = state
+        .store
+        .session_user(&hash, state.clock.now())
+        .await
+        .map_err(internal)?
+    else {
         return Ok(None);
     };
     current_user_from(state, s.user, s.roles).await.map(Some)
 }
 
-async fn current_user_from(state: &AppState, u: UserRecord, roles: Vec<Role>) -> Result<CurrentUser, AppError> {
+async fn current_user_from(
+    state: &AppState,
+    u: UserRecord,
+    roles: Vec<Role>,
+) -> Result<CurrentUser, AppError> {
     let org = match u.org_id {
-        Some(id) => state.store.get_org(id).await.map_err(internal)?.map(|o| org_summary(&o)),
+        Some(id) => state
+            .store
+            .get_org(id)
+            .await
+            .map_err(internal)?
+            .map(|o| org_summary(&o)),
         None => None,
     };
     Ok(CurrentUser {
@@ -152,8 +177,16 @@ pub async fn register(state: &AppState, input: RegisterInput) -> Result<CurrentU
     let mut errs = Errors::default();
     let email = errs.take("email", validate_email(&input.email));
     let display_name = errs.take("display_name", clean_text(&input.display_name, 1, 50));
-    if errs.take("password", validate_password(&input.password)).is_some() && input.password != input.password_confirm {
-        errs.push("password_confirm", "两次输入的密码不一致", "The two passwords do not match");
+    if errs
+        .take("password", validate_password(&input.password))
+        .is_some()
+        && input.password != input.password_confirm
+    {
+        errs.push(
+            "password_confirm",
+            "两次输入的密码不一致",
+            "The two passwords do not match",
+        );
     }
     if !input.privacy {
         errs.push(
@@ -173,7 +206,11 @@ pub async fn register(state: &AppState, input: RegisterInput) -> Result<CurrentU
         }
         let districts = state.store.list_districts().await.map_err(internal)?;
         if !districts.iter().any(|d| d.code == input.district) {
-            errs.push("district", "请选择所在区域", "Choose a district from the list");
+            errs.push(
+                "district",
+                "请选择所在区域",
+                "Choose a district from the list",
+            );
         }
         let contact_name = errs.take("contact_name", clean_text(&input.contact_name, 1, 50));
         let contact_phone = errs.take("contact_phone", validate_phone(&input.contact_phone));
@@ -181,17 +218,35 @@ pub async fn register(state: &AppState, input: RegisterInput) -> Result<CurrentU
     }
     // Uniqueness is checked after the format so the user is told both kinds of problem at once.
     if let Some(email) = &email {
-        if state.store.find_user_by_email(email).await.map_err(internal)?.is_some() {
-            errs.push("email", "该邮箱已注册，请直接登录", "This e-mail is already registered; please sign in");
+        if state
+            .store
+            .find_user_by_email(email)
+            .await
+            .map_err(internal)?
+            .is_some()
+        {
+            errs.push(
+                "email",
+                "该邮箱已注册，请直接登录",
+                "This e-mail is already registered; please sign in",
+            );
         }
     }
     let existing = match &code {
-        Some(c) => state.store.find_org_by_credit_code(c.as_str()).await.map_err(internal)?,
+        Some(c) => state
+            .store
+            .find_org_by_credit_code(c.as_str())
+            .await
+            .map_err(internal)?,
         None => None,
     };
     if let Some(c) = &code {
         if joining && existing.is_none() {
-            errs.push("credit_code", "未找到使用该统一社会信用代码的机构", "No organization with this credit code is registered");
+            errs.push(
+                "credit_code",
+                "未找到使用该统一社会信用代码的机构",
+                "No organization with this credit code is registered",
+            );
         }
         if !joining && existing.is_some() {
             errs.push(
@@ -205,7 +260,11 @@ pub async fn register(state: &AppState, input: RegisterInput) -> Result<CurrentU
     let (Some(email), Some(display_name), Some(code)) = (email, display_name, code) else {
         return Err(AppError::Internal);
     };
-    let hash = state.secrets.hash_password(input.password.clone()).await.map_err(internal)?;
+    let hash = state
+        .secrets
+        .hash_password(input.password.clone())
+        .await
+        .map_err(internal)?;
     let user_id = Uuid::new_v4();
     let mut user = UserRecord {
         id: user_id,
@@ -225,7 +284,8 @@ pub async fn register(state: &AppState, input: RegisterInput) -> Result<CurrentU
         ev.reason = Some(format!("org {}", org.id));
         state.store.create_user(&user, &[], &ev).await
     } else {
-        let Some((Some(name), Some(org_type), Some(contact_name), Some(contact_phone))) = new_org else {
+        let Some((Some(name), Some(org_type), Some(contact_name), Some(contact_phone))) = new_org
+        else {
             return Err(AppError::Internal);
         };
         let org = OrgRecord {
@@ -246,7 +306,10 @@ pub async fn register(state: &AppState, input: RegisterInput) -> Result<CurrentU
         let mut ev_org = audit(Some(user_id), "organization", org.id, "register", now);
         ev_org.to_state = Some("unverified".into());
         let ev_user = audit(Some(user_id), "user", user_id, "register", now);
-        state.store.create_org_with_owner(&org, &user, &roles, &[ev_org, ev_user]).await
+        state
+            .store
+            .create_org_with_owner(&org, &user, &roles, &[ev_org, ev_user])
+            .await
     };
     match result {
         Ok(()) => {}
@@ -265,24 +328,47 @@ pub async fn register(state: &AppState, input: RegisterInput) -> Result<CurrentU
 
 /// Checks a password and opens a session of `kind` ("web" or "api"). The same message is given
 /// for an unknown account and a wrong password.
-pub async fn login(state: &AppState, email: &str, password: &str, client: &str, kind: &str) -> Result<(String, CurrentUser), AppError> {
+pub async fn login(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    client: &str,
+    kind: &str,
+) -> Result<(String, CurrentUser), AppError> {
     let now = state.clock.now();
     let email_key = email.trim().to_lowercase();
     let account_key = format!("acct:{email_key}");
-    if !state.limiter.check(&[account_key.clone(), format!("addr:{client}")], now) {
+    if !state
+        .limiter
+        .check(&[account_key.clone(), format!("addr:{client}")], now)
+    {
         return Err(AppError::RateLimited);
     }
-    let wrong = || AppError::field("password", "邮箱或密码不正确", "The e-mail or password is incorrect");
+    let wrong = || {
+        AppError::field(
+            "password",
+            "邮箱或密码不正确",
+            "The e-mail or password is incorrect",
+        )
+    };
     if email_key.is_empty() || password.is_empty() || password.len() > 1024 {
         return Err(wrong());
     }
-    let user = state.store.find_user_by_email(&email_key).await.map_err(internal)?;
+    let user = state
+        .store
+        .find_user_by_email(&email_key)
+        .await
+        .map_err(internal)?;
     let Some(user) = user else {
         // Hash anyway so an unknown account takes as long as a wrong password.
         let _ = state.secrets.hash_password(password.to_string()).await;
         return Err(wrong());
     };
-    if !state.secrets.verify_password(password.to_string(), user.password_hash.clone()).await {
+    if !state
+        .secrets
+        .verify_password(password.to_string(), user.password_hash.clone())
+        .await
+    {
         return Err(wrong());
     }
     state.limiter.clear(&account_key);
@@ -290,7 +376,13 @@ pub async fn login(state: &AppState, email: &str, password: &str, client: &str, 
     let expires = now + Duration::days(state.settings.session_days);
     state
         .store
-        .create_session(&state.secrets.token_hash(&token), user.id, kind, now, expires)
+        .create_session(
+            &state.secrets.token_hash(&token),
+            user.id,
+            kind,
+            now,
+            expires,
+        )
         .await
         .map_err(internal)?;
     let roles = state.store.user_roles(user.id).await.map_err(internal)?;
@@ -298,28 +390,74 @@ pub async fn login(state: &AppState, email: &str, password: &str, client: &str, 
 }
 
 pub async fn logout(state: &AppState, token: &str) -> Result<(), AppError> {
-    state.store.delete_session(&state.secrets.token_hash(token)).await.map_err(internal)
+    state
+        .store
+        .delete_session(&state.secrets.token_hash(token))
+        .await
+        .map_err(internal)
 }
 
-pub async fn change_password(state: &AppState, me: &CurrentUser, old: &str, new: &str, confirm: &str) -> Result<(), AppError> {
+pub async fn change_password(
+    state: &AppState,
+    me: &CurrentUser,
+    old: &str,
+    new: &str,
+    confirm: &str,
+) -> Result<(), AppError> {
     let mut errs = Errors::default();
     errs.take("new_password", validate_password(new));
     if new != confirm {
-        errs.push("new_password_confirm", "两次输入的密码不一致", "The two passwords do not match");
+        errs.push(
+            "new_password_confirm",
+            "两次输入的密码不一致",
+            "The two passwords do not match",
+        );
     }
-    let user = state.store.get_user(me.id).await.map_err(internal)?.ok_or(AppError::Unauthenticated)?;
-    if !state.secrets.verify_password(old.to_string(), user.password_hash).await {
-        errs.push("old_password", "当前密码不正确", "The current password is incorrect");
+    let user = state
+        .store
+        .get_user(me.id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::Unauthenticated)?;
+    if !state
+        .secrets
+        .verify_password(old.to_string(), user.password_hash)
+        .await
+    {
+        errs.push(
+            "old_password",
+            "当前密码不正确",
+            "The current password is incorrect",
+        );
     }
     errs.finish()?;
-    let hash = state.secrets.hash_password(new.to_string()).await.map_err(internal)?;
-    let ev = audit(Some(me.id), "user", me.id, "change_password", state.clock.now());
-    state.store.set_password(me.id, &hash, &ev).await.map_err(internal)
+    let hash = state
+        .secrets
+        .hash_password(new.to_string())
+        .await
+        .map_err(internal)?;
+    let ev = audit(
+        Some(me.id),
+        "user",
+        me.id,
+        "change_password",
+        state.clock.now(),
+    );
+    state
+        .store
+        .set_password(me.id, &hash, &ev)
+        .await
+        .map_err(internal)
 }
 
 /// Writes a reset link to the e-mail outbox if the account exists. The caller answers the
 /// same either way, so the form does not reveal which e-mails are registered.
-pub async fn request_password_reset(state: &AppState, email: &str, client: &str, by: Option<Uuid>) -> Result<Option<String>, AppError> {
+pub async fn request_password_reset(
+    state: &AppState,
+    email: &str,
+    client: &str,
+    by: Option<Uuid>,
+) -> Result<Option<String>, AppError> {
     let now = state.clock.now();
     if by.is_none() && !state.limiter.check(&[format!("reset:{client}")], now) {
         return Err(AppError::RateLimited);
@@ -327,11 +465,20 @@ pub async fn request_password_reset(state: &AppState, email: &str, client: &str,
     let Ok(email) = validate_email(email) else {
         return Ok(None);
     };
-    let Some(user) = state.store.find_user_by_email(&email).await.map_err(internal)? else {
+    let Some(user) = state
+        .store
+        .find_user_by_email(&email)
+        .await
+        .map_err(internal)?
+    else {
         return Ok(None);
     };
     let token = state.secrets.new_token();
-    let link = format!("{}/reset-password?token={}", state.settings.public_url.trim_end_matches('/'), token);
+    let link = format!(
+        "{}/reset-password?token={}",
+        state.settings.public_url.trim_end_matches('/'),
+        token
+    );
     let mail = EmailRecord {
         id: Uuid::new_v4(),
         to_email: user.email.clone(),
@@ -342,24 +489,49 @@ pub async fn request_password_reset(state: &AppState, email: &str, client: &str,
         ),
         created_at: now,
     };
-    let ev = audit(by.or(Some(user.id)), "user", user.id, "request_password_reset", now);
+    let ev = audit(
+        by.or(Some(user.id)),
+        "user",
+        user.id,
+        "request_password_reset",
+        now,
+    );
     state
         .store
-        .create_password_reset(user.id, &state.secrets.token_hash(&token), now + Duration::hours(2), &mail, &ev)
+        .create_password_reset(
+            user.id,
+            &state.secrets.token_hash(&token),
+            now + Duration::hours(2),
+            &mail,
+            &ev,
+        )
         .await
         .map_err(internal)?;
     tracing::info!(to = %user.email, "password reset link written to the e-mail outbox");
     Ok(Some(link))
 }
 
-pub async fn reset_password(state: &AppState, token: &str, new: &str, confirm: &str) -> Result<(), AppError> {
+pub async fn reset_password(
+    state: &AppState,
+    token: &str,
+    new: &str,
+    confirm: &str,
+) -> Result<(), AppError> {
     let mut errs = Errors::default();
     errs.take("new_password", validate_password(new));
     if new != confirm {
-        errs.push("new_password_confirm", "两次输入的密码不一致", "The two passwords do not match");
+        errs.push(
+            "new_password_confirm",
+            "两次输入的密码不一致",
+            "The two passwords do not match",
+        );
     }
     errs.finish()?;
-    let hash = state.secrets.hash_password(new.to_string()).await.map_err(internal)?;
+    let hash = state
+        .secrets
+        .hash_password(new.to_string())
+        .await
+        .map_err(internal)?;
     let used = state
         .store
         .consume_password_reset(&state.secrets.token_hash(token), state.clock.now(), &hash)
@@ -390,7 +562,11 @@ pub async fn ref_data(state: &AppState) -> Result<RefData, AppError> {
 
 /// Parses the demand form into a record (fields other than the typed ones are left for the
 /// caller). Every problem is reported at once.
-async fn parse_demand_form(state: &AppState, f: &DemandForm, now: DateTime<Utc>) -> Result<ParsedDemand, AppError> {
+async fn parse_demand_form(
+    state: &AppState,
+    f: &DemandForm,
+    now: DateTime<Utc>,
+) -> Result<ParsedDemand, AppError> {
     let mut errs = Errors::default();
     let title = errs.take("title", clean_text(&f.title, 4, 80));
     let description = errs.take("description", clean_text(&f.description, 10, 5000));
@@ -398,7 +574,11 @@ async fn parse_demand_form(state: &AppState, f: &DemandForm, now: DateTime<Utc>)
     let keywords = errs.take("keywords", parse_keywords(&f.keywords));
     let chains = state.store.list_chains().await.map_err(internal)?;
     if !chains.iter().any(|c| c.code == f.chain) {
-        errs.push("chain", "请从列表中选择产业链", "Choose an industry chain from the list");
+        errs.push(
+            "chain",
+            "请从列表中选择产业链",
+            "Choose an industry chain from the list",
+        );
     }
     let min = errs.take("budget_min", Fen::parse_wan(&f.budget_min));
     let max = errs.take("budget_max", Fen::parse_wan(&f.budget_max));
@@ -409,23 +589,54 @@ async fn parse_demand_form(state: &AppState, f: &DemandForm, now: DateTime<Utc>)
     let trl = match f.trl.trim().parse::<u8>() {
         Ok(n) => errs.take("trl", Trl::new(n)),
         Err(_) => {
-            errs.push("trl", "请选择 1–9 的技术成熟度", "Choose a readiness level from 1 to 9");
+            errs.push(
+                "trl",
+                "请选择 1–9 的技术成熟度",
+                "Choose a readiness level from 1 to 9",
+            );
             None
         }
     };
     let deadline = errs.take("deadline", parse_deadline_date(&f.deadline, now));
     let ip = IpPreference::parse(&f.ip_preference);
     if ip.is_none() {
-        errs.push("ip_preference", "请选择知识产权归属意向", "Choose an IP preference");
+        errs.push(
+            "ip_preference",
+            "请选择知识产权归属意向",
+            "Choose an IP preference",
+        );
     }
     let confidential = if f.confidential_detail.trim().is_empty() {
         Some(String::new())
     } else {
-        errs.take("confidential_detail", clean_text(&f.confidential_detail, 1, 5000))
+        errs.take(
+            "confidential_detail",
+            clean_text(&f.confidential_detail, 1, 5000),
+        )
     };
     errs.finish()?;
-    match (title, description, field, keywords, budget, trl, deadline, ip, confidential) {
-        (Some(title), Some(description), Some(field), Some(keywords), Some(budget), Some(trl), Some(deadline), Some(ip), Some(confidential)) => Ok(ParsedDemand {
+    match (
+        title,
+        description,
+        field,
+        keywords,
+        budget,
+        trl,
+        deadline,
+        ip,
+        confidential,
+    ) {
+        (
+            Some(title),
+            Some(description),
+            Some(field),
+            Some(keywords),
+            Some(budget),
+            Some(trl),
+            Some(deadline),
+            Some(ip),
+            Some(confidential),
+        ) => Ok(ParsedDemand {
             title,
             description,
             field,
@@ -454,7 +665,15 @@ struct ParsedDemand {
     chain: String,
 }
 
-fn status_change(actor: Uuid, id: Uuid, action: DemandAction, from: DemandStatus, to: DemandStatus, reason: Option<&str>, now: DateTime<Utc>) -> AuditEvent {
+fn status_change(
+    actor: Uuid,
+    id: Uuid,
+    action: DemandAction,
+    from: DemandStatus,
+    to: DemandStatus,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> AuditEvent {
     let mut ev = audit(Some(actor), "demand", id, action.as_str(), now);
     ev.from_state = Some(from.as_str().into());
     ev.to_state = Some(to.as_str().into());
@@ -463,7 +682,12 @@ fn status_change(actor: Uuid, id: Uuid, action: DemandAction, from: DemandStatus
 }
 
 /// Creates a draft (and submits it at once when `submit`).
-pub async fn create_demand(state: &AppState, actor: &Actor, form: &DemandForm, submit: bool) -> Result<Uuid, AppError> {
+pub async fn create_demand(
+    state: &AppState,
+    actor: &Actor,
+    form: &DemandForm,
+    submit: bool,
+) -> Result<Uuid, AppError> {
     authorize(Some(actor), Action::CreateDemand, Target::NONE)?;
     let org_id = actor.acting_org().ok_or(AppError::Forbidden)?;
     let now = state.clock.now();
@@ -492,21 +716,39 @@ pub async fn create_demand(state: &AppState, actor: &Actor, form: &DemandForm, s
     };
     let mut ev = audit(Some(actor.user_id), "demand", id, "create", now);
     ev.to_state = Some(DemandStatus::Draft.as_str().into());
-    state.store.insert_demand(&rec, &ev).await.map_err(internal)?;
+    state
+        .store
+        .insert_demand(&rec, &ev)
+        .await
+        .map_err(internal)?;
     if submit {
         demand_action(state, actor, id, DemandAction::Submit, None).await?;
     }
     Ok(id)
 }
 
-pub async fn update_demand(state: &AppState, actor: &Actor, id: Uuid, form: &DemandForm, submit: bool) -> Result<(), AppError> {
-    let row = state.store.get_demand(id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+pub async fn update_demand(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    form: &DemandForm,
+    submit: bool,
+) -> Result<(), AppError> {
+    let row = state
+        .store
+        .get_demand(id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
     let target = Target::owned_by(row.demand.org_id, demand::is_public(row.demand.status));
     authorize(Some(actor), Action::EditDemand, target)?;
     if !demand::is_editable(row.demand.status) {
         return Err(AppError::conflict(
             format!("当前状态“{}”的需求不能修改", row.demand.status.label_zh()),
-            format!("A demand in state “{}” cannot be edited", row.demand.status.label_en()),
+            format!(
+                "A demand in state “{}” cannot be edited",
+                row.demand.status.label_en()
+            ),
         ));
     }
     let now = state.clock.now();
@@ -529,7 +771,12 @@ pub async fn update_demand(state: &AppState, actor: &Actor, id: Uuid, form: &Dem
     let ev = audit(Some(actor.user_id), "demand", id, "edit", now);
     match state.store.update_demand_draft(&rec, &ev).await {
         Ok(()) => {}
-        Err(StoreError::Stale) => return Err(AppError::conflict("需求状态已变化，请刷新后重试", "The demand changed meanwhile; reload and try again")),
+        Err(StoreError::Stale) => {
+            return Err(AppError::conflict(
+                "需求状态已变化，请刷新后重试",
+                "The demand changed meanwhile; reload and try again",
+            ))
+        }
         Err(e) => return Err(internal(e)),
     }
     if submit {
@@ -539,8 +786,19 @@ pub async fn update_demand(state: &AppState, actor: &Actor, id: Uuid, form: &Dem
 }
 
 /// Applies a state-machine action to a demand on behalf of `actor`.
-pub async fn demand_action(state: &AppState, actor: &Actor, id: Uuid, action: DemandAction, reason: Option<&str>) -> Result<DemandStatus, AppError> {
-    let row = state.store.get_demand(id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+pub async fn demand_action(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    action: DemandAction,
+    reason: Option<&str>,
+) -> Result<DemandStatus, AppError> {
+    let row = state
+        .store
+        .get_demand(id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
     let d = &row.demand;
     let target = Target::owned_by(d.org_id, demand::is_public(d.status));
     let needed = match action {
@@ -550,26 +808,49 @@ pub async fn demand_action(state: &AppState, actor: &Actor, id: Uuid, action: De
     };
     authorize(Some(actor), needed, target)?;
     let reason = match reason.map(str::trim).filter(|r| !r.is_empty()) {
-        Some(r) => Some(clean_text(r, 2, 1000).map_err(|e| {
-            AppError::field("reason", e.message_zh(), e.message_en())
-        })?),
+        Some(r) => Some(
+            clean_text(r, 2, 1000)
+                .map_err(|e| AppError::field("reason", e.message_zh(), e.message_en()))?,
+        ),
         None => None,
     };
     if demand::requires_reason(action) && reason.is_none() {
-        return Err(AppError::field("reason", "请填写理由", "Please give a reason"));
+        return Err(AppError::field(
+            "reason",
+            "请填写理由",
+            "Please give a reason",
+        ));
     }
-    let to = demand::transition(d.status, action).map_err(|e| {
-        AppError::conflict(e.message_zh(), e.message_en())
-    })?;
+    let to = demand::transition(d.status, action)
+        .map_err(|e| AppError::conflict(e.message_zh(), e.message_en()))?;
     let now = state.clock.now();
     // Submitting re-checks the deadline: a draft written long ago may have gone stale.
     if action == DemandAction::Submit && d.deadline <= now {
-        return Err(AppError::field("deadline", "截止日期已过，请修改后再提交", "The deadline has passed; edit it before submitting"));
+        return Err(AppError::field(
+            "deadline",
+            "截止日期已过，请修改后再提交",
+            "The deadline has passed; edit it before submitting",
+        ));
     }
-    let ev = status_change(actor.user_id, id, action, d.status, to, reason.as_deref(), now);
-    match state.store.transition_demand(id, d.status, to, reason.as_deref(), &ev).await {
+    let ev = status_change(
+        actor.user_id,
+        id,
+        action,
+        d.status,
+        to,
+        reason.as_deref(),
+        now,
+    );
+    match state
+        .store
+        .transition_demand(id, d.status, to, reason.as_deref(), &ev)
+        .await
+    {
         Ok(()) => Ok(to),
-        Err(StoreError::Stale) => Err(AppError::conflict("需求状态已变化，请刷新后重试", "The demand changed meanwhile; reload and try again")),
+        Err(StoreError::Stale) => Err(AppError::conflict(
+            "需求状态已变化，请刷新后重试",
+            "The demand changed meanwhile; reload and try again",
+        )),
         Err(e) => Err(internal(e)),
     }
 }
@@ -594,8 +875,17 @@ pub fn summary_of(row: &DemandRow) -> DemandSummary {
     }
 }
 
-pub async fn demand_detail(state: &AppState, actor: Option<&Actor>, id: Uuid) -> Result<DemandDetail, AppError> {
-    let row = state.store.get_demand(id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+pub async fn demand_detail(
+    state: &AppState,
+    actor: Option<&Actor>,
+    id: Uuid,
+) -> Result<DemandDetail, AppError> {
+    let row = state
+        .store
+        .get_demand(id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
     let d = &row.demand;
     let target = Target::owned_by(d.org_id, demand::is_public(d.status));
     // Someone who may not see an unpublished demand is told it does not exist.
@@ -603,9 +893,12 @@ pub async fn demand_detail(state: &AppState, actor: Option<&Actor>, id: Uuid) ->
     let can = |a: Action| authorize(actor, a, target).is_ok();
     let perms = DemandPermissions {
         edit: can(Action::EditDemand) && demand::is_editable(d.status),
-        submit: can(Action::SubmitDemand) && demand::transition(d.status, DemandAction::Submit).is_ok(),
-        withdraw: can(Action::WithdrawDemand) && demand::transition(d.status, DemandAction::Withdraw).is_ok(),
-        reopen: can(Action::SubmitDemand) && demand::transition(d.status, DemandAction::Reopen).is_ok(),
+        submit: can(Action::SubmitDemand)
+            && demand::transition(d.status, DemandAction::Submit).is_ok(),
+        withdraw: can(Action::WithdrawDemand)
+            && demand::transition(d.status, DemandAction::Withdraw).is_ok(),
+        reopen: can(Action::SubmitDemand)
+            && demand::transition(d.status, DemandAction::Reopen).is_ok(),
         review: can(Action::ReviewDemand) && d.status == DemandStatus::Submitted,
         see_confidential: can(Action::ViewConfidential),
         see_history: can(Action::ViewDemand),
@@ -635,8 +928,14 @@ pub async fn demand_detail(state: &AppState, actor: Option<&Actor>, id: Uuid) ->
         field: d.field.clone(),
         keywords: d.keywords.clone(),
         ip_preference: d.ip_preference,
-        confidential_detail: perms.see_confidential.then(|| d.confidential_detail.clone()),
-        rejection_reason: if perms.see_history { d.rejection_reason.clone() } else { None },
+        confidential_detail: perms
+            .see_confidential
+            .then(|| d.confidential_detail.clone()),
+        rejection_reason: if perms.see_history {
+            d.rejection_reason.clone()
+        } else {
+            None
+        },
         org_id: d.org_id,
         permissions: perms,
         history,
@@ -644,10 +943,23 @@ pub async fn demand_detail(state: &AppState, actor: Option<&Actor>, id: Uuid) ->
 }
 
 /// The form as stored, for the edit page (owner only).
-pub async fn demand_form(state: &AppState, actor: &Actor, id: Uuid) -> Result<DemandForm, AppError> {
-    let row = state.store.get_demand(id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+pub async fn demand_form(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<DemandForm, AppError> {
+    let row = state
+        .store
+        .get_demand(id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
     let d = row.demand;
-    authorize(Some(actor), Action::EditDemand, Target::owned_by(d.org_id, demand::is_public(d.status)))?;
+    authorize(
+        Some(actor),
+        Action::EditDemand,
+        Target::owned_by(d.org_id, demand::is_public(d.status)),
+    )?;
     Ok(DemandForm {
         title: d.title,
         description: d.description,
@@ -671,10 +983,20 @@ pub fn clamp_page(page: Option<u32>, per_page: Option<u32>) -> (u32, u32) {
 }
 
 /// Published demands for everyone: only the public fields exist in the result.
-pub async fn public_demands(state: &AppState, page: Option<u32>, per_page: Option<u32>, chain: Option<String>, district: Option<String>) -> Result<Page<DemandSummary>, AppError> {
+pub async fn public_demands(
+    state: &AppState,
+    page: Option<u32>,
+    per_page: Option<u32>,
+    chain: Option<String>,
+    district: Option<String>,
+) -> Result<Page<DemandSummary>, AppError> {
     let (page, per_page) = clamp_page(page, per_page);
     let q = DemandQuery {
-        statuses: DemandStatus::ALL.iter().copied().filter(|s| demand::is_public(*s)).collect(),
+        statuses: DemandStatus::ALL
+            .iter()
+            .copied()
+            .filter(|s| demand::is_public(*s))
+            .collect(),
         org_id: None,
         chain_prefix: chain.filter(|c| !c.is_empty()),
         district: district.filter(|d| !d.is_empty()),
@@ -697,7 +1019,15 @@ pub async fn my_demands(state: &AppState, actor: &Actor) -> Result<Vec<DemandSum
         limit: 500,
         ..Default::default()
     };
-    Ok(state.store.list_demands(&q).await.map_err(internal)?.0.iter().map(summary_of).collect())
+    Ok(state
+        .store
+        .list_demands(&q)
+        .await
+        .map_err(internal)?
+        .0
+        .iter()
+        .map(summary_of)
+        .collect())
 }
 
 pub async fn review_queue(state: &AppState, actor: &Actor) -> Result<Vec<DemandSummary>, AppError> {
@@ -707,7 +1037,15 @@ pub async fn review_queue(state: &AppState, actor: &Actor) -> Result<Vec<DemandS
         limit: 500,
         ..Default::default()
     };
-    Ok(state.store.list_demands(&q).await.map_err(internal)?.0.iter().map(summary_of).collect())
+    Ok(state
+        .store
+        .list_demands(&q)
+        .await
+        .map_err(internal)?
+        .0
+        .iter()
+        .map(summary_of)
+        .collect())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -731,13 +1069,40 @@ pub async fn list_orgs(state: &AppState, actor: &Actor) -> Result<Vec<OrgListIte
         .collect())
 }
 
-pub async fn verify_org(state: &AppState, actor: &Actor, org_id: Uuid, verified: bool) -> Result<(), AppError> {
+pub async fn verify_org(
+    state: &AppState,
+    actor: &Actor,
+    org_id: Uuid,
+    verified: bool,
+) -> Result<(), AppError> {
     authorize(Some(actor), Action::VerifyOrg, Target::NONE)?;
-    let org = state.store.get_org(org_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
-    let mut ev = audit(Some(actor.user_id), "organization", org_id, if verified { "verify" } else { "unverify" }, state.clock.now());
-    ev.from_state = Some(if org.verified { "verified" } else { "unverified" }.into());
+    let org = state
+        .store
+        .get_org(org_id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let mut ev = audit(
+        Some(actor.user_id),
+        "organization",
+        org_id,
+        if verified { "verify" } else { "unverify" },
+        state.clock.now(),
+    );
+    ev.from_state = Some(
+        if org.verified {
+            "verified"
+        } else {
+            "unverified"
+        }
+        .into(),
+    );
     ev.to_state = Some(if verified { "verified" } else { "unverified" }.into());
-    state.store.set_org_verified(org_id, verified, &ev).await.map_err(internal)
+    state
+        .store
+        .set_org_verified(org_id, verified, &ev)
+        .await
+        .map_err(internal)
 }
 
 pub async fn list_users(state: &AppState, actor: &Actor) -> Result<Vec<UserListItem>, AppError> {
@@ -758,23 +1123,59 @@ pub async fn list_users(state: &AppState, actor: &Actor) -> Result<Vec<UserListI
         .collect())
 }
 
-pub async fn set_role(state: &AppState, actor: &Actor, user_id: Uuid, role: Role, grant: bool) -> Result<(), AppError> {
+pub async fn set_role(
+    state: &AppState,
+    actor: &Actor,
+    user_id: Uuid,
+    role: Role,
+    grant: bool,
+) -> Result<(), AppError> {
     authorize(Some(actor), Action::GrantRole, Target::NONE)?;
     if !grant && user_id == actor.user_id && role == Role::Official {
-        return Err(AppError::conflict("不能撤销自己的管理人员角色", "You cannot remove your own official role"));
+        return Err(AppError::conflict(
+            "不能撤销自己的管理人员角色",
+            "You cannot remove your own official role",
+        ));
     }
-    state.store.get_user(user_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
-    let mut ev = audit(Some(actor.user_id), "user", user_id, if grant { "grant_role" } else { "revoke_role" }, state.clock.now());
+    state
+        .store
+        .get_user(user_id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let mut ev = audit(
+        Some(actor.user_id),
+        "user",
+        user_id,
+        if grant { "grant_role" } else { "revoke_role" },
+        state.clock.now(),
+    );
     ev.reason = Some(role.as_str().into());
     if grant {
-        state.store.grant_role(user_id, role, &ev).await.map_err(internal)
+        state
+            .store
+            .grant_role(user_id, role, &ev)
+            .await
+            .map_err(internal)
     } else {
-        state.store.revoke_role(user_id, role, &ev).await.map_err(internal)
+        state
+            .store
+            .revoke_role(user_id, role, &ev)
+            .await
+            .map_err(internal)
     }
 }
 
-pub async fn org_members(state: &AppState, actor: &Actor, org_id: Uuid) -> Result<Vec<MemberItem>, AppError> {
-    authorize(Some(actor), Action::ViewOrgMembers, Target::owned_by(org_id, false))?;
+pub async fn org_members(
+    state: &AppState,
+    actor: &Actor,
+    org_id: Uuid,
+) -> Result<Vec<MemberItem>, AppError> {
+    authorize(
+        Some(actor),
+        Action::ViewOrgMembers,
+        Target::owned_by(org_id, false),
+    )?;
     Ok(state
         .store
         .org_members(org_id)
@@ -792,26 +1193,71 @@ pub async fn org_members(state: &AppState, actor: &Actor, org_id: Uuid) -> Resul
         .collect())
 }
 
-pub async fn decide_member(state: &AppState, actor: &Actor, user_id: Uuid, admit: bool) -> Result<(), AppError> {
-    let user = state.store.get_user(user_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+pub async fn decide_member(
+    state: &AppState,
+    actor: &Actor,
+    user_id: Uuid,
+    admit: bool,
+) -> Result<(), AppError> {
+    let user = state
+        .store
+        .get_user(user_id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
     let org_id = user.org_id.ok_or(AppError::NotFound)?;
-    authorize(Some(actor), Action::AdmitMember, Target::owned_by(org_id, false))?;
+    authorize(
+        Some(actor),
+        Action::AdmitMember,
+        Target::owned_by(org_id, false),
+    )?;
     if user.membership_active {
-        return Err(AppError::conflict("该成员已加入", "This member has already been admitted"));
+        return Err(AppError::conflict(
+            "该成员已加入",
+            "This member has already been admitted",
+        ));
     }
-    let org = state.store.get_org(org_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
-    let roles: Vec<Role> = if admit { org.org_type.default_member_role().into_iter().collect() } else { vec![] };
-    let mut ev = audit(Some(actor.user_id), "user", user_id, if admit { "admit" } else { "decline" }, state.clock.now());
+    let org = state
+        .store
+        .get_org(org_id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let roles: Vec<Role> = if admit {
+        org.org_type.default_member_role().into_iter().collect()
+    } else {
+        vec![]
+    };
+    let mut ev = audit(
+        Some(actor.user_id),
+        "user",
+        user_id,
+        if admit { "admit" } else { "decline" },
+        state.clock.now(),
+    );
     ev.from_state = Some("pending".into());
     ev.to_state = Some(if admit { "active" } else { "declined" }.into());
-    state.store.decide_membership(user_id, org_id, admit, &roles, &ev).await.map_err(internal)
+    state
+        .store
+        .decide_membership(user_id, org_id, admit, &roles, &ev)
+        .await
+        .map_err(internal)
 }
 
 /// An official writes a reset link for a user who cannot reach their mailbox; the link is
 /// shown to the official and also written to the outbox.
-pub async fn official_reset_link(state: &AppState, actor: &Actor, user_id: Uuid) -> Result<String, AppError> {
+pub async fn official_reset_link(
+    state: &AppState,
+    actor: &Actor,
+    user_id: Uuid,
+) -> Result<String, AppError> {
     authorize(Some(actor), Action::ResetPasswordFor, Target::NONE)?;
-    let user = state.store.get_user(user_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    let user = state
+        .store
+        .get_user(user_id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
     request_password_reset(state, &user.email, "official", Some(actor.user_id))
         .await?
         .ok_or(AppError::NotFound)
@@ -829,10 +1275,22 @@ mod tests {
         for _ in 0..3 {
             assert!(l.check(&keys, t0));
         }
-        assert!(!l.check(&keys, t0), "fourth attempt inside the window is refused");
-        assert!(!l.check(&["addr:1".to_string()], t0), "the address is over budget too");
-        assert!(l.check(&["acct:b".to_string()], t0), "another account from elsewhere is fine");
-        assert!(l.check(&keys, t0 + Duration::minutes(16)), "the window slides");
+        assert!(
+            !l.check(&keys, t0),
+            "fourth attempt inside the window is refused"
+        );
+        assert!(
+            !l.check(&["addr:1".to_string()], t0),
+            "the address is over budget too"
+        );
+        assert!(
+            l.check(&["acct:b".to_string()], t0),
+            "another account from elsewhere is fine"
+        );
+        assert!(
+            l.check(&keys, t0 + Duration::minutes(16)),
+            "the window slides"
+        );
         l.clear("acct:a");
     }
 

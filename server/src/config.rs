@@ -93,7 +93,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn cfg(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let m: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let m: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|k| m.get(k).cloned())
     }
 
@@ -106,13 +109,25 @@ mod tests {
 
     #[test]
     fn production_refuses_to_start_without_its_settings() {
-        assert_eq!(cfg(&[("JIEBANG_ENV", "production")]).unwrap_err(), ConfigError::Missing("DATABASE_URL"));
         assert_eq!(
-            cfg(&[("JIEBANG_ENV", "production"), ("DATABASE_URL", "postgres://u:p@h/d")]).unwrap_err(),
+            cfg(&[("JIEBANG_ENV", "production")]).unwrap_err(),
+            ConfigError::Missing("DATABASE_URL")
+        );
+        assert_eq!(
+            cfg(&[
+                ("JIEBANG_ENV", "production"),
+                ("DATABASE_URL", "postgres://u:p@h/d")
+            ])
+            .unwrap_err(),
             ConfigError::Missing("JIEBANG_PUBLIC_URL")
         );
         assert_eq!(
-            cfg(&[("JIEBANG_ENV", "production"), ("DATABASE_URL", "postgres://u:p@h/d"), ("JIEBANG_PUBLIC_URL", "http://x")]).unwrap_err(),
+            cfg(&[
+                ("JIEBANG_ENV", "production"),
+                ("DATABASE_URL", "postgres://u:p@h/d"),
+                ("JIEBANG_PUBLIC_URL", "http://x")
+            ])
+            .unwrap_err(),
             ConfigError::InsecurePublicUrl
         );
         assert_eq!(
@@ -125,8 +140,16 @@ mod tests {
             .unwrap_err(),
             ConfigError::Missing("MEILISEARCH_KEY")
         );
-        assert!(cfg(&[("JIEBANG_ENV", "production"), ("DATABASE_URL", "postgres://u:p@h/d"), ("JIEBANG_PUBLIC_URL", "https://jiebang.example")]).is_ok());
-        assert!(matches!(cfg(&[("JIEBANG_ENV", "staging")]), Err(ConfigError::BadEnv(_))));
+        assert!(cfg(&[
+            ("JIEBANG_ENV", "production"),
+            ("DATABASE_URL", "postgres://u:p@h/d"),
+            ("JIEBANG_PUBLIC_URL", "https://jiebang.example")
+        ])
+        .is_ok());
+        assert!(matches!(
+            cfg(&[("JIEBANG_ENV", "staging")]),
+            Err(ConfigError::BadEnv(_))
+        ));
     }
 
     #[test]

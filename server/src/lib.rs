@@ -18,7 +18,11 @@ use std::sync::Arc;
 /// Largest request body accepted anywhere (forms and JSON); uploads get their own limit later.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
-pub fn build_state(leptos_options: LeptosOptions, store: Arc<dyn app::ports::Store>, cfg: &config::Config) -> AppState {
+pub fn build_state(
+    leptos_options: LeptosOptions,
+    store: Arc<dyn app::ports::Store>,
+    cfg: &config::Config,
+) -> AppState {
     AppState {
         leptos_options,
         store,
@@ -51,9 +55,14 @@ pub fn router(state: AppState) -> Router {
             let options = state.leptos_options.clone();
             move || app::shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
+            app::shell,
+        ))
         .layer(axum::middleware::from_fn(web::csrf_layer))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), web::session_layer))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            web::session_layer,
+        ))
         .layer(axum::middleware::from_fn(web::security_headers))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(tower_http::trace::TraceLayer::new_for_http())
@@ -64,12 +73,22 @@ pub fn router(state: AppState) -> Router {
 pub fn leptos_options() -> LeptosOptions {
     match get_configuration(None) {
         Ok(c) => c.leptos_options,
-        Err(_) => LeptosOptions::builder().output_name("jiebang").site_root("target/site").site_pkg_dir("pkg").build(),
+        Err(_) => LeptosOptions::builder()
+            .output_name("jiebang")
+            .site_root("target/site")
+            .site_pkg_dir("pkg")
+            .build(),
     }
 }
 
 /// Creates an official without an organization (officials act for the city).
-pub async fn create_official(store: &dyn app::ports::Store, secrets: &dyn app::ports::Secrets, email: &str, name: &str, password: &str) -> anyhow::Result<()> {
+pub async fn create_official(
+    store: &dyn app::ports::Store,
+    secrets: &dyn app::ports::Secrets,
+    email: &str,
+    name: &str,
+    password: &str,
+) -> anyhow::Result<()> {
     use app::domain::text::{clean_text, validate_email, validate_password};
     let email = validate_email(email).map_err(|e| anyhow::anyhow!("email: {}", e.message_en()))?;
     let name = clean_text(name, 1, 50).map_err(|e| anyhow::anyhow!("name: {}", e.message_en()))?;
@@ -99,6 +118,8 @@ pub async fn create_official(store: &dyn app::ports::Store, secrets: &dyn app::p
         reason: Some("command line".into()),
         at: now,
     };
-    store.create_user(&user, &[app::domain::Role::Official], &ev).await?;
+    store
+        .create_user(&user, &[app::domain::Role::Official], &ev)
+        .await?;
     Ok(())
 }

@@ -6,7 +6,10 @@ use std::net::SocketAddr;
 use std::path::Path;
 
 #[derive(Parser)]
-#[command(name = "server", about = "Jiebang (揭榜) — Nanning technology transfer platform")]
+#[command(
+    name = "server",
+    about = "Jiebang (揭榜) — Nanning technology transfer platform"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -33,9 +36,13 @@ enum Command {
 }
 
 fn init_tracing(json: bool) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
     if json {
-        tracing_subscriber::fmt().with_env_filter(filter).json().init();
+        tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .json()
+            .init();
     } else {
         tracing_subscriber::fmt().with_env_filter(filter).init();
     }
@@ -53,14 +60,22 @@ async fn main() -> anyhow::Result<()> {
     };
     init_tracing(cfg.json_logs);
     tracing::info!(config = ?cfg, "starting");
-    let store = store::open(&cfg.database_url).await.context("opening the database")?;
+    let store = store::open(&cfg.database_url)
+        .await
+        .context("opening the database")?;
     let secrets = server::secrets::Argon2Secrets;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Migrate => {
             println!("migrations applied ({})", store.backend());
         }
         Command::Seed => {
-            let created = seeds::load(store.as_ref(), &secrets, Path::new(&cfg.seeds_dir), !cfg.production).await?;
+            let created = seeds::load(
+                store.as_ref(),
+                &secrets,
+                Path::new(&cfg.seeds_dir),
+                !cfg.production,
+            )
+            .await?;
             print_accounts(&created);
             println!("seeds loaded");
         }
@@ -85,19 +100,30 @@ async fn main() -> anyhow::Result<()> {
         },
         Command::Serve => {
             // Reference data is refreshed on every start (upserts); demo data only in development.
-            let created = seeds::load(store.as_ref(), &secrets, Path::new(&cfg.seeds_dir), !cfg.production).await?;
+            let created = seeds::load(
+                store.as_ref(),
+                &secrets,
+                Path::new(&cfg.seeds_dir),
+                !cfg.production,
+            )
+            .await?;
             print_accounts(&created);
             let options = server::leptos_options();
             let addr = options.site_addr;
             let state = server::build_state(options, store, &cfg);
             let app = server::router(state);
-            let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("binding {addr}"))?;
+            let listener = tokio::net::TcpListener::bind(&addr)
+                .await
+                .with_context(|| format!("binding {addr}"))?;
             tracing::info!("listening on http://{addr}");
-            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-                .with_graceful_shutdown(async {
-                    let _ = tokio::signal::ctrl_c().await;
-                })
-                .await?;
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
         }
     }
     Ok(())

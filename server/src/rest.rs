@@ -60,7 +60,11 @@ pub async fn health(State(state): State<AppState>) -> Response {
         "database": state.store.backend(),
         "version": env!("CARGO_PKG_VERSION"),
     });
-    let status = if db_ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let status = if db_ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     (status, Json(body)).into_response()
 }
 
@@ -90,7 +94,8 @@ pub async fn login(
             "The body must be JSON: {\"email\": \"…\", \"password\": \"…\"}",
         )
     })?;
-    let (token, user) = services::login(&state, &body.email, &body.password, &addr.0, "api").await?;
+    let (token, user) =
+        services::login(&state, &body.email, &body.password, &addr.0, "api").await?;
     Ok(Json(LoginResponse {
         token,
         token_type: "Bearer",
@@ -102,13 +107,18 @@ pub async fn login(
 fn parse_u32(q: &HashMap<String, String>, key: &str) -> Result<Option<u32>, ApiError> {
     match q.get(key).map(|s| s.trim()).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(v) => v.parse::<u32>().ok().filter(|n| *n >= 1).map(Some).ok_or_else(|| {
-            ApiError(AppError::Validation(vec![app::error::FieldError::new(
-                key,
-                format!("{key} 必须是不小于 1 的整数"),
-                format!("{key} must be a whole number of at least 1"),
-            )]))
-        }),
+        Some(v) => v
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n >= 1)
+            .map(Some)
+            .ok_or_else(|| {
+                ApiError(AppError::Validation(vec![app::error::FieldError::new(
+                    key,
+                    format!("{key} 必须是不小于 1 的整数"),
+                    format!("{key} must be a whole number of at least 1"),
+                )]))
+            }),
     }
 }
 
@@ -120,10 +130,20 @@ pub struct DemandList {
     pub per_page: u32,
 }
 
-pub async fn list_demands(State(state): State<AppState>, Query(q): Query<HashMap<String, String>>) -> Result<Json<DemandList>, ApiError> {
+pub async fn list_demands(
+    State(state): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<DemandList>, ApiError> {
     let page = parse_u32(&q, "page")?;
     let per_page = parse_u32(&q, "per_page")?;
-    let p = services::public_demands(&state, page, per_page, q.get("chain").cloned(), q.get("district").cloned()).await?;
+    let p = services::public_demands(
+        &state,
+        page,
+        per_page,
+        q.get("chain").cloned(),
+        q.get("district").cloned(),
+    )
+    .await?;
     Ok(Json(DemandList {
         items: p.items,
         total: p.total,
@@ -142,7 +162,11 @@ pub struct PublicDemand {
     pub ip_preference: app::domain::IpPreference,
 }
 
-pub async fn get_demand(State(state): State<AppState>, Extension(auth): Extension<Auth>, Path(id): Path<String>) -> Result<Json<PublicDemand>, ApiError> {
+pub async fn get_demand(
+    State(state): State<AppState>,
+    Extension(auth): Extension<Auth>,
+    Path(id): Path<String>,
+) -> Result<Json<PublicDemand>, ApiError> {
     let id = uuid::Uuid::parse_str(&id).map_err(|_| ApiError(AppError::NotFound))?;
     let actor = auth.user.as_ref().map(app::policy::Actor::from);
     let d = services::demand_detail(&state, actor.as_ref(), id).await?;
@@ -156,7 +180,9 @@ pub async fn get_demand(State(state): State<AppState>, Extension(auth): Extensio
 }
 
 pub async fn me(Extension(auth): Extension<Auth>) -> Result<Json<CurrentUser>, ApiError> {
-    auth.user.map(Json).ok_or(ApiError(AppError::Unauthenticated))
+    auth.user
+        .map(Json)
+        .ok_or(ApiError(AppError::Unauthenticated))
 }
 
 pub async fn not_found() -> ApiError {

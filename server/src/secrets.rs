@@ -1,6 +1,8 @@
 //! Argon2id password hashing (on the blocking pool) and random tokens.
 use app::ports::{Secrets, StoreError};
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use async_trait::async_trait;
 use rand::RngCore;
@@ -24,7 +26,9 @@ impl Secrets for Argon2Secrets {
 
     async fn verify_password(&self, password: String, hash: String) -> bool {
         tokio::task::spawn_blocking(move || match PasswordHash::new(&hash) {
-            Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+            Ok(parsed) => Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok(),
             Err(_) => false,
         })
         .await

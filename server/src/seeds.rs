@@ -83,7 +83,8 @@ pub struct CreatedAccount {
 
 fn read<T: for<'de> Deserialize<'de>>(dir: &Path, name: &str) -> anyhow::Result<T> {
     let path = dir.join(name);
-    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
 }
 
@@ -102,10 +103,18 @@ fn seed_event(entity_type: &'static str, id: impl ToString, to: Option<&str>) ->
 
 /// Seeded ids are derived from stable keys so a second run recognises its own rows.
 fn stable_id(kind: &str, key: &str) -> Uuid {
-    Uuid::new_v5(&Uuid::NAMESPACE_URL, format!("jiebang:{kind}:{key}").as_bytes())
+    Uuid::new_v5(
+        &Uuid::NAMESPACE_URL,
+        format!("jiebang:{kind}:{key}").as_bytes(),
+    )
 }
 
-pub async fn load(store: &dyn Store, secrets: &dyn Secrets, dir: &Path, demo: bool) -> anyhow::Result<Vec<CreatedAccount>> {
+pub async fn load(
+    store: &dyn Store,
+    secrets: &dyn Secrets,
+    dir: &Path,
+    demo: bool,
+) -> anyhow::Result<Vec<CreatedAccount>> {
     let districts: Vec<District> = read(dir, "districts.json")?;
     for d in &districts {
         store.upsert_district(d).await?;
@@ -113,7 +122,13 @@ pub async fn load(store: &dyn Store, secrets: &dyn Secrets, dir: &Path, demo: bo
     let chains: Vec<ChainSeed> = read(dir, "chains.json")?;
     for top in &chains {
         store
-            .upsert_chain(&Chain { code: top.code.clone(), parent_code: None, name_zh: top.name_zh.clone(), name_en: top.name_en.clone(), sort: top.sort })
+            .upsert_chain(&Chain {
+                code: top.code.clone(),
+                parent_code: None,
+                name_zh: top.name_zh.clone(),
+                name_en: top.name_en.clone(),
+                sort: top.sort,
+            })
             .await?;
         for c in &top.children {
             store
@@ -153,11 +168,17 @@ pub async fn load(store: &dyn Store, secrets: &dyn Secrets, dir: &Path, demo: bo
     let now = Utc::now();
     let orgs: Vec<OrgSeed> = read(dir, "organizations.json")?;
     for o in &orgs {
-        let code = CreditCode::parse(&o.credit_code).map_err(|e| anyhow::anyhow!("seed org {}: {}", o.name, e.message_en()))?;
-        if store.find_org_by_credit_code(code.as_str()).await?.is_some() {
+        let code = CreditCode::parse(&o.credit_code)
+            .map_err(|e| anyhow::anyhow!("seed org {}: {}", o.name, e.message_en()))?;
+        if store
+            .find_org_by_credit_code(code.as_str())
+            .await?
+            .is_some()
+        {
             continue;
         }
-        let org_type = OrgType::parse(&o.org_type).with_context(|| format!("org type {}", o.org_type))?;
+        let org_type =
+            OrgType::parse(&o.org_type).with_context(|| format!("org type {}", o.org_type))?;
         let org = OrgRecord {
             id: stable_id("org", code.as_str()),
             name: o.name.clone(),
@@ -184,7 +205,16 @@ pub async fn load(store: &dyn Store, secrets: &dyn Secrets, dir: &Path, demo: bo
         };
         let roles: Vec<Role> = org_type.default_member_role().into_iter().collect();
         store
-            .create_org_with_owner(&org, &contact, &roles, &[seed_event("organization", org.id, Some(if o.verified { "verified" } else { "unverified" }))])
+            .create_org_with_owner(
+                &org,
+                &contact,
+                &roles,
+                &[seed_event(
+                    "organization",
+                    org.id,
+                    Some(if o.verified { "verified" } else { "unverified" }),
+                )],
+            )
             .await?;
     }
     let mut created = vec![];
@@ -194,7 +224,10 @@ pub async fn load(store: &dyn Store, secrets: &dyn Secrets, dir: &Path, demo: bo
             continue;
         }
         let role = Role::parse(&u.role).with_context(|| format!("role {}", u.role))?;
-        let org = store.find_org_by_credit_code(&u.org_credit_code).await?.with_context(|| format!("org {}", u.org_credit_code))?;
+        let org = store
+            .find_org_by_credit_code(&u.org_credit_code)
+            .await?
+            .with_context(|| format!("org {}", u.org_credit_code))?;
         let rec = UserRecord {
             id: stable_id("user", &u.email),
             email: u.email.clone(),
@@ -206,8 +239,14 @@ pub async fn load(store: &dyn Store, secrets: &dyn Secrets, dir: &Path, demo: bo
             privacy_accepted_at: now,
             created_at: now,
         };
-        store.create_user(&rec, &[role], &seed_event("user", rec.id, None)).await?;
-        created.push(CreatedAccount { email: u.email.clone(), password: u.password.clone(), role });
+        store
+            .create_user(&rec, &[role], &seed_event("user", rec.id, None))
+            .await?;
+        created.push(CreatedAccount {
+            email: u.email.clone(),
+            password: u.password.clone(),
+            role,
+        });
     }
     let demands: Vec<DemandSeed> = read(dir, "demands.json")?;
     for d in demands {
@@ -215,9 +254,14 @@ pub async fn load(store: &dyn Store, secrets: &dyn Secrets, dir: &Path, demo: bo
         if store.get_demand(id).await?.is_some() {
             continue;
         }
-        let org = store.find_org_by_credit_code(&d.org_credit_code).await?.with_context(|| format!("org {}", d.org_credit_code))?;
-        let status = DemandStatus::parse(&d.status).with_context(|| format!("status {}", d.status))?;
-        let date = NaiveDate::parse_from_str(&d.deadline, "%Y-%m-%d").with_context(|| format!("deadline {}", d.deadline))?;
+        let org = store
+            .find_org_by_credit_code(&d.org_credit_code)
+            .await?
+            .with_context(|| format!("org {}", d.org_credit_code))?;
+        let status =
+            DemandStatus::parse(&d.status).with_context(|| format!("status {}", d.status))?;
+        let date = NaiveDate::parse_from_str(&d.deadline, "%Y-%m-%d")
+            .with_context(|| format!("deadline {}", d.deadline))?;
         let deadline = app::domain::time::shanghai()
             .from_local_datetime(&date.and_hms_opt(23, 59, 59).context("time")?)
             .single()
@@ -244,7 +288,9 @@ pub async fn load(store: &dyn Store, secrets: &dyn Secrets, dir: &Path, demo: bo
             updated_at: now,
             published_at: app::domain::demand::is_public(status).then_some(now),
         };
-        store.insert_demand(&rec, &seed_event("demand", id, Some(status.as_str()))).await?;
+        store
+            .insert_demand(&rec, &seed_event("demand", id, Some(status.as_str())))
+            .await?;
     }
     Ok(created)
 }

@@ -33,7 +33,11 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<String> {
 
 /// Resolves the caller once per request. An unknown, expired or tampered token simply means
 /// "not signed in".
-pub async fn session_layer(State(state): State<AppState>, mut req: Request<Body>, next: Next) -> Response {
+pub async fn session_layer(
+    State(state): State<AppState>,
+    mut req: Request<Body>,
+    next: Next,
+) -> Response {
     let addr = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -50,7 +54,11 @@ pub async fn session_layer(State(state): State<AppState>, mut req: Request<Body>
             }
             Ok(None) => {}
             Err(_) => {
-                return (StatusCode::SERVICE_UNAVAILABLE, "服务暂时不可用 / Service temporarily unavailable").into_response();
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "服务暂时不可用 / Service temporarily unavailable",
+                )
+                    .into_response();
             }
         }
     }
@@ -77,7 +85,10 @@ pub fn csrf_ok(method: &Method, path: &str, headers: &HeaderMap) -> bool {
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         return site == "same-origin";
     }
-    match (headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()), host) {
+    match (
+        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        host,
+    ) {
         (Some(origin), Some(host)) => origin
             .split_once("://")
             .map(|(_, rest)| rest == host)
@@ -101,13 +112,21 @@ pub async fn csrf_layer(req: Request<Body>, next: Next) -> Response {
         "请求来源无法验证（跨站请求伪造防护）。请刷新页面后重试。",
         "The origin of this request could not be verified (cross-site request forgery protection). Reload the page and try again.",
     );
-    (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], msg).into_response()
+    (
+        StatusCode::FORBIDDEN,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        msg,
+    )
+        .into_response()
 }
 
 pub async fn security_headers(req: Request<Body>, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     res
@@ -118,9 +137,15 @@ fn safe_next(q: &HashMap<String, String>) -> String {
 }
 
 /// `/lang/en?next=/path`: remembers the language (a year) and goes back to the page.
-pub async fn switch_lang(Path(code): Path<String>, Query(q): Query<HashMap<String, String>>) -> Response {
+pub async fn switch_lang(
+    Path(code): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let lang = Lang::parse(&code).unwrap_or_default();
-    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        lang.code()
+    );
     let mut res = Redirect::to(&safe_next(&q)).into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         res.headers_mut().append(header::SET_COOKIE, v);
@@ -132,7 +157,11 @@ pub async fn logout(State(state): State<AppState>, req: Request<Body>) -> Respon
     if let Some(auth) = req.extensions().get::<Auth>() {
         if let Some(token) = &auth.token {
             if services::logout(&state, token).await.is_err() {
-                return (StatusCode::SERVICE_UNAVAILABLE, "服务暂时不可用 / Service temporarily unavailable").into_response();
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "服务暂时不可用 / Service temporarily unavailable",
+                )
+                    .into_response();
             }
         }
     }
@@ -151,7 +180,10 @@ mod tests {
     fn h(pairs: &[(&str, &str)]) -> HeaderMap {
         let mut m = HeaderMap::new();
         for (k, v) in pairs {
-            m.append(header::HeaderName::from_bytes(k.as_bytes()).unwrap(), HeaderValue::from_str(v).unwrap());
+            m.append(
+                header::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                HeaderValue::from_str(v).unwrap(),
+            );
         }
         m
     }
@@ -160,15 +192,60 @@ mod tests {
     fn csrf_accepts_same_origin_and_refuses_cross_site_or_unverifiable() {
         let post = Method::POST;
         assert!(csrf_ok(&Method::GET, "/", &h(&[])));
-        assert!(csrf_ok(&post, "/api/fn/x", &h(&[("host", "127.0.0.1:3000"), ("sec-fetch-site", "same-origin")])));
-        assert!(!csrf_ok(&post, "/api/fn/x", &h(&[("host", "127.0.0.1:3000"), ("sec-fetch-site", "cross-site")])));
-        assert!(!csrf_ok(&post, "/api/fn/x", &h(&[("host", "127.0.0.1:3000"), ("sec-fetch-site", "same-site")])));
-        assert!(csrf_ok(&post, "/api/fn/x", &h(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000")])));
-        assert!(!csrf_ok(&post, "/api/fn/x", &h(&[("host", "127.0.0.1:3000"), ("origin", "http://evil.example")])));
-        assert!(!csrf_ok(&post, "/api/fn/x", &h(&[("host", "127.0.0.1:3000"), ("origin", "null")])));
-        assert!(!csrf_ok(&post, "/api/fn/x", &h(&[("host", "127.0.0.1:3000"), ("cookie", "jb_session=abc")])));
-        assert!(csrf_ok(&post, "/api/v1/x", &h(&[("authorization", "Bearer t")])));
-        assert!(!csrf_ok(&post, "/api/v1/x", &h(&[("authorization", "Bearer t"), ("cookie", "jb_session=abc")])));
+        assert!(csrf_ok(
+            &post,
+            "/api/fn/x",
+            &h(&[
+                ("host", "127.0.0.1:3000"),
+                ("sec-fetch-site", "same-origin")
+            ])
+        ));
+        assert!(!csrf_ok(
+            &post,
+            "/api/fn/x",
+            &h(&[("host", "127.0.0.1:3000"), ("sec-fetch-site", "cross-site")])
+        ));
+        assert!(!csrf_ok(
+            &post,
+            "/api/fn/x",
+            &h(&[("host", "127.0.0.1:3000"), ("sec-fetch-site", "same-site")])
+        ));
+        assert!(csrf_ok(
+            &post,
+            "/api/fn/x",
+            &h(&[
+                ("host", "127.0.0.1:3000"),
+                ("origin", "http://127.0.0.1:3000")
+            ])
+        ));
+        assert!(!csrf_ok(
+            &post,
+            "/api/fn/x",
+            &h(&[
+                ("host", "127.0.0.1:3000"),
+                ("origin", "http://evil.example")
+            ])
+        ));
+        assert!(!csrf_ok(
+            &post,
+            "/api/fn/x",
+            &h(&[("host", "127.0.0.1:3000"), ("origin", "null")])
+        ));
+        assert!(!csrf_ok(
+            &post,
+            "/api/fn/x",
+            &h(&[("host", "127.0.0.1:3000"), ("cookie", "jb_session=abc")])
+        ));
+        assert!(csrf_ok(
+            &post,
+            "/api/v1/x",
+            &h(&[("authorization", "Bearer t")])
+        ));
+        assert!(!csrf_ok(
+            &post,
+            "/api/v1/x",
+            &h(&[("authorization", "Bearer t"), ("cookie", "jb_session=abc")])
+        ));
         assert!(csrf_ok(&post, "/api/v1/auth/login", &h(&[])));
     }
 

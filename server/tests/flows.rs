@@ -35,7 +35,8 @@ fn reg(email: &str, credit: &str) -> RegisterInput {
 fn form() -> DemandForm {
     DemandForm {
         title: "甘蔗收获机断尾率降低技术".into(),
-        description: "现有收获机在丘陵地块断尾率偏高，需要改进切割与输送结构，目标断尾率低于 5%。".into(),
+        description: "现有收获机在丘陵地块断尾率偏高，需要改进切割与输送结构，目标断尾率低于 5%。"
+            .into(),
         chain: "modern_agriculture.efficient_production".into(),
         field: "农业机械".into(),
         keywords: "甘蔗，收获机、切割".into(),
@@ -47,6 +48,8 @@ fn form() -> DemandForm {
         confidential_detail: "当前断尾率 12.3%，配套刀片供应商：某某机械".into(),
     }
 }
+
+type Mutation = Box<dyn Fn(&mut DemandForm)>;
 
 fn fields(e: &AppError) -> Vec<String> {
     e.field_errors().iter().map(|f| f.field.clone()).collect()
@@ -64,19 +67,39 @@ async fn registration_validates_every_field_and_writes_nothing_on_error() {
         bad.org_type = "pirate".into();
         let e = services::register(&s, bad).await.unwrap_err();
         let f = fields(&e);
-        for want in ["email", "password", "privacy", "credit_code", "org_name", "district", "org_type"] {
-            assert!(f.contains(&want.to_string()), "{want} missing from {f:?} ({})", b.name);
+        for want in [
+            "email",
+            "password",
+            "privacy",
+            "credit_code",
+            "org_name",
+            "district",
+            "org_type",
+        ] {
+            assert!(
+                f.contains(&want.to_string()),
+                "{want} missing from {f:?} ({})",
+                b.name
+            );
         }
         assert_eq!(b.raw.count("SELECT COUNT(*) FROM users").await, 0);
         assert_eq!(b.raw.count("SELECT COUNT(*) FROM organizations").await, 0);
         // The credit-code message names what is wrong, in both languages.
-        let e = services::register(&s, reg("a@example.cn", "91450100JBTEXT00IX")).await.unwrap_err();
+        let e = services::register(&s, reg("a@example.cn", "91450100JBTEXT00IX"))
+            .await
+            .unwrap_err();
         let msg = &e.field_errors()[0];
         assert!(msg.zh.contains("第 17 位"), "{}", msg.zh);
         assert!(msg.en.contains("position 17"), "{}", msg.en);
         let good = code("91450100JBTEXT001");
-        let wrong_check = format!("{}{}", &good[..17], if good.ends_with('0') { '1' } else { '0' });
-        let e = services::register(&s, reg("a@example.cn", &wrong_check)).await.unwrap_err();
+        let wrong_check = format!(
+            "{}{}",
+            &good[..17],
+            if good.ends_with('0') { '1' } else { '0' }
+        );
+        let e = services::register(&s, reg("a@example.cn", &wrong_check))
+            .await
+            .unwrap_err();
         assert!(e.field_errors()[0].zh.contains("校验码"), "{:?}", e);
     })
     .await;
@@ -87,14 +110,18 @@ async fn registering_an_organization_makes_its_first_member_and_admits_joiners()
     each_backend(|b| async move {
         let s = common::seeded_state(&b).await;
         let c = code("91450100JBTEXT002");
-        let me = services::register(&s, reg("Owner@Example.cn", &c)).await.unwrap();
+        let me = services::register(&s, reg("Owner@Example.cn", &c))
+            .await
+            .unwrap();
         assert_eq!(me.email, "owner@example.cn");
         assert_eq!(me.roles, vec![Role::EnterpriseMember]);
         assert!(me.is_org_admin && me.membership_active);
         let org = me.org.clone().unwrap();
         assert!(!org.verified);
         // The same code cannot be registered again; the message says how to proceed.
-        let e = services::register(&s, reg("other@example.cn", &c.to_lowercase())).await.unwrap_err();
+        let e = services::register(&s, reg("other@example.cn", &c.to_lowercase()))
+            .await
+            .unwrap_err();
         assert_eq!(fields(&e), vec!["credit_code"]);
         assert!(e.field_errors()[0].zh.contains("加入已有机构"));
         // Asking to join instead.
@@ -104,14 +131,28 @@ async fn registering_an_organization_makes_its_first_member_and_admits_joiners()
         assert!(!j.membership_active);
         assert!(j.roles.is_empty());
         let joiner = Actor::from(&j);
-        assert_eq!(services::create_demand(&s, &joiner, &form(), false).await.unwrap_err(), AppError::Forbidden);
+        assert_eq!(
+            services::create_demand(&s, &joiner, &form(), false)
+                .await
+                .unwrap_err(),
+            AppError::Forbidden
+        );
         // Only the organization's administrator (or an official) admits.
-        assert_eq!(services::decide_member(&s, &joiner, j.id, true).await.unwrap_err(), AppError::Forbidden);
-        services::decide_member(&s, &Actor::from(&me), j.id, true).await.unwrap();
+        assert_eq!(
+            services::decide_member(&s, &joiner, j.id, true)
+                .await
+                .unwrap_err(),
+            AppError::Forbidden
+        );
+        services::decide_member(&s, &Actor::from(&me), j.id, true)
+            .await
+            .unwrap();
         let roles = b.store.user_roles(j.id).await.unwrap();
         assert_eq!(roles, vec![Role::EnterpriseMember]);
         // Duplicate e-mail.
-        let e = services::register(&s, reg("owner@example.cn", &code("91450100JBTEXT003"))).await.unwrap_err();
+        let e = services::register(&s, reg("owner@example.cn", &code("91450100JBTEXT003")))
+            .await
+            .unwrap_err();
         assert_eq!(fields(&e), vec!["email"]);
     })
     .await;
@@ -121,14 +162,42 @@ async fn registering_an_organization_makes_its_first_member_and_admits_joiners()
 async fn login_gives_one_message_for_unknown_account_and_wrong_password_and_is_rate_limited() {
     each_backend(|b| async move {
         let s = common::seeded_state(&b).await;
-        services::register(&s, reg("u@example.cn", &code("91450100JBTEXT004"))).await.unwrap();
-        let wrong = services::login(&s, "u@example.cn", "Wrong-password-1", "1.1.1.1", "web").await.unwrap_err();
-        let unknown = services::login(&s, "nobody@example.cn", "Wrong-password-1", "1.1.1.1", "web").await.unwrap_err();
+        services::register(&s, reg("u@example.cn", &code("91450100JBTEXT004")))
+            .await
+            .unwrap();
+        let wrong = services::login(&s, "u@example.cn", "Wrong-password-1", "1.1.1.1", "web")
+            .await
+            .unwrap_err();
+        let unknown = services::login(
+            &s,
+            "nobody@example.cn",
+            "Wrong-password-1",
+            "1.1.1.1",
+            "web",
+        )
+        .await
+        .unwrap_err();
         assert_eq!(wrong, unknown);
-        let (token, user) = services::login(&s, " U@example.cn ", "Correct-horse-9", "1.1.1.1", "web").await.unwrap();
+        let (token, user) =
+            services::login(&s, " U@example.cn ", "Correct-horse-9", "1.1.1.1", "web")
+                .await
+                .unwrap();
         assert_eq!(user.email, "u@example.cn");
-        assert_eq!(services::resolve_session(&s, &token).await.unwrap().unwrap().id, user.id);
-        assert_eq!(services::resolve_session(&s, &format!("{token}x")).await.unwrap(), None, "tampered token");
+        assert_eq!(
+            services::resolve_session(&s, &token)
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+            user.id
+        );
+        assert_eq!(
+            services::resolve_session(&s, &format!("{token}x"))
+                .await
+                .unwrap(),
+            None,
+            "tampered token"
+        );
         services::logout(&s, &token).await.unwrap();
         assert_eq!(services::resolve_session(&s, &token).await.unwrap(), None);
         // Ten tries per account in the window, then refused even with the right password.
@@ -136,7 +205,9 @@ async fn login_gives_one_message_for_unknown_account_and_wrong_password_and_is_r
             let _ = services::login(&s, "u@example.cn", "bad-bad-bad-1", "2.2.2.2", "web").await;
         }
         assert_eq!(
-            services::login(&s, "u@example.cn", "Correct-horse-9", "3.3.3.3", "web").await.unwrap_err(),
+            services::login(&s, "u@example.cn", "Correct-horse-9", "3.3.3.3", "web")
+                .await
+                .unwrap_err(),
             AppError::RateLimited
         );
     })
@@ -147,70 +218,157 @@ async fn login_gives_one_message_for_unknown_account_and_wrong_password_and_is_r
 async fn demand_flow_from_draft_to_published_with_authorization_and_confidentiality() {
     each_backend(|b| async move {
         let s = common::seeded_state(&b).await;
-        let owner = services::register(&s, reg("e@example.cn", &code("91450100JBTEXT005"))).await.unwrap();
-        let rival = services::register(&s, reg("r@example.cn", &code("91450100JBTEXT006"))).await.unwrap();
+        let owner = services::register(&s, reg("e@example.cn", &code("91450100JBTEXT005")))
+            .await
+            .unwrap();
+        let rival = services::register(&s, reg("r@example.cn", &code("91450100JBTEXT006")))
+            .await
+            .unwrap();
         let owner_a = Actor::from(&owner);
         let rival_a = Actor::from(&rival);
-        let id = services::create_demand(&s, &owner_a, &form(), false).await.unwrap();
-        let d = services::demand_detail(&s, Some(&owner_a), id).await.unwrap();
+        let id = services::create_demand(&s, &owner_a, &form(), false)
+            .await
+            .unwrap();
+        let d = services::demand_detail(&s, Some(&owner_a), id)
+            .await
+            .unwrap();
         assert_eq!(d.summary.status, DemandStatus::Draft);
         assert_eq!(d.summary.budget_min_fen, 50 * 1_000_000);
         assert_eq!(d.summary.budget_max_fen, 120_500_000);
         assert_eq!(d.keywords, vec!["甘蔗", "收获机", "切割"]);
         assert!(d.permissions.edit && d.permissions.submit);
         // Others see nothing of a draft; an anonymous reader neither.
-        assert_eq!(services::demand_detail(&s, Some(&rival_a), id).await.unwrap_err(), AppError::NotFound);
-        assert_eq!(services::demand_detail(&s, None, id).await.unwrap_err(), AppError::NotFound);
-        assert_eq!(services::update_demand(&s, &rival_a, id, &form(), false).await.unwrap_err(), AppError::Forbidden);
-        services::demand_action(&s, &owner_a, id, DemandAction::Submit, None).await.unwrap();
-        // Owner cannot approve their own demand.
-        assert_eq!(services::demand_action(&s, &owner_a, id, DemandAction::Approve, None).await.unwrap_err(), AppError::Forbidden);
-        // An official: grant the role through the store as the CLI would.
-        let off = services::register(&s, reg("off@example.cn", &code("11450100JBTEXT007"))).await.unwrap();
-        b.store
-            .grant_role(off.id, Role::Official, &app::ports::AuditEvent {
-                actor_id: None,
-                entity_type: "user",
-                entity_id: off.id.to_string(),
-                action: "grant_role".into(),
-                from_state: None,
-                to_state: None,
-                reason: None,
-                at: chrono::Utc::now(),
-            })
+        assert_eq!(
+            services::demand_detail(&s, Some(&rival_a), id)
+                .await
+                .unwrap_err(),
+            AppError::NotFound
+        );
+        assert_eq!(
+            services::demand_detail(&s, None, id).await.unwrap_err(),
+            AppError::NotFound
+        );
+        assert_eq!(
+            services::update_demand(&s, &rival_a, id, &form(), false)
+                .await
+                .unwrap_err(),
+            AppError::Forbidden
+        );
+        services::demand_action(&s, &owner_a, id, DemandAction::Submit, None)
             .await
             .unwrap();
-        let off = services::resolve_session(&s, &services::login(&s, "off@example.cn", "Correct-horse-9", "x", "web").await.unwrap().0).await.unwrap().unwrap();
+        // Owner cannot approve their own demand.
+        assert_eq!(
+            services::demand_action(&s, &owner_a, id, DemandAction::Approve, None)
+                .await
+                .unwrap_err(),
+            AppError::Forbidden
+        );
+        // An official: grant the role through the store as the CLI would.
+        let off = services::register(&s, reg("off@example.cn", &code("11450100JBTEXT007")))
+            .await
+            .unwrap();
+        b.store
+            .grant_role(
+                off.id,
+                Role::Official,
+                &app::ports::AuditEvent {
+                    actor_id: None,
+                    entity_type: "user",
+                    entity_id: off.id.to_string(),
+                    action: "grant_role".into(),
+                    from_state: None,
+                    to_state: None,
+                    reason: None,
+                    at: chrono::Utc::now(),
+                },
+            )
+            .await
+            .unwrap();
+        let off = services::resolve_session(
+            &s,
+            &services::login(&s, "off@example.cn", "Correct-horse-9", "x", "web")
+                .await
+                .unwrap()
+                .0,
+        )
+        .await
+        .unwrap()
+        .unwrap();
         let off_a = Actor::from(&off);
         assert_eq!(services::review_queue(&s, &off_a).await.unwrap().len(), 1);
-        assert_eq!(services::review_queue(&s, &owner_a).await.unwrap_err(), AppError::Forbidden);
+        assert_eq!(
+            services::review_queue(&s, &owner_a).await.unwrap_err(),
+            AppError::Forbidden
+        );
         // Rejection needs a reason.
-        let e = services::demand_action(&s, &off_a, id, DemandAction::Reject, Some("  ")).await.unwrap_err();
+        let e = services::demand_action(&s, &off_a, id, DemandAction::Reject, Some("  "))
+            .await
+            .unwrap_err();
         assert_eq!(fields(&e), vec!["reason"]);
-        services::demand_action(&s, &off_a, id, DemandAction::Reject, Some("请补充验收指标")).await.unwrap();
-        let d = services::demand_detail(&s, Some(&owner_a), id).await.unwrap();
+        services::demand_action(&s, &off_a, id, DemandAction::Reject, Some("请补充验收指标"))
+            .await
+            .unwrap();
+        let d = services::demand_detail(&s, Some(&owner_a), id)
+            .await
+            .unwrap();
         assert_eq!(d.rejection_reason.as_deref(), Some("请补充验收指标"));
         assert!(d.permissions.reopen);
-        services::demand_action(&s, &owner_a, id, DemandAction::Reopen, None).await.unwrap();
-        services::update_demand(&s, &owner_a, id, &form(), true).await.unwrap();
-        services::demand_action(&s, &off_a, id, DemandAction::Approve, None).await.unwrap();
+        services::demand_action(&s, &owner_a, id, DemandAction::Reopen, None)
+            .await
+            .unwrap();
+        services::update_demand(&s, &owner_a, id, &form(), true)
+            .await
+            .unwrap();
+        services::demand_action(&s, &off_a, id, DemandAction::Approve, None)
+            .await
+            .unwrap();
         // Approving twice is a clear conflict, not a silent no-op.
-        assert!(matches!(services::demand_action(&s, &off_a, id, DemandAction::Approve, None).await, Err(AppError::Conflict { .. })));
+        assert!(matches!(
+            services::demand_action(&s, &off_a, id, DemandAction::Approve, None).await,
+            Err(AppError::Conflict { .. })
+        ));
         // Published: public fields for everyone, the confidential detail only for owner and officials.
         let public = services::demand_detail(&s, None, id).await.unwrap();
         assert_eq!(public.confidential_detail, None);
         assert!(public.history.is_empty());
-        assert_eq!(services::demand_detail(&s, Some(&rival_a), id).await.unwrap().confidential_detail, None);
-        assert!(services::demand_detail(&s, Some(&owner_a), id).await.unwrap().confidential_detail.unwrap().contains("12.3%"));
-        assert!(services::demand_detail(&s, Some(&off_a), id).await.unwrap().confidential_detail.is_some());
-        let page = services::public_demands(&s, None, None, None, None).await.unwrap();
+        assert_eq!(
+            services::demand_detail(&s, Some(&rival_a), id)
+                .await
+                .unwrap()
+                .confidential_detail,
+            None
+        );
+        assert!(services::demand_detail(&s, Some(&owner_a), id)
+            .await
+            .unwrap()
+            .confidential_detail
+            .unwrap()
+            .contains("12.3%"));
+        assert!(services::demand_detail(&s, Some(&off_a), id)
+            .await
+            .unwrap()
+            .confidential_detail
+            .is_some());
+        let page = services::public_demands(&s, None, None, None, None)
+            .await
+            .unwrap();
         assert_eq!(page.total, 1);
         let json = serde_json::to_string(&page).unwrap();
-        assert!(!json.contains("12.3%") && !json.contains("confidential"), "{json}");
-        let history = services::demand_detail(&s, Some(&owner_a), id).await.unwrap().history;
+        assert!(
+            !json.contains("12.3%") && !json.contains("confidential"),
+            "{json}"
+        );
+        let history = services::demand_detail(&s, Some(&owner_a), id)
+            .await
+            .unwrap()
+            .history;
         let actions: Vec<_> = history.iter().map(|h| h.action.as_str()).collect();
-        assert_eq!(actions, ["create", "submit", "reject", "reopen", "edit", "submit", "approve"]);
-        assert_eq!(b.store.verify_audit_chain().await.unwrap().is_ok(), true);
+        assert_eq!(
+            actions,
+            ["create", "submit", "reject", "reopen", "edit", "submit", "approve"]
+        );
+        assert!(b.store.verify_audit_chain().await.unwrap().is_ok());
     })
     .await;
 }
@@ -219,32 +377,57 @@ async fn demand_flow_from_draft_to_published_with_authorization_and_confidential
 async fn bad_demand_input_gets_field_messages_and_writes_nothing() {
     each_backend(|b| async move {
         let s = common::seeded_state(&b).await;
-        let owner = services::register(&s, reg("x@example.cn", &code("91450100JBTEXT008"))).await.unwrap();
+        let owner = services::register(&s, reg("x@example.cn", &code("91450100JBTEXT008")))
+            .await
+            .unwrap();
         let a = Actor::from(&owner);
         let before = b.raw.count("SELECT COUNT(*) FROM audit_log").await;
-        let cases: Vec<(&str, Box<dyn Fn(&mut DemandForm)>)> = vec![
+        let cases: Vec<(&str, Mutation)> = vec![
             ("title", Box::new(|f| f.title = String::new())),
             ("title", Box::new(|f| f.title = "长".repeat(81))),
             ("description", Box::new(|f| f.description = "短".into())),
             ("budget_min", Box::new(|f| f.budget_min = "-5".into())),
             ("budget_min", Box::new(|f| f.budget_min = "abc".into())),
             ("budget_min", Box::new(|f| f.budget_min = "12.5万".into())),
-            ("budget_max", Box::new(|f| f.budget_max = "99999999999999999999".into())),
+            (
+                "budget_max",
+                Box::new(|f| f.budget_max = "99999999999999999999".into()),
+            ),
             ("budget_max", Box::new(|f| f.budget_max = "10".into())),
             ("deadline", Box::new(|f| f.deadline = "2020-01-01".into())),
             ("deadline", Box::new(|f| f.deadline = "明天".into())),
             ("chain", Box::new(|f| f.chain = "space_mining".into())),
             ("trl", Box::new(|f| f.trl = "0".into())),
             ("trl", Box::new(|f| f.trl = "10".into())),
-            ("ip_preference", Box::new(|f| f.ip_preference = "mine".into())),
-            ("keywords", Box::new(|f| f.keywords = (0..11).map(|i| format!("词{i}")).collect::<Vec<_>>().join(","))),
+            (
+                "ip_preference",
+                Box::new(|f| f.ip_preference = "mine".into()),
+            ),
+            (
+                "keywords",
+                Box::new(|f| {
+                    f.keywords = (0..11)
+                        .map(|i| format!("词{i}"))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                }),
+            ),
         ];
         for (field, mutate) in cases {
             let mut f = form();
             mutate(&mut f);
-            let e = services::create_demand(&s, &a, &f, false).await.unwrap_err();
-            assert!(fields(&e).contains(&field.to_string()), "{field}: {e:?} ({})", b.name);
-            assert!(e.field_errors().iter().all(|m| !m.zh.is_empty() && !m.en.is_empty()));
+            let e = services::create_demand(&s, &a, &f, false)
+                .await
+                .unwrap_err();
+            assert!(
+                fields(&e).contains(&field.to_string()),
+                "{field}: {e:?} ({})",
+                b.name
+            );
+            assert!(e
+                .field_errors()
+                .iter()
+                .all(|m| !m.zh.is_empty() && !m.en.is_empty()));
         }
         assert_eq!(b.raw.count("SELECT COUNT(*) FROM demands").await, 0);
         assert_eq!(b.raw.count("SELECT COUNT(*) FROM audit_log").await, before);
@@ -252,7 +435,14 @@ async fn bad_demand_input_gets_field_messages_and_writes_nothing() {
         let mut f = form();
         f.title = "<script>alert('x')</script>需求".into();
         let id = services::create_demand(&s, &a, &f, false).await.unwrap();
-        assert_eq!(services::demand_detail(&s, Some(&a), id).await.unwrap().summary.title, f.title);
+        assert_eq!(
+            services::demand_detail(&s, Some(&a), id)
+                .await
+                .unwrap()
+                .summary
+                .title,
+            f.title
+        );
     })
     .await;
 }
@@ -261,21 +451,59 @@ async fn bad_demand_input_gets_field_messages_and_writes_nothing() {
 async fn password_change_and_reset_through_the_outbox() {
     each_backend(|b| async move {
         let s = common::seeded_state(&b).await;
-        let me = services::register(&s, reg("p@example.cn", &code("91450100JBTEXT009"))).await.unwrap();
-        let e = services::change_password(&s, &me, "wrong-old-pw-1", "New-password-22", "New-password-22").await.unwrap_err();
+        let me = services::register(&s, reg("p@example.cn", &code("91450100JBTEXT009")))
+            .await
+            .unwrap();
+        let e = services::change_password(
+            &s,
+            &me,
+            "wrong-old-pw-1",
+            "New-password-22",
+            "New-password-22",
+        )
+        .await
+        .unwrap_err();
         assert_eq!(fields(&e), vec!["old_password"]);
-        services::change_password(&s, &me, "Correct-horse-9", "New-password-22", "New-password-22").await.unwrap();
-        assert!(services::login(&s, "p@example.cn", "New-password-22", "x", "web").await.is_ok());
+        services::change_password(
+            &s,
+            &me,
+            "Correct-horse-9",
+            "New-password-22",
+            "New-password-22",
+        )
+        .await
+        .unwrap();
+        assert!(
+            services::login(&s, "p@example.cn", "New-password-22", "x", "web")
+                .await
+                .is_ok()
+        );
         // Unknown e-mails get the same answer and no mail.
-        assert_eq!(services::request_password_reset(&s, "ghost@example.cn", "y", None).await.unwrap(), None);
-        let link = services::request_password_reset(&s, "p@example.cn", "y", None).await.unwrap().unwrap();
+        assert_eq!(
+            services::request_password_reset(&s, "ghost@example.cn", "y", None)
+                .await
+                .unwrap(),
+            None
+        );
+        let link = services::request_password_reset(&s, "p@example.cn", "y", None)
+            .await
+            .unwrap()
+            .unwrap();
         let mails = b.store.list_emails("p@example.cn").await.unwrap();
         assert_eq!(mails.len(), 1);
         assert!(mails[0].body.contains(&link));
         let token = link.split("token=").nth(1).unwrap();
-        services::reset_password(&s, token, "Reset-password-33", "Reset-password-33").await.unwrap();
-        assert!(services::login(&s, "p@example.cn", "Reset-password-33", "x", "web").await.is_ok());
-        let e = services::reset_password(&s, token, "Again-password-44", "Again-password-44").await.unwrap_err();
+        services::reset_password(&s, token, "Reset-password-33", "Reset-password-33")
+            .await
+            .unwrap();
+        assert!(
+            services::login(&s, "p@example.cn", "Reset-password-33", "x", "web")
+                .await
+                .is_ok()
+        );
+        let e = services::reset_password(&s, token, "Again-password-44", "Again-password-44")
+            .await
+            .unwrap_err();
         assert_eq!(fields(&e), vec!["token"], "a link works once");
     })
     .await;

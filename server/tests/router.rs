@@ -11,9 +11,14 @@ use tower::ServiceExt;
 
 async fn app() -> (Router, common::Backend) {
     let b = common::sqlite().await;
-    server::seeds::load(b.store.as_ref(), &server::secrets::Argon2Secrets, &common::seeds_dir(), true)
-        .await
-        .expect("seeds");
+    server::seeds::load(
+        b.store.as_ref(),
+        &server::secrets::Argon2Secrets,
+        &common::seeds_dir(),
+        true,
+    )
+    .await
+    .expect("seeds");
     let state = common::state(b.store.clone());
     (server::router(state), b)
 }
@@ -27,7 +32,10 @@ async fn send(app: &Router, req: Request<Body>) -> (StatusCode, header::HeaderMa
 }
 
 fn get(uri: &str) -> Request<Body> {
-    Request::get(uri).header(header::HOST, "127.0.0.1:3000").body(Body::empty()).unwrap()
+    Request::get(uri)
+        .header(header::HOST, "127.0.0.1:3000")
+        .body(Body::empty())
+        .unwrap()
 }
 
 fn post_json(uri: &str, json: &str) -> Request<Body> {
@@ -39,7 +47,14 @@ fn post_json(uri: &str, json: &str) -> Request<Body> {
 }
 
 async fn api_token(app: &Router, email: &str, password: &str) -> String {
-    let (status, _, body) = send(app, post_json("/api/v1/auth/login", &format!(r#"{{"email":"{email}","password":"{password}"}}"#))).await;
+    let (status, _, body) = send(
+        app,
+        post_json(
+            "/api/v1/auth/login",
+            &format!(r#"{{"email":"{email}","password":"{password}"}}"#),
+        ),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let v: Value = serde_json::from_str(&body).unwrap();
     v["token"].as_str().unwrap().to_string()
@@ -61,7 +76,14 @@ async fn health_reports_status_database_and_version() {
 #[tokio::test]
 async fn api_login_returns_a_bearer_token_with_user_and_roles() {
     let (app, _b) = app().await;
-    let (status, _, body) = send(&app, post_json("/api/v1/auth/login", r#"{"email":"official@demo.jiebang.local","password":"Demo-2026-official"}"#)).await;
+    let (status, _, body) = send(
+        &app,
+        post_json(
+            "/api/v1/auth/login",
+            r#"{"email":"official@demo.jiebang.local","password":"Demo-2026-official"}"#,
+        ),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let v: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["token_type"], "Bearer");
@@ -70,12 +92,29 @@ async fn api_login_returns_a_bearer_token_with_user_and_roles() {
     assert!(!body.contains("password_hash"));
     let token = v["token"].as_str().unwrap();
     let mut req = get("/api/v1/me");
-    req.headers_mut().insert(header::AUTHORIZATION, format!("Bearer {token}").parse().unwrap());
+    req.headers_mut().insert(
+        header::AUTHORIZATION,
+        format!("Bearer {token}").parse().unwrap(),
+    );
     let (status, _, body) = send(&app, req).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     // Wrong password and unknown account look the same; bad JSON is a clear 422.
-    let (s1, _, b1) = send(&app, post_json("/api/v1/auth/login", r#"{"email":"official@demo.jiebang.local","password":"nope-nope-1"}"#)).await;
-    let (s2, _, b2) = send(&app, post_json("/api/v1/auth/login", r#"{"email":"ghost@demo.jiebang.local","password":"nope-nope-1"}"#)).await;
+    let (s1, _, b1) = send(
+        &app,
+        post_json(
+            "/api/v1/auth/login",
+            r#"{"email":"official@demo.jiebang.local","password":"nope-nope-1"}"#,
+        ),
+    )
+    .await;
+    let (s2, _, b2) = send(
+        &app,
+        post_json(
+            "/api/v1/auth/login",
+            r#"{"email":"ghost@demo.jiebang.local","password":"nope-nope-1"}"#,
+        ),
+    )
+    .await;
     assert_eq!((s1, b1.clone()), (s2, b2));
     assert_eq!(s1, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(b1.contains("邮箱或密码不正确"), "{b1}");
@@ -101,7 +140,10 @@ async fn public_demand_api_pages_and_never_carries_confidential_fields() {
     // Even the owner's token gets only public fields from the API.
     let token = api_token(&app, "official@demo.jiebang.local", "Demo-2026-official").await;
     let mut req = get(&format!("/api/v1/demands/{id}"));
-    req.headers_mut().insert(header::AUTHORIZATION, format!("Bearer {token}").parse().unwrap());
+    req.headers_mut().insert(
+        header::AUTHORIZATION,
+        format!("Bearer {token}").parse().unwrap(),
+    );
     let (_, _, as_official) = send(&app, req).await;
     assert!(!as_official.contains("confidential"));
     for bad in ["page=abc", "page=0", "per_page=-1"] {
@@ -119,7 +161,11 @@ async fn cross_site_posts_are_refused_before_anything_runs() {
     let (app, b) = app().await;
     let users_before = b.raw.count("SELECT COUNT(*) FROM users").await;
     let form = "email=evil%40example.cn&display_name=x&password=Correct-horse-9&password_confirm=Correct-horse-9&privacy=yes&mode=new&org_name=%E6%81%B6%E6%84%8F&org_type=enterprise&credit_code=91450100MA5KXXXX0X&district=qingxiu&contact_name=x&contact_phone=07715550000";
-    for headers in [vec![("origin", "http://evil.example")], vec![("sec-fetch-site", "cross-site")], vec![]] {
+    for headers in [
+        vec![("origin", "http://evil.example")],
+        vec![("sec-fetch-site", "cross-site")],
+        vec![],
+    ] {
         let mut req = Request::post("/api/fn/register")
             .header(header::HOST, "127.0.0.1:3000")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -131,9 +177,16 @@ async fn cross_site_posts_are_refused_before_anything_runs() {
         assert_eq!(status, StatusCode::FORBIDDEN, "{headers:?}");
         assert!(body.contains("cross-site request forgery"), "{body}");
     }
-    assert_eq!(b.raw.count("SELECT COUNT(*) FROM users").await, users_before);
+    assert_eq!(
+        b.raw.count("SELECT COUNT(*) FROM users").await,
+        users_before
+    );
     // Logout is a state change too.
-    let req = Request::post("/auth/logout").header(header::HOST, "127.0.0.1:3000").header("origin", "http://evil.example").body(Body::empty()).unwrap();
+    let req = Request::post("/auth/logout")
+        .header(header::HOST, "127.0.0.1:3000")
+        .header("origin", "http://evil.example")
+        .body(Body::empty())
+        .unwrap();
     assert_eq!(send(&app, req).await.0, StatusCode::FORBIDDEN);
 }
 
@@ -148,14 +201,35 @@ async fn same_origin_form_login_sets_a_hardened_cookie_and_tampering_signs_out()
         .body(Body::from("email=enterprise%40demo.jiebang.local&password=Demo-2026-enterprise_member&next=%2F%2Fevil.example"))
         .unwrap();
     let (status, headers, body) = send(&app, req).await;
-    assert!(status.is_redirection() || status.is_success(), "{status} {body}");
-    let cookie = headers.get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_string()).find(|c| c.starts_with("jb_session=")).expect("session cookie");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
-    assert_eq!(headers.get(header::LOCATION).map(|v| v.to_str().unwrap()), Some("/"), "no open redirect");
-    let token = cookie.trim_start_matches("jb_session=").split(';').next().unwrap().to_string();
+    assert!(
+        status.is_redirection() || status.is_success(),
+        "{status} {body}"
+    );
+    let cookie = headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("jb_session="))
+        .expect("session cookie");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert_eq!(
+        headers.get(header::LOCATION).map(|v| v.to_str().unwrap()),
+        Some("/"),
+        "no open redirect"
+    );
+    let token = cookie
+        .trim_start_matches("jb_session=")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
     let me = |t: String| {
         let mut r = get("/api/v1/me");
-        r.headers_mut().insert(header::COOKIE, format!("jb_session={t}").parse().unwrap());
+        r.headers_mut()
+            .insert(header::COOKIE, format!("jb_session={t}").parse().unwrap());
         r
     };
     assert_eq!(send(&app, me(token.clone())).await.0, StatusCode::OK);
@@ -170,7 +244,10 @@ async fn language_switch_remembers_choice_and_only_redirects_locally() {
     let (status, headers, _) = send(&app, get("/lang/en?next=/demands/x%3Fa%3D1")).await;
     assert!(status.is_redirection());
     assert_eq!(headers[header::LOCATION], "/demands/x?a=1");
-    assert!(headers[header::SET_COOKIE].to_str().unwrap().starts_with("lang=en"));
+    assert!(headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .starts_with("lang=en"));
     let (_, headers, _) = send(&app, get("/lang/en?next=https://evil.example")).await;
     assert_eq!(headers[header::LOCATION], "/");
     let (_, headers, _) = send(&app, get("/lang/zh?next=//evil.example")).await;
@@ -185,13 +262,20 @@ async fn public_pages_render_in_chinese_or_english_without_confidential_detail()
     assert!(html.contains("技术需求榜"), "Chinese by default");
     assert!(html.contains("lang=\"zh-CN\""));
     let mut req = get("/");
-    req.headers_mut().insert(header::COOKIE, "lang=en".parse().unwrap());
+    req.headers_mut()
+        .insert(header::COOKIE, "lang=en".parse().unwrap());
     let (_, _, en) = send(&app, req).await;
     assert!(en.contains("Technical demands"));
     // Every seeded confidential detail is absent from the public list and detail pages.
     use sqlx::Row;
-    let common::Raw::Sqlite(pool) = &b.raw else { unreachable!() };
-    let rows = sqlx::query("SELECT id, confidential_detail FROM demands WHERE status = 'published'").fetch_all(pool).await.unwrap();
+    let common::Raw::Sqlite(pool) = &b.raw else {
+        unreachable!()
+    };
+    let rows =
+        sqlx::query("SELECT id, confidential_detail FROM demands WHERE status = 'published'")
+            .fetch_all(pool)
+            .await
+            .unwrap();
     assert_eq!(rows.len(), 10);
     for r in rows {
         let id: uuid::Uuid = r.get("id");
@@ -200,7 +284,10 @@ async fn public_pages_render_in_chinese_or_english_without_confidential_detail()
         assert!(!html.contains(&probe));
         let (status, _, page) = send(&app, get(&format!("/demands/{id}"))).await;
         assert_eq!(status, StatusCode::OK);
-        assert!(!page.contains(&probe), "confidential detail leaked on /demands/{id}");
+        assert!(
+            !page.contains(&probe),
+            "confidential detail leaked on /demands/{id}"
+        );
     }
     let (status, _, _) = send(&app, get(&format!("/demands/{}", uuid::Uuid::new_v4()))).await;
     assert_eq!(status, StatusCode::NOT_FOUND);

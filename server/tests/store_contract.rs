@@ -74,9 +74,14 @@ fn demand(org: Uuid, by: Uuid, title: &str, chain: &str) -> DemandRecord {
 }
 
 async fn seeded(b: &common::Backend) {
-    server::seeds::load(b.store.as_ref(), &server::secrets::Argon2Secrets, &common::seeds_dir(), false)
-        .await
-        .expect("seed");
+    server::seeds::load(
+        b.store.as_ref(),
+        &server::secrets::Argon2Secrets,
+        &common::seeds_dir(),
+        false,
+    )
+    .await
+    .expect("seed");
 }
 
 const CODE_A: &str = "91450100JBTEXT001X";
@@ -100,7 +105,9 @@ async fn reference_seeds_load_and_reloading_changes_nothing() {
         assert_eq!(t1, b.store.list_targets().await.unwrap());
         assert!(d1.iter().any(|d| d.name_zh == "青秀区"));
         assert!(d1.iter().any(|d| d.name_zh.contains("高新")));
-        assert!(c1.iter().any(|c| c.name_zh == "新能源汽车" && c.parent_code.is_some()));
+        assert!(c1
+            .iter()
+            .any(|c| c.name_zh == "新能源汽车" && c.parent_code.is_some()));
         assert_eq!(t1.len(), 35, "all 35 plan targets ({})", b.name);
         let g6 = t1.iter().find(|t| t.code == "G6").expect("G6");
         assert_eq!(g6.target_value, "400");
@@ -113,15 +120,23 @@ async fn reference_seeds_load_and_reloading_changes_nothing() {
 async fn demo_seeds_are_idempotent() {
     each_backend(|b| async move {
         let s = server::secrets::Argon2Secrets;
-        let first = server::seeds::load(b.store.as_ref(), &s, &common::seeds_dir(), true).await.unwrap();
+        let first = server::seeds::load(b.store.as_ref(), &s, &common::seeds_dir(), true)
+            .await
+            .unwrap();
         assert_eq!(first.len(), 5, "one demo account per role");
         let orgs = b.store.list_orgs().await.unwrap().len();
         let audit = b.raw.count("SELECT COUNT(*) FROM audit_log").await;
-        let again = server::seeds::load(b.store.as_ref(), &s, &common::seeds_dir(), true).await.unwrap();
+        let again = server::seeds::load(b.store.as_ref(), &s, &common::seeds_dir(), true)
+            .await
+            .unwrap();
         assert!(again.is_empty(), "no account is created twice");
         assert_eq!(orgs, b.store.list_orgs().await.unwrap().len());
         assert_eq!(audit, b.raw.count("SELECT COUNT(*) FROM audit_log").await);
-        let q = DemandQuery { statuses: vec![DemandStatus::Published], limit: 100, ..Default::default() };
+        let q = DemandQuery {
+            statuses: vec![DemandStatus::Published],
+            limit: 100,
+            ..Default::default()
+        };
         let (items, total) = b.store.list_demands(&q).await.unwrap();
         assert_eq!(total, 10);
         assert_eq!(items.len(), 10);
@@ -135,22 +150,61 @@ async fn duplicate_credit_code_is_refused_and_writes_nothing() {
         seeded(&b).await;
         let o = org(&valid(&CODE_A[..17]));
         let u = user("a@example.cn", Some(o.id));
-        b.store.create_org_with_owner(&o, &u, &[Role::EnterpriseMember], &[ev("organization", o.id, "register")]).await.unwrap();
+        b.store
+            .create_org_with_owner(
+                &o,
+                &u,
+                &[Role::EnterpriseMember],
+                &[ev("organization", o.id, "register")],
+            )
+            .await
+            .unwrap();
         let mut o2 = org(&valid(&CODE_A[..17]));
         o2.name = "另一家".into();
         let u2 = user("b@example.cn", Some(o2.id));
-        let err = b.store.create_org_with_owner(&o2, &u2, &[], &[ev("organization", o2.id, "register")]).await.unwrap_err();
+        let err = b
+            .store
+            .create_org_with_owner(&o2, &u2, &[], &[ev("organization", o2.id, "register")])
+            .await
+            .unwrap_err();
         assert!(matches!(err, StoreError::Unique), "{} {err:?}", b.name);
-        assert!(b.store.find_user_by_email("b@example.cn").await.unwrap().is_none(), "the user of the failed registration was rolled back");
-        assert_eq!(b.raw.count("SELECT COUNT(*) FROM audit_log").await, 1, "no audit row for the refused write");
+        assert!(
+            b.store
+                .find_user_by_email("b@example.cn")
+                .await
+                .unwrap()
+                .is_none(),
+            "the user of the failed registration was rolled back"
+        );
+        assert_eq!(
+            b.raw.count("SELECT COUNT(*) FROM audit_log").await,
+            1,
+            "no audit row for the refused write"
+        );
         // Same e-mail, other organization: refused too.
         let o3 = org(&valid(&CODE_B[..17]));
         let u3 = user("a@example.cn", Some(o3.id));
-        assert!(matches!(b.store.create_org_with_owner(&o3, &u3, &[], &[]).await, Err(StoreError::Unique)));
-        assert!(b.store.find_org_by_credit_code(&o3.credit_code).await.unwrap().is_none());
-        let got = b.store.find_org_by_credit_code(&o.credit_code).await.unwrap().unwrap();
+        assert!(matches!(
+            b.store.create_org_with_owner(&o3, &u3, &[], &[]).await,
+            Err(StoreError::Unique)
+        ));
+        assert!(b
+            .store
+            .find_org_by_credit_code(&o3.credit_code)
+            .await
+            .unwrap()
+            .is_none());
+        let got = b
+            .store
+            .find_org_by_credit_code(&o.credit_code)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(got, o.clone().tap_micros());
-        assert_eq!(b.store.user_roles(u.id).await.unwrap(), vec![Role::EnterpriseMember]);
+        assert_eq!(
+            b.store.user_roles(u.id).await.unwrap(),
+            vec![Role::EnterpriseMember]
+        );
     })
     .await;
 }
@@ -172,23 +226,68 @@ async fn sessions_resolve_until_they_expire_or_are_deleted() {
         seeded(&b).await;
         let o = org(&valid(&CODE_A[..17]));
         let u = user("s@example.cn", Some(o.id));
-        b.store.create_org_with_owner(&o, &u, &[Role::EnterpriseMember], &[]).await.unwrap();
+        b.store
+            .create_org_with_owner(&o, &u, &[Role::EnterpriseMember], &[])
+            .await
+            .unwrap();
         let now = Utc::now();
-        b.store.create_session("h1", u.id, "web", now, now + Duration::days(7)).await.unwrap();
-        b.store.create_session("h2", u.id, "api", now - Duration::days(8), now - Duration::days(1)).await.unwrap_or(());
-        let s = b.store.session_user("h1", now).await.unwrap().expect("live session");
+        b.store
+            .create_session("h1", u.id, "web", now, now + Duration::days(7))
+            .await
+            .unwrap();
+        b.store
+            .create_session(
+                "h2",
+                u.id,
+                "api",
+                now - Duration::days(8),
+                now - Duration::days(1),
+            )
+            .await
+            .unwrap_or(());
+        let s = b
+            .store
+            .session_user("h1", now)
+            .await
+            .unwrap()
+            .expect("live session");
         assert_eq!(s.user.email, "s@example.cn");
         assert_eq!(s.roles, vec![Role::EnterpriseMember]);
-        assert!(b.store.session_user("h2", now).await.unwrap().is_none(), "expired");
-        assert!(b.store.session_user("nope", now).await.unwrap().is_none(), "unknown");
-        assert!(b.store.session_user("h1", now + Duration::days(8)).await.unwrap().is_none(), "expires by the clock");
+        assert!(
+            b.store.session_user("h2", now).await.unwrap().is_none(),
+            "expired"
+        );
+        assert!(
+            b.store.session_user("nope", now).await.unwrap().is_none(),
+            "unknown"
+        );
+        assert!(
+            b.store
+                .session_user("h1", now + Duration::days(8))
+                .await
+                .unwrap()
+                .is_none(),
+            "expires by the clock"
+        );
         b.store.delete_session("h1").await.unwrap();
-        assert!(b.store.session_user("h1", now).await.unwrap().is_none(), "deleted");
+        assert!(
+            b.store.session_user("h1", now).await.unwrap().is_none(),
+            "deleted"
+        );
         // A password change ends every session.
-        b.store.create_session("h3", u.id, "web", now, now + Duration::days(7)).await.unwrap();
-        b.store.set_password(u.id, "new-hash", &ev("user", u.id, "change_password")).await.unwrap();
+        b.store
+            .create_session("h3", u.id, "web", now, now + Duration::days(7))
+            .await
+            .unwrap();
+        b.store
+            .set_password(u.id, "new-hash", &ev("user", u.id, "change_password"))
+            .await
+            .unwrap();
         assert!(b.store.session_user("h3", now).await.unwrap().is_none());
-        assert_eq!(b.store.get_user(u.id).await.unwrap().unwrap().password_hash, "new-hash");
+        assert_eq!(
+            b.store.get_user(u.id).await.unwrap().unwrap().password_hash,
+            "new-hash"
+        );
     })
     .await;
 }
@@ -199,25 +298,87 @@ async fn demand_lifecycle_guards_state_and_queues_search_updates() {
         seeded(&b).await;
         let o = org(&valid(&CODE_A[..17]));
         let u = user("d@example.cn", Some(o.id));
-        b.store.create_org_with_owner(&o, &u, &[Role::EnterpriseMember], &[]).await.unwrap();
-        let mut d = demand(o.id, u.id, "高强铝合金热处理变形控制", "strategic_emerging.high_end_aluminum");
-        if !b.store.list_chains().await.unwrap().iter().any(|c| c.code == d.chain_code) {
-            d.chain_code = b.store.list_chains().await.unwrap().iter().find(|c| c.parent_code.is_some()).unwrap().code.clone();
+        b.store
+            .create_org_with_owner(&o, &u, &[Role::EnterpriseMember], &[])
+            .await
+            .unwrap();
+        let mut d = demand(
+            o.id,
+            u.id,
+            "高强铝合金热处理变形控制",
+            "strategic_emerging.high_end_aluminum",
+        );
+        if !b
+            .store
+            .list_chains()
+            .await
+            .unwrap()
+            .iter()
+            .any(|c| c.code == d.chain_code)
+        {
+            d.chain_code = b
+                .store
+                .list_chains()
+                .await
+                .unwrap()
+                .iter()
+                .find(|c| c.parent_code.is_some())
+                .unwrap()
+                .code
+                .clone();
         }
-        b.store.insert_demand(&d, &ev("demand", d.id, "create")).await.unwrap();
-        assert_eq!(b.store.pending_search_updates().await.unwrap(), 0, "a draft never reaches the index");
+        b.store
+            .insert_demand(&d, &ev("demand", d.id, "create"))
+            .await
+            .unwrap();
+        assert_eq!(
+            b.store.pending_search_updates().await.unwrap(),
+            0,
+            "a draft never reaches the index"
+        );
         let mut edited = d.clone();
         edited.title = "修改后的标题".into();
-        b.store.update_demand_draft(&edited, &ev("demand", d.id, "edit")).await.unwrap();
-        b.store.transition_demand(d.id, DemandStatus::Draft, DemandStatus::Submitted, None, &ev("demand", d.id, "submit")).await.unwrap();
+        b.store
+            .update_demand_draft(&edited, &ev("demand", d.id, "edit"))
+            .await
+            .unwrap();
+        b.store
+            .transition_demand(
+                d.id,
+                DemandStatus::Draft,
+                DemandStatus::Submitted,
+                None,
+                &ev("demand", d.id, "submit"),
+            )
+            .await
+            .unwrap();
         // Editing is refused once submitted; a transition from a stale state is refused.
-        assert!(matches!(b.store.update_demand_draft(&edited, &ev("demand", d.id, "edit")).await, Err(StoreError::Stale)));
         assert!(matches!(
-            b.store.transition_demand(d.id, DemandStatus::Draft, DemandStatus::Submitted, None, &ev("demand", d.id, "submit")).await,
+            b.store
+                .update_demand_draft(&edited, &ev("demand", d.id, "edit"))
+                .await,
+            Err(StoreError::Stale)
+        ));
+        assert!(matches!(
+            b.store
+                .transition_demand(
+                    d.id,
+                    DemandStatus::Draft,
+                    DemandStatus::Submitted,
+                    None,
+                    &ev("demand", d.id, "submit")
+                )
+                .await,
             Err(StoreError::Stale)
         ));
         b.store
-            .transition_demand(d.id, DemandStatus::Submitted, DemandStatus::Rejected, Some("预算不清晰"), &ev("demand", d.id, "reject"))
+            .transition_demand(
+                d.id,
+                DemandStatus::Submitted,
+                DemandStatus::Rejected,
+                Some("预算不清晰"),
+                &ev("demand", d.id, "reject"),
+            )
             .await
             .unwrap();
         let got = b.store.get_demand(d.id).await.unwrap().unwrap();
@@ -225,18 +386,64 @@ async fn demand_lifecycle_guards_state_and_queues_search_updates() {
         assert_eq!(got.demand.rejection_reason.as_deref(), Some("预算不清晰"));
         assert_eq!(got.demand.title, "修改后的标题");
         assert_eq!(got.org_name, o.name);
-        b.store.transition_demand(d.id, DemandStatus::Rejected, DemandStatus::Draft, None, &ev("demand", d.id, "reopen")).await.unwrap();
-        b.store.transition_demand(d.id, DemandStatus::Draft, DemandStatus::Submitted, None, &ev("demand", d.id, "submit")).await.unwrap();
-        b.store.transition_demand(d.id, DemandStatus::Submitted, DemandStatus::Published, None, &ev("demand", d.id, "approve")).await.unwrap();
+        b.store
+            .transition_demand(
+                d.id,
+                DemandStatus::Rejected,
+                DemandStatus::Draft,
+                None,
+                &ev("demand", d.id, "reopen"),
+            )
+            .await
+            .unwrap();
+        b.store
+            .transition_demand(
+                d.id,
+                DemandStatus::Draft,
+                DemandStatus::Submitted,
+                None,
+                &ev("demand", d.id, "submit"),
+            )
+            .await
+            .unwrap();
+        b.store
+            .transition_demand(
+                d.id,
+                DemandStatus::Submitted,
+                DemandStatus::Published,
+                None,
+                &ev("demand", d.id, "approve"),
+            )
+            .await
+            .unwrap();
         let got = b.store.get_demand(d.id).await.unwrap().unwrap();
         assert!(got.demand.published_at.is_some());
-        assert_eq!(got.demand.rejection_reason, None, "the old reason is cleared");
-        assert_eq!(got.demand.keywords, vec!["铝合金".to_string(), "热处理".to_string()]);
+        assert_eq!(
+            got.demand.rejection_reason, None,
+            "the old reason is cleared"
+        );
+        assert_eq!(
+            got.demand.keywords,
+            vec!["铝合金".to_string(), "热处理".to_string()]
+        );
         assert_eq!(got.demand.budget_max_fen, 120_000_000);
-        assert_eq!(b.store.pending_search_updates().await.unwrap(), 1, "publishing queues one index update");
-        let history = b.store.audit_for("demand", &d.id.to_string()).await.unwrap();
+        assert_eq!(
+            b.store.pending_search_updates().await.unwrap(),
+            1,
+            "publishing queues one index update"
+        );
+        let history = b
+            .store
+            .audit_for("demand", &d.id.to_string())
+            .await
+            .unwrap();
         let actions: Vec<_> = history.iter().map(|h| h.event.action.as_str()).collect();
-        assert_eq!(actions, ["create", "edit", "submit", "reject", "reopen", "submit", "approve"], "{}", b.name);
+        assert_eq!(
+            actions,
+            ["create", "edit", "submit", "reject", "reopen", "submit", "approve"],
+            "{}",
+            b.name
+        );
     })
     .await;
 }
@@ -247,33 +454,85 @@ async fn listing_filters_paginates_and_counts() {
         seeded(&b).await;
         let chains = b.store.list_chains().await.unwrap();
         let kids: Vec<_> = chains.iter().filter(|c| c.parent_code.is_some()).collect();
-        let (c1, c2) = (kids[0].clone(), kids.iter().find(|c| c.parent_code != kids[0].parent_code).unwrap().clone());
+        let c1 = kids[0].clone();
+        let c2 = (*kids
+            .iter()
+            .find(|c| c.parent_code != kids[0].parent_code)
+            .unwrap())
+        .clone();
         let o = org(&valid(&CODE_A[..17]));
         let u = user("l@example.cn", Some(o.id));
-        b.store.create_org_with_owner(&o, &u, &[], &[]).await.unwrap();
+        b.store
+            .create_org_with_owner(&o, &u, &[], &[])
+            .await
+            .unwrap();
         for i in 0..25 {
-            let mut d = demand(o.id, u.id, &format!("需求{i:02}"), if i % 5 == 0 { &c2.code } else { &c1.code });
-            d.status = if i < 23 { DemandStatus::Published } else { DemandStatus::Draft };
+            let mut d = demand(
+                o.id,
+                u.id,
+                &format!("需求{i:02}"),
+                if i % 5 == 0 { &c2.code } else { &c1.code },
+            );
+            d.status = if i < 23 {
+                DemandStatus::Published
+            } else {
+                DemandStatus::Draft
+            };
             d.published_at = (i < 23).then(|| Utc::now() + Duration::seconds(i));
-            b.store.insert_demand(&d, &ev("demand", d.id, "create")).await.unwrap();
+            b.store
+                .insert_demand(&d, &ev("demand", d.id, "create"))
+                .await
+                .unwrap();
         }
-        let public = DemandQuery { statuses: vec![DemandStatus::Published], limit: 10, offset: 0, ..Default::default() };
+        let public = DemandQuery {
+            statuses: vec![DemandStatus::Published],
+            limit: 10,
+            offset: 0,
+            ..Default::default()
+        };
         let (p1, total) = b.store.list_demands(&public).await.unwrap();
         assert_eq!(total, 23);
         assert_eq!(p1.len(), 10);
         assert_eq!(p1[0].demand.title, "需求22", "newest first");
-        let (p3, _) = b.store.list_demands(&DemandQuery { offset: 20, ..public.clone() }).await.unwrap();
+        let (p3, _) = b
+            .store
+            .list_demands(&DemandQuery {
+                offset: 20,
+                ..public.clone()
+            })
+            .await
+            .unwrap();
         assert_eq!(p3.len(), 3);
-        let by_chain = DemandQuery { chain_prefix: c2.parent_code.clone(), limit: 100, ..public.clone() };
+        let by_chain = DemandQuery {
+            chain_prefix: c2.parent_code.clone(),
+            limit: 100,
+            ..public.clone()
+        };
         let (items, n) = b.store.list_demands(&by_chain).await.unwrap();
-        assert_eq!(n, 5, "top-level chain filter matches its children ({})", b.name);
+        assert_eq!(
+            n, 5,
+            "top-level chain filter matches its children ({})",
+            b.name
+        );
         assert!(items.iter().all(|r| r.demand.chain_code == c2.code));
-        let by_district = DemandQuery { district: Some("wuming".into()), limit: 100, ..public.clone() };
+        let by_district = DemandQuery {
+            district: Some("wuming".into()),
+            limit: 100,
+            ..public.clone()
+        };
         assert_eq!(b.store.list_demands(&by_district).await.unwrap().1, 0);
-        let mine = DemandQuery { org_id: Some(o.id), limit: 100, ..Default::default() };
+        let mine = DemandQuery {
+            org_id: Some(o.id),
+            limit: 100,
+            ..Default::default()
+        };
         assert_eq!(b.store.list_demands(&mine).await.unwrap().1, 25);
         // Filter text is bound, never spliced into SQL.
-        let hostile = DemandQuery { chain_prefix: Some("x' OR '1'='1".into()), limit: 100, ..public };
+        let hostile = DemandQuery {
+            chain_prefix: Some("x' OR '1'='1".into()),
+            limit: 100,
+            ..public
+        };
         assert_eq!(b.store.list_demands(&hostile).await.unwrap().1, 0);
     })
     .await;
@@ -285,12 +544,41 @@ async fn audit_chain_verifies_and_detects_tampering() {
         seeded(&b).await;
         let o = org(&valid(&CODE_A[..17]));
         let u = user("t@example.cn", Some(o.id));
-        b.store.create_org_with_owner(&o, &u, &[], &[ev("organization", o.id, "register"), ev("user", u.id, "register")]).await.unwrap();
-        b.store.set_org_verified(o.id, true, &ev("organization", o.id, "verify")).await.unwrap();
-        b.store.grant_role(u.id, Role::Expert, &ev("user", u.id, "grant_role")).await.unwrap();
-        assert_eq!(b.store.verify_audit_chain().await.unwrap(), Ok(4), "{}", b.name);
-        b.raw.exec("UPDATE audit_log SET reason = 'forged' WHERE seq = 2").await;
-        assert_eq!(b.store.verify_audit_chain().await.unwrap(), Err(2), "{}", b.name);
+        b.store
+            .create_org_with_owner(
+                &o,
+                &u,
+                &[],
+                &[
+                    ev("organization", o.id, "register"),
+                    ev("user", u.id, "register"),
+                ],
+            )
+            .await
+            .unwrap();
+        b.store
+            .set_org_verified(o.id, true, &ev("organization", o.id, "verify"))
+            .await
+            .unwrap();
+        b.store
+            .grant_role(u.id, Role::Expert, &ev("user", u.id, "grant_role"))
+            .await
+            .unwrap();
+        assert_eq!(
+            b.store.verify_audit_chain().await.unwrap(),
+            Ok(4),
+            "{}",
+            b.name
+        );
+        b.raw
+            .exec("UPDATE audit_log SET reason = 'forged' WHERE seq = 2")
+            .await;
+        assert_eq!(
+            b.store.verify_audit_chain().await.unwrap(),
+            Err(2),
+            "{}",
+            b.name
+        );
     })
     .await;
 }
@@ -300,17 +588,70 @@ async fn password_reset_tokens_work_once_and_expire() {
     each_backend(|b| async move {
         seeded(&b).await;
         let u = user("r@example.cn", None);
-        b.store.create_user(&u, &[], &ev("user", u.id, "register")).await.unwrap();
+        b.store
+            .create_user(&u, &[], &ev("user", u.id, "register"))
+            .await
+            .unwrap();
         let now = Utc::now();
-        let mail = EmailRecord { id: Uuid::new_v4(), to_email: u.email.clone(), subject: "重置".into(), body: "link".into(), created_at: now };
-        b.store.create_password_reset(u.id, "tok1", now + Duration::hours(2), &mail, &ev("user", u.id, "reset")).await.unwrap();
-        let mail2 = EmailRecord { id: Uuid::new_v4(), ..mail.clone() };
-        b.store.create_password_reset(u.id, "tok2", now - Duration::minutes(1), &mail2, &ev("user", u.id, "reset")).await.unwrap();
+        let mail = EmailRecord {
+            id: Uuid::new_v4(),
+            to_email: u.email.clone(),
+            subject: "重置".into(),
+            body: "link".into(),
+            created_at: now,
+        };
+        b.store
+            .create_password_reset(
+                u.id,
+                "tok1",
+                now + Duration::hours(2),
+                &mail,
+                &ev("user", u.id, "reset"),
+            )
+            .await
+            .unwrap();
+        let mail2 = EmailRecord {
+            id: Uuid::new_v4(),
+            ..mail.clone()
+        };
+        b.store
+            .create_password_reset(
+                u.id,
+                "tok2",
+                now - Duration::minutes(1),
+                &mail2,
+                &ev("user", u.id, "reset"),
+            )
+            .await
+            .unwrap();
         assert_eq!(b.store.list_emails(&u.email).await.unwrap().len(), 2);
-        assert_eq!(b.store.consume_password_reset("tok2", now, "h").await.unwrap(), None, "expired");
-        assert_eq!(b.store.consume_password_reset("tok1", now, "h1").await.unwrap(), Some(u.id));
-        assert_eq!(b.store.consume_password_reset("tok1", now, "h2").await.unwrap(), None, "used once");
-        assert_eq!(b.store.get_user(u.id).await.unwrap().unwrap().password_hash, "h1");
+        assert_eq!(
+            b.store
+                .consume_password_reset("tok2", now, "h")
+                .await
+                .unwrap(),
+            None,
+            "expired"
+        );
+        assert_eq!(
+            b.store
+                .consume_password_reset("tok1", now, "h1")
+                .await
+                .unwrap(),
+            Some(u.id)
+        );
+        assert_eq!(
+            b.store
+                .consume_password_reset("tok1", now, "h2")
+                .await
+                .unwrap(),
+            None,
+            "used once"
+        );
+        assert_eq!(
+            b.store.get_user(u.id).await.unwrap().unwrap().password_hash,
+            "h1"
+        );
     })
     .await;
 }
@@ -321,18 +662,45 @@ async fn membership_requests_are_admitted_or_declined_once() {
         seeded(&b).await;
         let o = org(&valid(&CODE_A[..17]));
         let owner = user("o@example.cn", Some(o.id));
-        b.store.create_org_with_owner(&o, &owner, &[Role::EnterpriseMember], &[]).await.unwrap();
+        b.store
+            .create_org_with_owner(&o, &owner, &[Role::EnterpriseMember], &[])
+            .await
+            .unwrap();
         let mut p = user("p@example.cn", Some(o.id));
         p.membership_active = false;
         p.is_org_admin = false;
-        b.store.create_user(&p, &[], &ev("user", p.id, "request_join")).await.unwrap();
+        b.store
+            .create_user(&p, &[], &ev("user", p.id, "request_join"))
+            .await
+            .unwrap();
         let members = b.store.org_members(o.id).await.unwrap();
         assert_eq!(members.len(), 2);
-        b.store.decide_membership(p.id, o.id, true, &[Role::EnterpriseMember], &ev("user", p.id, "admit")).await.unwrap();
-        assert!(b.store.get_user(p.id).await.unwrap().unwrap().membership_active);
-        assert_eq!(b.store.user_roles(p.id).await.unwrap(), vec![Role::EnterpriseMember]);
+        b.store
+            .decide_membership(
+                p.id,
+                o.id,
+                true,
+                &[Role::EnterpriseMember],
+                &ev("user", p.id, "admit"),
+            )
+            .await
+            .unwrap();
+        assert!(
+            b.store
+                .get_user(p.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .membership_active
+        );
+        assert_eq!(
+            b.store.user_roles(p.id).await.unwrap(),
+            vec![Role::EnterpriseMember]
+        );
         assert!(matches!(
-            b.store.decide_membership(p.id, o.id, true, &[], &ev("user", p.id, "admit")).await,
+            b.store
+                .decide_membership(p.id, o.id, true, &[], &ev("user", p.id, "admit"))
+                .await,
             Err(StoreError::Stale)
         ));
         let list = b.store.list_orgs().await.unwrap();

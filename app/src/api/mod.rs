@@ -1,5 +1,7 @@
 //! Server functions: each extracts the caller, calls one service and maps the error. They are
 //! public HTTP endpoints under `/api/fn/…`, so they never trust the page that calls them.
+// A form posts one argument per field, so form-backed server functions take many arguments.
+#![allow(clippy::too_many_arguments)]
 use crate::error::AppError;
 use crate::model::*;
 use leptos::server;
@@ -60,7 +62,10 @@ pub mod ctx {
     pub fn finish<T>(r: Result<T, AppError>) -> Result<T, AppError> {
         if let Err(e) = &r {
             if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-                res.set_status(http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
+                res.set_status(
+                    http::StatusCode::from_u16(e.status())
+                        .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+                );
             }
         }
         r
@@ -89,7 +94,14 @@ pub mod ctx {
     /// another site.
     pub fn safe_next(next: Option<String>) -> String {
         match next {
-            Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() < 500 => n,
+            Some(n)
+                if n.starts_with('/')
+                    && !n.starts_with("//")
+                    && !n.contains('\\')
+                    && n.len() < 500 =>
+            {
+                n
+            }
             _ => "/".into(),
         }
     }
@@ -115,8 +127,13 @@ pub async fn get_ref_data() -> Result<RefData, AppError> {
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     let r = async {
         let s = ctx::state()?;
-        let (token, _) = crate::services::login(&s, &email, &password, &ctx::client_addr(), "web").await?;
-        ctx::set_cookie(&ctx::session_cookie(&token, s.settings.production, s.settings.session_days));
+        let (token, _) =
+            crate::services::login(&s, &email, &password, &ctx::client_addr(), "web").await?;
+        ctx::set_cookie(&ctx::session_cookie(
+            &token,
+            s.settings.production,
+            s.settings.session_days,
+        ));
         leptos_axum::redirect(&ctx::safe_next(next));
         Ok(())
     }
@@ -124,7 +141,6 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     ctx::finish(r)
 }
 
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api/fn", endpoint = "register")]
 pub async fn register(
     email: String,
@@ -157,8 +173,13 @@ pub async fn register(
             contact_phone: contact_phone.unwrap_or_default(),
         };
         crate::services::register(&s, input).await?;
-        let (token, _) = crate::services::login(&s, &email, &password, &ctx::client_addr(), "web").await?;
-        ctx::set_cookie(&ctx::session_cookie(&token, s.settings.production, s.settings.session_days));
+        let (token, _) =
+            crate::services::login(&s, &email, &password, &ctx::client_addr(), "web").await?;
+        ctx::set_cookie(&ctx::session_cookie(
+            &token,
+            s.settings.production,
+            s.settings.session_days,
+        ));
         leptos_axum::redirect("/account?welcome=1");
         Ok(())
     }
@@ -167,11 +188,22 @@ pub async fn register(
 }
 
 #[server(prefix = "/api/fn", endpoint = "change_password")]
-pub async fn change_password(old_password: String, new_password: String, new_password_confirm: String) -> Result<bool, AppError> {
+pub async fn change_password(
+    old_password: String,
+    new_password: String,
+    new_password_confirm: String,
+) -> Result<bool, AppError> {
     let r = async {
         let s = ctx::state()?;
         let me = ctx::user().ok_or(AppError::Unauthenticated)?;
-        crate::services::change_password(&s, &me, &old_password, &new_password, &new_password_confirm).await?;
+        crate::services::change_password(
+            &s,
+            &me,
+            &old_password,
+            &new_password,
+            &new_password_confirm,
+        )
+        .await?;
         // Changing the password ends every session, this one included.
         leptos_axum::redirect("/login?changed=1");
         Ok(true)
@@ -192,7 +224,11 @@ pub async fn forgot_password(email: String) -> Result<bool, AppError> {
 }
 
 #[server(prefix = "/api/fn", endpoint = "reset_password")]
-pub async fn reset_password(token: String, new_password: String, new_password_confirm: String) -> Result<(), AppError> {
+pub async fn reset_password(
+    token: String,
+    new_password: String,
+    new_password_confirm: String,
+) -> Result<(), AppError> {
     let r = async {
         let s = ctx::state()?;
         crate::services::reset_password(&s, &token, &new_password, &new_password_confirm).await?;
@@ -204,7 +240,11 @@ pub async fn reset_password(token: String, new_password: String, new_password_co
 }
 
 #[server(prefix = "/api/fn", endpoint = "public_demands")]
-pub async fn public_demands(page: Option<u32>, chain: Option<String>, district: Option<String>) -> Result<Page<DemandSummary>, AppError> {
+pub async fn public_demands(
+    page: Option<u32>,
+    chain: Option<String>,
+    district: Option<String>,
+) -> Result<Page<DemandSummary>, AppError> {
     let s = ctx::state()?;
     ctx::finish(crate::services::public_demands(&s, page, Some(10), chain, district).await)
 }
@@ -230,7 +270,6 @@ pub async fn get_demand_form(id: String) -> Result<DemandForm, AppError> {
     ctx::finish(r)
 }
 
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api/fn", endpoint = "save_demand")]
 pub async fn save_demand(
     id: Option<String>,
@@ -280,7 +319,11 @@ pub async fn save_demand(
 }
 
 #[server(prefix = "/api/fn", endpoint = "demand_action")]
-pub async fn demand_action(id: String, action: String, reason: Option<String>) -> Result<(), AppError> {
+pub async fn demand_action(
+    id: String,
+    action: String,
+    reason: Option<String>,
+) -> Result<(), AppError> {
     use crate::domain::demand::DemandAction;
     let r = async {
         let s = ctx::state()?;
@@ -329,7 +372,13 @@ pub async fn list_orgs() -> Result<Vec<OrgListItem>, AppError> {
 pub async fn verify_org(org_id: String, verified: String) -> Result<(), AppError> {
     let r = async {
         let s = ctx::state()?;
-        crate::services::verify_org(&s, &ctx::require_actor()?, parse_id(&org_id)?, verified == "true").await
+        crate::services::verify_org(
+            &s,
+            &ctx::require_actor()?,
+            parse_id(&org_id)?,
+            verified == "true",
+        )
+        .await
     }
     .await;
     ctx::finish(r)
@@ -349,8 +398,16 @@ pub async fn list_users() -> Result<Vec<UserListItem>, AppError> {
 pub async fn set_role(user_id: String, role: String, grant: String) -> Result<(), AppError> {
     let r = async {
         let s = ctx::state()?;
-        let role = crate::domain::Role::parse(&role).ok_or_else(|| AppError::field("role", "未知角色", "Unknown role"))?;
-        crate::services::set_role(&s, &ctx::require_actor()?, parse_id(&user_id)?, role, grant == "true").await
+        let role = crate::domain::Role::parse(&role)
+            .ok_or_else(|| AppError::field("role", "未知角色", "Unknown role"))?;
+        crate::services::set_role(
+            &s,
+            &ctx::require_actor()?,
+            parse_id(&user_id)?,
+            role,
+            grant == "true",
+        )
+        .await
     }
     .await;
     ctx::finish(r)
@@ -382,7 +439,13 @@ pub async fn org_members() -> Result<Vec<MemberItem>, AppError> {
 pub async fn decide_member(user_id: String, admit: String) -> Result<(), AppError> {
     let r = async {
         let s = ctx::state()?;
-        crate::services::decide_member(&s, &ctx::require_actor()?, parse_id(&user_id)?, admit == "true").await
+        crate::services::decide_member(
+            &s,
+            &ctx::require_actor()?,
+            parse_id(&user_id)?,
+            admit == "true",
+        )
+        .await
     }
     .await;
     ctx::finish(r)

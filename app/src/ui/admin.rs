@@ -1,8 +1,8 @@
 //! Officials' pages: organization verification, users and roles.
 use super::common::*;
 use crate::api::{ResetLinkFor, SetRole, VerifyOrg};
-use crate::domain::Role;
 use crate::domain::time::format_datetime;
+use crate::domain::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -70,14 +70,23 @@ pub fn OrgsPage() -> impl IntoView {
 }
 
 /// Roles an official may grant or remove.
-const GRANTABLE: [Role; 5] = [Role::Expert, Role::Official, Role::Clerk, Role::EnterpriseMember, Role::Researcher];
+const GRANTABLE: [Role; 5] = [
+    Role::Expert,
+    Role::Official,
+    Role::Clerk,
+    Role::EnterpriseMember,
+    Role::Researcher,
+];
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let lang = use_lang();
     let set_role = ServerAction::<SetRole>::new();
     let reset = ServerAction::<ResetLinkFor>::new();
-    let list = Resource::new(move || set_role.version().get(), |_| crate::api::list_users());
+    let list = Resource::new(
+        move || set_role.version().get(),
+        |_| crate::api::list_users(),
+    );
     view! {
         <Title text=lang.t("用户与角色", "Users and roles") />
         <div class="page-header"><div>

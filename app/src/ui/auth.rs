@@ -19,9 +19,15 @@ pub fn LoginPage() -> impl IntoView {
     let notice = move || {
         let q = query.read();
         if q.get("changed").is_some() {
-            Some(lang.t("密码已修改，请用新密码登录。", "Your password was changed; sign in with the new one."))
+            Some(lang.t(
+                "密码已修改，请用新密码登录。",
+                "Your password was changed; sign in with the new one.",
+            ))
         } else if q.get("reset").is_some() {
-            Some(lang.t("密码已重置，请登录。", "Your password was reset; please sign in."))
+            Some(lang.t(
+                "密码已重置，请登录。",
+                "Your password was reset; please sign in.",
+            ))
         } else {
             None
         }
@@ -190,7 +196,10 @@ pub fn AccountPage() -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
     let errors = field_errors(change.value());
     let decide = ServerAction::<DecideMember>::new();
-    let members = Resource::new(move || decide.version().get(), |_| crate::api::org_members());
+    let members = Resource::new(
+        move || decide.version().get(),
+        |_| crate::api::org_members(),
+    );
     let welcome = move || query.read().get("welcome").is_some();
     view! {
         <Title text=lang.t("我的账号", "My account") />

@@ -17,7 +17,9 @@ pub fn urlencode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -38,7 +40,11 @@ pub fn budget_text(min: i64, max: i64, lang: Lang) -> String {
     } else {
         match lang {
             Lang::Zh => format!("{}–{} 万元", Fen(min).format_wan(), Fen(max).format_wan()),
-            Lang::En => format!("{} – {}", Fen(min).format_yuan_en(), Fen(max).format_yuan_en()),
+            Lang::En => format!(
+                "{} – {}",
+                Fen(min).format_yuan_en(),
+                Fen(max).format_yuan_en()
+            ),
         }
     }
 }
@@ -84,7 +90,10 @@ pub fn FieldMsg(errors: Signal<Vec<FieldError>>, field: &'static str) -> impl In
     }
 }
 
-pub fn has_error(errors: Signal<Vec<FieldError>>, field: &'static str) -> impl Fn() -> bool + Send + Sync + Copy + 'static {
+pub fn has_error(
+    errors: Signal<Vec<FieldError>>,
+    field: &'static str,
+) -> impl Fn() -> bool + Send + Sync + Copy + 'static {
     move || errors.get().iter().any(|e| e.field == field)
 }
 
@@ -95,7 +104,8 @@ pub fn ErrorSummary<T: Clone + Send + Sync + 'static>(
     #[prop(into)] value: Signal<Option<Result<T, AppError>>>,
 ) -> impl IntoView {
     let lang = use_lang();
-    move || match value.get() {
+    move || {
+        match value.get() {
         Some(Err(AppError::Validation(errs))) => view! {
             <div class="error-summary" role="alert" tabindex="-1" data-testid="error-summary">
                 <h2>{lang.t("提交的信息有误", "There is a problem")}</h2>
@@ -121,6 +131,7 @@ pub fn ErrorSummary<T: Clone + Send + Sync + 'static>(
         }
         .into_any(),
         _ => ().into_any(),
+    }
     }
 }
 

@@ -143,7 +143,10 @@ pub fn DemandDetailPage() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     let act = ServerAction::<DemandActionFn>::new();
     // Re-read after every action: its redirect lands on this same URL.
-    let detail = Resource::new(move || (id(), act.version().get()), |(id, _)| crate::api::get_demand(id));
+    let detail = Resource::new(
+        move || (id(), act.version().get()),
+        |(id, _)| crate::api::get_demand(id),
+    );
     view! {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {

@@ -95,7 +95,10 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Shell() -> impl IntoView {
     let location = use_location();
-    let session = Resource::new(move || location.pathname.get(), |_| crate::api::session_info());
+    let session = Resource::new(
+        move || location.pathname.get(),
+        |_| crate::api::session_info(),
+    );
     provide_context(SessionCtx(session));
     let refdata = Resource::new(|| (), |_| crate::api::get_ref_data());
     provide_context(RefCtx(refdata));
@@ -132,7 +135,11 @@ fn Header() -> impl IntoView {
     let here = move || {
         let q = location.search.get();
         let p = location.pathname.get();
-        if q.is_empty() { p } else { format!("{p}?{q}") }
+        if q.is_empty() {
+            p
+        } else {
+            format!("{p}?{q}")
+        }
     };
     let switch_href = move |l: &str| format!("/lang/{l}?next={}", urlencode(&here()));
     view! {
@@ -228,9 +235,11 @@ fn HydrationMark() -> impl IntoView {
     Effect::new(move |_| set_ready.set(true));
     move || {
         if ready.get() {
-            view! { <span data-hydrated="true">{lang.t("页面已就绪", "Page ready")}</span> }.into_any()
+            view! { <span data-hydrated="true">{lang.t("页面已就绪", "Page ready")}</span> }
+                .into_any()
         } else {
-            view! { <span data-hydrated="false">{lang.t("页面加载中", "Loading")}</span> }.into_any()
+            view! { <span data-hydrated="false">{lang.t("页面加载中", "Loading")}</span> }
+                .into_any()
         }
     }
 }

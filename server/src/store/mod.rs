@@ -11,7 +11,9 @@ pub mod sqlite {
     include!("sql_impl.rs");
 
     pub async fn open(url: &str) -> anyhow::Result<SqlStore> {
-        use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+        use sqlx::sqlite::{
+            SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+        };
         use std::str::FromStr;
         let opts = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
@@ -19,7 +21,10 @@ pub mod sqlite {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(std::time::Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(opts)
+            .await?;
         sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
         Ok(SqlStore { pool })
     }
@@ -49,7 +54,10 @@ pub async fn open(url: &str) -> anyhow::Result<Arc<dyn Store>> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Ok(Arc::new(postgres::open(url).await?))
     } else {
-        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
             let path = path.split('?').next().unwrap_or(path);
             if let Some(dir) = std::path::Path::new(path).parent() {
                 if !dir.as_os_str().is_empty() && path != ":memory:" {
@@ -86,7 +94,18 @@ pub fn audit_hash(prev: &str, seq: i64, at: DateTime<Utc>, ev: &AuditEvent) -> S
 
 /// Entity types are a closed set; the audit record keeps them as static strings.
 pub fn entity_type_static(s: &str) -> Option<&'static str> {
-    ["demand", "organization", "user", "call", "bid", "review", "milestone", "contract", "achievement", "expert"]
-        .into_iter()
-        .find(|x| *x == s)
+    [
+        "demand",
+        "organization",
+        "user",
+        "call",
+        "bid",
+        "review",
+        "milestone",
+        "contract",
+        "achievement",
+        "expert",
+    ]
+    .into_iter()
+    .find(|x| *x == s)
 }

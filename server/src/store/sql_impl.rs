@@ -105,9 +105,10 @@ fn roles_from(list: Vec<String>) -> Vec<Role> {
 /// Appends one audit row inside `tx`. Bumping `audit_head` first takes the write lock (a row
 /// lock on PostgreSQL, the database lock on SQLite), so concurrent writers chain in order.
 async fn append_audit(tx: &mut Tx<'_>, ev: &AuditEvent) -> Result<(), sqlx::Error> {
-    let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash")
-        .fetch_one(&mut **tx)
-        .await?;
+    let head =
+        sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash")
+            .fetch_one(&mut **tx)
+            .await?;
     let seq: i64 = head.try_get("seq")?;
     let prev: String = head.try_get("last_hash")?;
     let at = micros(ev.at);
@@ -136,7 +137,12 @@ async fn append_audit(tx: &mut Tx<'_>, ev: &AuditEvent) -> Result<(), sqlx::Erro
     Ok(())
 }
 
-async fn insert_roles(tx: &mut Tx<'_>, user_id: Uuid, roles: &[Role], at: DateTime<Utc>) -> Result<(), sqlx::Error> {
+async fn insert_roles(
+    tx: &mut Tx<'_>,
+    user_id: Uuid,
+    roles: &[Role],
+    at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     for r in roles {
         sqlx::query("INSERT INTO user_roles (user_id, role, granted_at) VALUES ($1, $2, $3) ON CONFLICT (user_id, role) DO NOTHING")
             .bind(user_id)
@@ -167,13 +173,20 @@ async fn insert_user(tx: &mut Tx<'_>, u: &UserRecord) -> Result<(), sqlx::Error>
     Ok(())
 }
 
-async fn queue_search(tx: &mut Tx<'_>, entity_type: &str, id: &str, at: DateTime<Utc>) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO search_outbox (entity_type, entity_id, created_at) VALUES ($1, $2, $3)")
-        .bind(entity_type)
-        .bind(id)
-        .bind(micros(at))
-        .execute(&mut **tx)
-        .await?;
+async fn queue_search(
+    tx: &mut Tx<'_>,
+    entity_type: &str,
+    id: &str,
+    at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO search_outbox (entity_type, entity_id, created_at) VALUES ($1, $2, $3)",
+    )
+    .bind(entity_type)
+    .bind(id)
+    .bind(micros(at))
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -191,14 +204,21 @@ impl SqlStore {
             .bind(id)
             .fetch_all(&self.pool)
             .await?;
-        let list = rows.iter().map(|r| r.try_get::<String, _>("role")).collect::<Result<Vec<_>, _>>()?;
+        let list = rows
+            .iter()
+            .map(|r| r.try_get::<String, _>("role"))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(roles_from(list))
     }
 
     /// A write with its audit event, in one transaction.
     async fn audited<F>(&self, ev: &AuditEvent, f: F) -> StoreResult<()>
     where
-        F: for<'c> FnOnce(&'c mut Tx<'_>) -> std::pin::Pin<Box<dyn std::future::Future<Output = StoreResult<()>> + Send + 'c>> + Send,
+        F: for<'c> FnOnce(
+                &'c mut Tx<'_>,
+            ) -> std::pin::Pin<
+                Box<dyn std::future::Future<Output = StoreResult<()>> + Send + 'c>,
+            > + Send,
     {
         let mut tx = self.pool.begin().await.map_err(map_err)?;
         f(&mut tx).await?;
@@ -214,7 +234,10 @@ impl Store for SqlStore {
     }
 
     async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(map_err)?;
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(map_err)?;
         Ok(())
     }
 
@@ -251,7 +274,8 @@ impl Store for SqlStore {
     }
 
     async fn upsert_target(&self, t: &PlanTarget) -> StoreResult<()> {
-        let co = serde_json::to_string(&t.co_units).map_err(|e| StoreError::Other(e.to_string()))?;
+        let co =
+            serde_json::to_string(&t.co_units).map_err(|e| StoreError::Other(e.to_string()))?;
         sqlx::query(
             "INSERT INTO plan_targets (code, task, name_zh, name_en, target_value, unit_zh, comparator, period, lead_unit, co_units, source, note, sort) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
@@ -279,10 +303,12 @@ impl Store for SqlStore {
     }
 
     async fn list_districts(&self) -> StoreResult<Vec<District>> {
-        let rows = sqlx::query("SELECT code, name_zh, name_en, kind, sort FROM districts ORDER BY sort, code")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(map_err)?;
+        let rows = sqlx::query(
+            "SELECT code, name_zh, name_en, kind, sort FROM districts ORDER BY sort, code",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
         rows.iter()
             .map(|r| {
                 Ok(District {
@@ -347,56 +373,77 @@ impl Store for SqlStore {
             .map_err(map_err)
     }
 
-    async fn create_org_with_owner(&self, org: &OrgRecord, owner: &UserRecord, roles: &[Role], audit: &[AuditEvent]) -> StoreResult<()> {
+    async fn create_org_with_owner(
+        &self,
+        org: &OrgRecord,
+        owner: &UserRecord,
+        roles: &[Role],
+        audit: &[AuditEvent],
+    ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(map_err)?;
-        sqlx::query(&format!("INSERT INTO organizations ({ORG_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"))
-            .bind(org.id)
-            .bind(&org.name)
-            .bind(org.org_type.as_str())
-            .bind(&org.credit_code)
-            .bind(&org.district_code)
-            .bind(&org.contact_name)
-            .bind(&org.contact_phone)
-            .bind(org.verified)
-            .bind(micros(org.created_at))
-            .execute(&mut *tx)
+        sqlx::query(&format!(
+            "INSERT INTO organizations ({ORG_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        ))
+        .bind(org.id)
+        .bind(&org.name)
+        .bind(org.org_type.as_str())
+        .bind(&org.credit_code)
+        .bind(&org.district_code)
+        .bind(&org.contact_name)
+        .bind(&org.contact_phone)
+        .bind(org.verified)
+        .bind(micros(org.created_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        insert_user(&mut tx, owner).await.map_err(map_err)?;
+        insert_roles(&mut tx, owner.id, roles, owner.created_at)
             .await
             .map_err(map_err)?;
-        insert_user(&mut tx, owner).await.map_err(map_err)?;
-        insert_roles(&mut tx, owner.id, roles, owner.created_at).await.map_err(map_err)?;
         for ev in audit {
             append_audit(&mut tx, ev).await.map_err(map_err)?;
         }
         tx.commit().await.map_err(map_err)
     }
 
-    async fn create_user(&self, user: &UserRecord, roles: &[Role], audit: &AuditEvent) -> StoreResult<()> {
+    async fn create_user(
+        &self,
+        user: &UserRecord,
+        roles: &[Role],
+        audit: &AuditEvent,
+    ) -> StoreResult<()> {
         let user = user.clone();
         let roles = roles.to_vec();
         self.audited(audit, move |tx| {
             Box::pin(async move {
                 insert_user(tx, &user).await.map_err(map_err)?;
-                insert_roles(tx, user.id, &roles, user.created_at).await.map_err(map_err)
+                insert_roles(tx, user.id, &roles, user.created_at)
+                    .await
+                    .map_err(map_err)
             })
         })
         .await
     }
 
     async fn get_org(&self, id: Uuid) -> StoreResult<Option<OrgRecord>> {
-        let row = sqlx::query(&format!("SELECT {ORG_COLS} FROM organizations WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(map_err)?;
+        let row = sqlx::query(&format!(
+            "SELECT {ORG_COLS} FROM organizations WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?;
         row.as_ref().map(org_from).transpose().map_err(map_err)
     }
 
     async fn find_org_by_credit_code(&self, code: &str) -> StoreResult<Option<OrgRecord>> {
-        let row = sqlx::query(&format!("SELECT {ORG_COLS} FROM organizations WHERE credit_code = $1"))
-            .bind(code)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(map_err)?;
+        let row = sqlx::query(&format!(
+            "SELECT {ORG_COLS} FROM organizations WHERE credit_code = $1"
+        ))
+        .bind(code)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?;
         row.as_ref().map(org_from).transpose().map_err(map_err)
     }
 
@@ -414,7 +461,12 @@ impl Store for SqlStore {
             .map_err(map_err)
     }
 
-    async fn set_org_verified(&self, id: Uuid, verified: bool, audit: &AuditEvent) -> StoreResult<()> {
+    async fn set_org_verified(
+        &self,
+        id: Uuid,
+        verified: bool,
+        audit: &AuditEvent,
+    ) -> StoreResult<()> {
         self.audited(audit, move |tx| {
             Box::pin(async move {
                 let r = sqlx::query("UPDATE organizations SET verified = $1 WHERE id = $2")
@@ -474,11 +526,13 @@ impl Store for SqlStore {
     }
 
     async fn org_members(&self, org_id: Uuid) -> StoreResult<Vec<(UserRecord, Vec<Role>)>> {
-        let rows = sqlx::query(&format!("SELECT {USER_COLS} FROM users WHERE org_id = $1 ORDER BY created_at"))
-            .bind(org_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(map_err)?;
+        let rows = sqlx::query(&format!(
+            "SELECT {USER_COLS} FROM users WHERE org_id = $1 ORDER BY created_at"
+        ))
+        .bind(org_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
             let u = user_from(r).map_err(map_err)?;
@@ -490,8 +544,14 @@ impl Store for SqlStore {
 
     async fn grant_role(&self, user_id: Uuid, role: Role, audit: &AuditEvent) -> StoreResult<()> {
         let at = audit.at;
-        self.audited(audit, move |tx| Box::pin(async move { insert_roles(tx, user_id, &[role], at).await.map_err(map_err) }))
-            .await
+        self.audited(audit, move |tx| {
+            Box::pin(async move {
+                insert_roles(tx, user_id, &[role], at)
+                    .await
+                    .map_err(map_err)
+            })
+        })
+        .await
     }
 
     async fn revoke_role(&self, user_id: Uuid, role: Role, audit: &AuditEvent) -> StoreResult<()> {
@@ -509,7 +569,14 @@ impl Store for SqlStore {
         .await
     }
 
-    async fn decide_membership(&self, user_id: Uuid, org_id: Uuid, admit: bool, roles: &[Role], audit: &AuditEvent) -> StoreResult<()> {
+    async fn decide_membership(
+        &self,
+        user_id: Uuid,
+        org_id: Uuid,
+        admit: bool,
+        roles: &[Role],
+        audit: &AuditEvent,
+    ) -> StoreResult<()> {
         let roles = roles.to_vec();
         let at = audit.at;
         self.audited(audit, move |tx| {
@@ -550,7 +617,14 @@ impl Store for SqlStore {
         .await
     }
 
-    async fn create_session(&self, token_hash: &str, user_id: Uuid, kind: &str, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> StoreResult<()> {
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: Uuid,
+        kind: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<()> {
         sqlx::query("INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(token_hash)
             .bind(user_id)
@@ -569,7 +643,11 @@ impl Store for SqlStore {
         Ok(())
     }
 
-    async fn session_user(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<SessionRecord>> {
+    async fn session_user(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<SessionRecord>> {
         let row = sqlx::query(
             "SELECT u.id, u.email, u.display_name, u.password_hash, u.org_id, u.membership_active, u.is_org_admin, \
              u.privacy_accepted_at, u.created_at, s.expires_at AS session_expires FROM sessions s JOIN users u ON u.id = s.user_id \
@@ -584,7 +662,11 @@ impl Store for SqlStore {
         let user = user_from(&r).map_err(map_err)?;
         let expires_at = r.try_get("session_expires").map_err(map_err)?;
         let roles = self.roles_of(user.id).await.map_err(map_err)?;
-        Ok(Some(SessionRecord { user, roles, expires_at }))
+        Ok(Some(SessionRecord {
+            user,
+            roles,
+            expires_at,
+        }))
     }
 
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
@@ -596,7 +678,14 @@ impl Store for SqlStore {
         Ok(())
     }
 
-    async fn create_password_reset(&self, user_id: Uuid, token_hash: &str, expires_at: DateTime<Utc>, email: &EmailRecord, audit: &AuditEvent) -> StoreResult<()> {
+    async fn create_password_reset(
+        &self,
+        user_id: Uuid,
+        token_hash: &str,
+        expires_at: DateTime<Utc>,
+        email: &EmailRecord,
+        audit: &AuditEvent,
+    ) -> StoreResult<()> {
         let token_hash = token_hash.to_string();
         let email = email.clone();
         self.audited(audit, move |tx| {
@@ -623,7 +712,12 @@ impl Store for SqlStore {
         .await
     }
 
-    async fn consume_password_reset(&self, token_hash: &str, now: DateTime<Utc>, new_hash: &str) -> StoreResult<Option<Uuid>> {
+    async fn consume_password_reset(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+        new_hash: &str,
+    ) -> StoreResult<Option<Uuid>> {
         let mut tx = self.pool.begin().await.map_err(map_err)?;
         // The update is the first statement so SQLite takes its write lock before reading.
         let row = sqlx::query("UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id")
@@ -757,7 +851,14 @@ impl Store for SqlStore {
         .await
     }
 
-    async fn transition_demand(&self, id: Uuid, from: DemandStatus, to: DemandStatus, reason: Option<&str>, audit: &AuditEvent) -> StoreResult<()> {
+    async fn transition_demand(
+        &self,
+        id: Uuid,
+        from: DemandStatus,
+        to: DemandStatus,
+        reason: Option<&str>,
+        audit: &AuditEvent,
+    ) -> StoreResult<()> {
         let reason = reason.map(str::to_string);
         let at = audit.at;
         self.audited(audit, move |tx| {
@@ -823,7 +924,9 @@ impl Store for SqlStore {
         }
         if let Some(c) = &q.chain_prefix {
             let (a, b, c2) = (next(), next(), next());
-            wh.push(format!("(d.chain_code = {a} OR substr(d.chain_code, 1, CAST({b} AS INTEGER)) = {c2})"));
+            wh.push(format!(
+                "(d.chain_code = {a} OR substr(d.chain_code, 1, CAST({b} AS INTEGER)) = {c2})"
+            ));
             let prefix = format!("{c}.");
             args.push(Arg::S(c.clone()));
             args.push(Arg::I(prefix.chars().count() as i64));
@@ -833,7 +936,11 @@ impl Store for SqlStore {
             wh.push(format!("o.district_code = {}", next()));
             args.push(Arg::S(dist.clone()));
         }
-        let where_sql = if wh.is_empty() { String::new() } else { format!(" WHERE {}", wh.join(" AND ")) };
+        let where_sql = if wh.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", wh.join(" AND "))
+        };
         let (lim, off) = (next(), next());
         let list_sql = format!("{DEMAND_SELECT}{where_sql} ORDER BY COALESCE(d.published_at, d.updated_at) DESC, d.id LIMIT {lim} OFFSET {off}");
         let count_sql = format!("SELECT COUNT(*) AS n FROM demands d JOIN organizations o ON o.id = d.org_id{where_sql}");
@@ -856,9 +963,22 @@ impl Store for SqlStore {
             }
         }
         let limit = if q.limit <= 0 { 20 } else { q.limit.min(1000) };
-        let rows = list.bind(limit).bind(q.offset.max(0)).fetch_all(&self.pool).await.map_err(map_err)?;
-        let total: i64 = count.fetch_one(&self.pool).await.and_then(|r| r.try_get("n")).map_err(map_err)?;
-        let items = rows.iter().map(demand_from).collect::<Result<Vec<_>, _>>().map_err(map_err)?;
+        let rows = list
+            .bind(limit)
+            .bind(q.offset.max(0))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?;
+        let total: i64 = count
+            .fetch_one(&self.pool)
+            .await
+            .and_then(|r| r.try_get("n"))
+            .map_err(map_err)?;
+        let items = rows
+            .iter()
+            .map(demand_from)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(map_err)?;
         Ok((items, total))
     }
 
@@ -873,7 +993,10 @@ impl Store for SqlStore {
         .fetch_all(&self.pool)
         .await
         .map_err(map_err)?;
-        rows.iter().map(audit_from).collect::<Result<_, _>>().map_err(map_err)
+        rows.iter()
+            .map(audit_from)
+            .collect::<Result<_, _>>()
+            .map_err(map_err)
     }
 
     async fn verify_audit_chain(&self) -> StoreResult<Result<i64, i64>> {
@@ -913,7 +1036,8 @@ fn audit_from(r: &DbRow) -> Result<AuditRecord, sqlx::Error> {
         seq: r.try_get("seq")?,
         event: AuditEvent {
             actor_id: r.try_get("actor_id")?,
-            entity_type: crate::store::entity_type_static(&et).ok_or_else(|| bad("entity_type", &et))?,
+            entity_type: crate::store::entity_type_static(&et)
+                .ok_or_else(|| bad("entity_type", &et))?,
             entity_id: r.try_get("entity_id")?,
             action: r.try_get("action")?,
             from_state: r.try_get("from_state")?,

@@ -35,8 +35,16 @@ impl Raw {
     pub async fn count(&self, sql: &str) -> i64 {
         use sqlx::Row;
         match self {
-            Raw::Sqlite(p) => sqlx::query(sql).fetch_one(p).await.expect("count").get::<i64, _>(0),
-            Raw::Postgres(p) => sqlx::query(sql).fetch_one(p).await.expect("count").get::<i64, _>(0),
+            Raw::Sqlite(p) => sqlx::query(sql)
+                .fetch_one(p)
+                .await
+                .expect("count")
+                .get::<i64, _>(0),
+            Raw::Postgres(p) => sqlx::query(sql)
+                .fetch_one(p)
+                .await
+                .expect("count")
+                .get::<i64, _>(0),
         }
     }
 }
@@ -53,7 +61,9 @@ pub async fn sqlite() -> Backend {
     let dir = std::env::temp_dir().join(format!("jiebang-test-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).expect("tmp dir");
     let url = format!("sqlite://{}/test.db", dir.display());
-    let s = server::store::sqlite::open(&url).await.expect("open sqlite");
+    let s = server::store::sqlite::open(&url)
+        .await
+        .expect("open sqlite");
     let raw = Raw::Sqlite(s.pool.clone());
     Backend {
         store: Arc::new(s),
@@ -66,13 +76,20 @@ pub async fn sqlite() -> Backend {
 
 pub async fn postgres() -> Option<Backend> {
     let base = std::env::var("TEST_DATABASE_URL").ok()?;
-    let admin = sqlx::PgPool::connect(&base).await.expect("connect TEST_DATABASE_URL");
+    let admin = sqlx::PgPool::connect(&base)
+        .await
+        .expect("connect TEST_DATABASE_URL");
     let db = format!("jb_test_{}", uuid::Uuid::new_v4().simple());
-    sqlx::query(&format!("CREATE DATABASE {db}")).execute(&admin).await.expect("create test database");
+    sqlx::query(&format!("CREATE DATABASE {db}"))
+        .execute(&admin)
+        .await
+        .expect("create test database");
     admin.close().await;
     let (prefix, _) = base.rsplit_once('/').expect("database url has a path");
     let url = format!("{prefix}/{db}");
-    let s = server::store::postgres::open(&url).await.expect("open postgres");
+    let s = server::store::postgres::open(&url)
+        .await
+        .expect("open postgres");
     let raw = Raw::Postgres(s.pool.clone());
     Some(Backend {
         store: Arc::new(s),
@@ -102,7 +119,9 @@ where
             f(b).await;
             if let Some((base, db)) = drop_db {
                 if let Ok(admin) = sqlx::PgPool::connect(&base).await {
-                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)")).execute(&admin).await;
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+                        .execute(&admin)
+                        .await;
                 }
             }
         }
@@ -126,8 +145,13 @@ pub fn state(store: Arc<dyn Store>) -> AppState {
 
 /// A state whose store holds the reference seeds (no demo data).
 pub async fn seeded_state(b: &Backend) -> AppState {
-    server::seeds::load(b.store.as_ref(), &server::secrets::Argon2Secrets, &seeds_dir(), false)
-        .await
-        .expect("seeds");
+    server::seeds::load(
+        b.store.as_ref(),
+        &server::secrets::Argon2Secrets,
+        &seeds_dir(),
+        false,
+    )
+    .await
+    .expect("seeds");
     state(b.store.clone())
 }
