@@ -113,9 +113,13 @@ pub fn ErrorSummary<T: Clone + Send + Sync + 'static>(
                     {errs
                         .into_iter()
                         .map(|e| {
+                            let label = field_label(&e.field, lang);
                             view! {
                                 <li>
-                                    <a href=format!("#{}", e.field)>{lang.pick(&e.zh, &e.en).to_string()}</a>
+                                    <a href=format!("#{}", e.field)>
+                                        {label.map(|l| view! { <span class="summary-field">{l}{lang.t("：", ": ")}</span> })}
+                                        {lang.pick(&e.zh, &e.en).to_string()}
+                                    </a>
                                 </li>
                             }
                         })
@@ -133,6 +137,40 @@ pub fn ErrorSummary<T: Clone + Send + Sync + 'static>(
         _ => ().into_any(),
     }
     }
+}
+
+/// The label of a form field, so a summary line says which field it is about.
+pub fn field_label(field: &str, lang: Lang) -> Option<&'static str> {
+    let (zh, en) = match field {
+        "email" => ("邮箱", "E-mail"),
+        "display_name" => ("姓名", "Name"),
+        "password" => ("密码", "Password"),
+        "password_confirm" => ("确认密码", "Repeat password"),
+        "privacy" => ("个人信息保护声明", "Privacy notice"),
+        "credit_code" => ("统一社会信用代码", "Credit code"),
+        "org_name" => ("机构名称", "Organization name"),
+        "org_type" => ("机构类型", "Organization type"),
+        "district" => ("所在区域", "District"),
+        "contact_name" => ("联系人", "Contact person"),
+        "contact_phone" => ("联系电话", "Contact phone"),
+        "title" => ("需求名称", "Title"),
+        "description" => ("需求描述", "Description"),
+        "chain" => ("产业链", "Industry chain"),
+        "field" => ("技术领域", "Technical field"),
+        "keywords" => ("关键词", "Keywords"),
+        "budget_min" => ("预算下限", "Budget from"),
+        "budget_max" => ("预算上限", "Budget up to"),
+        "trl" => ("技术成熟度", "Readiness level"),
+        "deadline" => ("截止日期", "Deadline"),
+        "ip_preference" => ("知识产权意向", "IP preference"),
+        "confidential_detail" => ("保密详情", "Confidential detail"),
+        "reason" => ("理由", "Reason"),
+        "old_password" => ("当前密码", "Current password"),
+        "new_password" => ("新密码", "New password"),
+        "new_password_confirm" => ("确认新密码", "Repeat new password"),
+        _ => return None,
+    };
+    Some(lang.t(zh, en))
 }
 
 /// How a page shows a failed load.

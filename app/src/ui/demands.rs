@@ -39,6 +39,20 @@ fn demand_item(d: DemandSummary, refs: &RefData, lang: Lang) -> impl IntoView {
     }
 }
 
+/// How an audit action reads in the history.
+fn action_label(action: &str, lang: Lang) -> String {
+    if let Some(a) = crate::domain::DemandAction::parse(action) {
+        return lang.pick(a.label_zh(), a.label_en()).to_string();
+    }
+    match action {
+        "create" => lang.t("创建草稿", "Draft created"),
+        "edit" => lang.t("修改", "Edited"),
+        "seed" => lang.t("初始数据导入", "Loaded from seed data"),
+        other => return other.to_string(),
+    }
+    .to_string()
+}
+
 #[component]
 pub fn HomePage() -> impl IntoView {
     let lang = use_lang();
@@ -73,7 +87,8 @@ pub fn HomePage() -> impl IntoView {
                 let chain_sel = chain().unwrap_or_default();
                 let district_sel = district().unwrap_or_default();
                 let filters = view! {
-                    <form class="card row" method="get" action="/" role="search">
+                    <form class="card filters" method="get" action="/" role="search" aria-label=lang.t("筛选需求", "Filter demands")>
+                        <div class="filter">
                         <label for="f-chain">{lang.t("产业链", "Industry chain")}</label>
                         <select id="f-chain" name="chain">
                             <option value="">{lang.t("全部", "All")}</option>
@@ -82,6 +97,8 @@ pub fn HomePage() -> impl IntoView {
                                 view! { <option value=c.code.clone() selected=sel>{lang.pick(&c.name_zh, &c.name_en).to_string()}</option> }
                             }).collect_view()}
                         </select>
+                        </div>
+                        <div class="filter">
                         <label for="f-district">{lang.t("区域", "District")}</label>
                         <select id="f-district" name="district">
                             <option value="">{lang.t("全部", "All")}</option>
@@ -90,6 +107,7 @@ pub fn HomePage() -> impl IntoView {
                                 view! { <option value=d.code.clone() selected=sel>{lang.pick(&d.name_zh, &d.name_en).to_string()}</option> }
                             }).collect_view()}
                         </select>
+                        </div>
                         <button class="btn" type="submit">{lang.t("筛选", "Filter")}</button>
                     </form>
                 };
@@ -282,7 +300,7 @@ pub fn DemandDetailPage() -> impl IntoView {
                                         <li>
                                             <time>{format_datetime(h.at)}</time>" "
                                             <span class="actor">{h.actor_name.clone().unwrap_or_default()}</span>" "
-                                            <span class="transition">{h.action.clone()}{match (from, to) { (Some(f), Some(t)) => format!("：{f} → {t}"), (None, Some(t)) => format!("：{t}"), _ => String::new() }}</span>
+                                            <span class="transition">{action_label(&h.action, lang)}{match (from, to) { (Some(f), Some(t)) => format!("：{f} → {t}"), (None, Some(t)) => format!("：{t}"), _ => String::new() }}</span>
                                             {h.reason.clone().map(|r| view! { <span class="reason">" — "{r}</span> })}
                                         </li>
                                     }

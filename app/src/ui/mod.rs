@@ -10,7 +10,7 @@ use common::*;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Html, MetaTags, Stylesheet, Title};
 use leptos_router::{
-    components::{Route, Router, Routes},
+    components::{Route, Router, Routes, A},
     hooks::use_location,
     path, SsrMode,
 };
@@ -151,7 +151,7 @@ fn Header() -> impl IntoView {
                     <small class="brand-sub">{lang.t("南宁市科技成果转化与揭榜挂帅平台", "Nanning technology transfer & open challenges")}</small>
                 </a>
                 <nav class="main-nav" aria-label=lang.t("主导航", "Main")>
-                    <a href="/">{lang.t("技术需求", "Demands")}</a>
+                    <A href="/">{lang.t("技术需求", "Demands")}</A>
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
                             let user = session.await.ok().flatten();
@@ -159,11 +159,11 @@ fn Header() -> impl IntoView {
                                 let official = u.has(crate::domain::Role::Official);
                                 let enterprise = u.has(crate::domain::Role::EnterpriseMember);
                                 view! {
-                                    {enterprise.then(|| view! { <a href="/my/demands">{lang.t("我的需求", "My demands")}</a> })}
+                                    {enterprise.then(|| view! { <A href="/my/demands">{lang.t("我的需求", "My demands")}</A> })}
                                     {official.then(|| view! {
-                                        <a href="/review">{lang.t("需求审核", "Review")}</a>
-                                        <a href="/admin/orgs">{lang.t("机构管理", "Organizations")}</a>
-                                        <a href="/admin/users">{lang.t("用户与角色", "Users")}</a>
+                                        <A href="/review">{lang.t("需求审核", "Review")}</A>
+                                        <A href="/admin/orgs">{lang.t("机构管理", "Organizations")}</A>
+                                        <A href="/admin/users">{lang.t("用户与角色", "Users")}</A>
                                     })}
                                 }
                             })
