@@ -201,3 +201,170 @@ pub struct UserListItem {
     pub org_name: Option<String>,
     pub roles: Vec<Role>,
 }
+
+/// What the search box can look for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SearchKind {
+    Demand,
+    Achievement,
+    Expert,
+    Organization,
+}
+
+impl SearchKind {
+    pub const ALL: &'static [SearchKind] = &[
+        SearchKind::Demand,
+        SearchKind::Achievement,
+        SearchKind::Expert,
+        SearchKind::Organization,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SearchKind::Demand => "demand",
+            SearchKind::Achievement => "achievement",
+            SearchKind::Expert => "expert",
+            SearchKind::Organization => "organization",
+        }
+    }
+    pub fn parse(s: &str) -> Option<SearchKind> {
+        SearchKind::ALL.iter().copied().find(|k| k.as_str() == s)
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            SearchKind::Demand => "技术需求",
+            SearchKind::Achievement => "科技成果",
+            SearchKind::Expert => "专家",
+            SearchKind::Organization => "机构",
+        }
+    }
+    pub fn label_en(self) -> &'static str {
+        match self {
+            SearchKind::Demand => "Demands",
+            SearchKind::Achievement => "Achievements",
+            SearchKind::Expert => "Experts",
+            SearchKind::Organization => "Organizations",
+        }
+    }
+}
+
+/// One searchable record, built from the database (the source of truth) with public fields
+/// only. Confidential text never becomes part of a `SearchDoc`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchDoc {
+    pub kind: SearchKind,
+    pub id: String,
+    pub title: String,
+    pub body: String,
+    pub keywords: Vec<String>,
+    pub org_name: String,
+    /// Leaf industry-chain code; its top-level code is what the facet counts.
+    pub chain: Option<String>,
+    pub district: Option<String>,
+    pub org_type: Option<String>,
+    pub transfer_modes: Vec<String>,
+    pub trl: Option<u8>,
+    pub budget_fen: Option<i64>,
+    pub published_at: DateTime<Utc>,
+}
+
+impl SearchDoc {
+    pub fn chain_top(&self) -> Option<String> {
+        self.chain
+            .as_deref()
+            .map(|c| c.split('.').next().unwrap_or(c).to_string())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SearchSort {
+    #[default]
+    Relevance,
+    Newest,
+    Budget,
+}
+
+impl SearchSort {
+    pub fn parse(s: &str) -> Option<SearchSort> {
+        match s {
+            "relevance" | "" => Some(SearchSort::Relevance),
+            "newest" => Some(SearchSort::Newest),
+            "budget" => Some(SearchSort::Budget),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SearchSort::Relevance => "relevance",
+            SearchSort::Newest => "newest",
+            SearchSort::Budget => "budget",
+        }
+    }
+}
+
+/// A validated search request (see `services::parse_search`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct SearchParams {
+    pub q: String,
+    pub kind: Option<SearchKind>,
+    /// Top-level or leaf chain code.
+    pub chain: Option<String>,
+    pub district: Option<String>,
+    pub org_type: Option<String>,
+    pub transfer_mode: Option<String>,
+    pub trl_min: Option<u8>,
+    pub trl_max: Option<u8>,
+    pub sort: SearchSort,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub kind: SearchKind,
+    pub id: String,
+    pub title: String,
+    /// Plain text; never HTML.
+    pub snippet: String,
+    /// Character ranges `[start, end)` into `snippet` where query words matched.
+    pub highlights: Vec<[usize; 2]>,
+    pub score: f32,
+    pub org_name: String,
+    pub chain: Option<String>,
+    pub district: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct SearchResults {
+    pub hits: Vec<SearchHit>,
+    /// Facet name (`kind`, `chain`, `district`, `org_type`, `transfer_mode`, `trl`) → counts.
+    pub facets: std::collections::BTreeMap<String, Vec<FacetCount>>,
+    pub total: u64,
+    pub took_ms: u64,
+}
+
+/// Splits a snippet into plain and highlighted runs for rendering (escaped by the view).
+pub fn highlight_runs(snippet: &str, ranges: &[[usize; 2]]) -> Vec<(String, bool)> {
+    let chars: Vec<char> = snippet.chars().collect();
+    let mut marked = vec![false; chars.len()];
+    for [s, e] in ranges {
+        for m in marked.iter_mut().take((*e).min(chars.len())).skip(*s) {
+            *m = true;
+        }
+    }
+    let mut out: Vec<(String, bool)> = Vec::new();
+    for (c, m) in chars.into_iter().zip(marked) {
+        match out.last_mut() {
+            Some((s, lm)) if *lm == m => s.push(c),
+            _ => out.push((c.to_string(), m)),
+        }
+    }
+    out
+}

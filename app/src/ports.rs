@@ -1,7 +1,7 @@
 //! Ports: what the services need from the outside world. Adapters live in the `server` crate
 //! (SQLite and PostgreSQL stores, the system clock); tests bring their own.
 use crate::domain::{DemandStatus, IpPreference, OrgType, Role};
-use crate::model::{Chain, District};
+use crate::model::{Chain, District, SearchDoc, SearchKind, SearchParams, SearchResults};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -262,6 +262,39 @@ pub trait Store: Send + Sync {
     /// Recomputes the hash chain; `Err(seq)` names the first row that does not match.
     async fn verify_audit_chain(&self) -> StoreResult<Result<i64, i64>>;
     async fn pending_search_updates(&self) -> StoreResult<i64>;
+
+    // Search outbox: what the index must catch up with, and the documents to put in it.
+    /// Oldest unprocessed outbox rows: (row id, entity type, entity id).
+    async fn search_outbox_batch(&self, limit: i64) -> StoreResult<Vec<(i64, String, String)>>;
+    async fn mark_search_processed(&self, ids: &[i64], at: DateTime<Utc>) -> StoreResult<()>;
+    /// The public search document of an entity, or `None` if it must not be searchable now.
+    async fn search_doc(
+        &self,
+        entity_type: &str,
+        entity_id: &str,
+    ) -> StoreResult<Option<SearchDoc>>;
+    /// Every (entity type, id) that should be in the index, for a full rebuild.
+    async fn searchable_keys(&self) -> StoreResult<Vec<(String, String)>>;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("search engine error: {0}")]
+    Engine(String),
+}
+
+/// The search engine: the embedded one (default) or Meilisearch. Derived from the database.
+#[async_trait]
+pub trait SearchIndex: Send + Sync {
+    fn engine(&self) -> &'static str;
+    /// Applies upserts and deletions and makes them visible to searches.
+    async fn apply(
+        &self,
+        upserts: Vec<SearchDoc>,
+        deletes: Vec<(SearchKind, String)>,
+    ) -> Result<(), SearchError>;
+    async fn search(&self, params: &SearchParams) -> Result<SearchResults, SearchError>;
+    async fn clear(&self) -> Result<(), SearchError>;
 }
 
 /// Password hashing and token generation, kept behind a port so the pure crate needs no
@@ -305,6 +338,7 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub secrets: Arc<dyn Secrets>,
+    pub search: Arc<dyn SearchIndex>,
     pub settings: Settings,
     pub limiter: Arc<crate::services::RateLimiter>,
 }

@@ -9,6 +9,7 @@ pub struct Config {
     pub public_url: String,
     pub json_logs: bool,
     pub seeds_dir: String,
+    pub index_dir: String,
 }
 
 impl fmt::Debug for Config {
@@ -19,6 +20,7 @@ impl fmt::Debug for Config {
             .field("public_url", &self.public_url)
             .field("json_logs", &self.json_logs)
             .field("seeds_dir", &self.seeds_dir)
+            .field("index_dir", &self.index_dir)
             .finish()
     }
 }
@@ -83,6 +85,7 @@ impl Config {
             public_url,
             json_logs: get("LOG_FORMAT").as_deref() == Some("json"),
             seeds_dir: get("JIEBANG_SEEDS_DIR").unwrap_or_else(|| "seeds".into()),
+            index_dir: get("JIEBANG_INDEX_DIR").unwrap_or_else(|| "data/index".into()),
         })
     }
 }

@@ -2,6 +2,7 @@
 //! seeds and the command line. The pages and use cases live in the `app` crate.
 pub mod config;
 pub mod rest;
+pub mod search;
 pub mod secrets;
 pub mod seeds;
 pub mod store;
@@ -21,6 +22,7 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 pub fn build_state(
     leptos_options: LeptosOptions,
     store: Arc<dyn app::ports::Store>,
+    search_index: Arc<dyn app::ports::SearchIndex>,
     cfg: &config::Config,
 ) -> AppState {
     AppState {
@@ -28,6 +30,7 @@ pub fn build_state(
         store,
         clock: Arc::new(SystemClock),
         secrets: Arc::new(secrets::Argon2Secrets),
+        search: search_index,
         settings: Settings {
             production: cfg.production,
             public_url: cfg.public_url.clone(),
@@ -46,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         .route("/me", get(rest::me))
         .route("/demands", get(rest::list_demands))
         .route("/demands/{id}", get(rest::get_demand))
+        .route("/search", get(rest::search))
         .fallback(rest::not_found);
     Router::new()
         .nest("/api/v1", api)

@@ -33,6 +33,8 @@ enum Command {
     },
     /// Recompute the audit log's hash chain and report the first broken row.
     VerifyAudit,
+    /// Rebuild the search index from the database.
+    Reindex,
 }
 
 fn init_tracing(json: bool) {
@@ -91,6 +93,12 @@ async fn main() -> anyhow::Result<()> {
             server::create_official(store.as_ref(), &secrets, &email, &name, &password).await?;
             println!("official {email} created");
         }
+        Command::Reindex => {
+            let index = open_index(&cfg)?;
+            let n = server::search::reindex(store.as_ref(), &index).await?;
+            server::search::catch_up(store.as_ref(), &index).await?;
+            println!("reindexed {n} documents");
+        }
         Command::VerifyAudit => match store.verify_audit_chain().await? {
             Ok(n) => println!("audit log intact: {n} rows"),
             Err(seq) => {
@@ -108,9 +116,23 @@ async fn main() -> anyhow::Result<()> {
             )
             .await?;
             print_accounts(&created);
+            let index = std::sync::Arc::new(open_index(&cfg)?);
+            let source = std::path::Path::new(&cfg.index_dir).join("source.txt");
+            let identity = server::config::redact(&cfg.database_url);
+            let same_source = std::fs::read_to_string(&source)
+                .map(|s| s == identity)
+                .unwrap_or(false);
+            if index.num_docs() == 0 || !same_source {
+                // A new index, or one built from another database: rebuild it from this one.
+                let n = server::search::reindex(store.as_ref(), index.as_ref()).await?;
+                std::fs::write(&source, &identity)?;
+                tracing::info!(documents = n, "search index rebuilt");
+            }
+            server::search::catch_up(store.as_ref(), index.as_ref()).await?;
+            server::search::spawn_worker(store.clone(), index.clone());
             let options = server::leptos_options();
             let addr = options.site_addr;
-            let state = server::build_state(options, store, &cfg);
+            let state = server::build_state(options, store, index, &cfg);
             let app = server::router(state);
             let listener = tokio::net::TcpListener::bind(&addr)
                 .await
@@ -127,6 +149,11 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+fn open_index(cfg: &Config) -> anyhow::Result<server::search::embedded::EmbeddedIndex> {
+    server::search::embedded::EmbeddedIndex::open(Path::new(&cfg.index_dir))
+        .context("opening the search index")
 }
 
 fn print_accounts(created: &[seeds::CreatedAccount]) {

@@ -188,3 +188,24 @@ pub async fn me(Extension(auth): Extension<Auth>) -> Result<Json<CurrentUser>, A
 pub async fn not_found() -> ApiError {
     ApiError(AppError::NotFound)
 }
+
+/// `GET /api/v1/search?q=&kind=&chain=&district=&org_type=&transfer_mode=&trl_min=&trl_max=&sort=&page=&per_page=`
+pub async fn search(
+    State(state): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<app::model::SearchResults>, ApiError> {
+    let form = services::SearchForm {
+        q: q.get("q").cloned(),
+        kind: q.get("kind").cloned(),
+        chain: q.get("chain").cloned(),
+        district: q.get("district").cloned(),
+        org_type: q.get("org_type").cloned(),
+        transfer_mode: q.get("transfer_mode").cloned(),
+        trl_min: q.get("trl_min").cloned(),
+        trl_max: q.get("trl_max").cloned(),
+        sort: q.get("sort").cloned(),
+        page: q.get("page").cloned(),
+        per_page: q.get("per_page").cloned(),
+    };
+    Ok(Json(services::search(&state, &form).await?))
+}

@@ -450,3 +450,37 @@ pub async fn decide_member(user_id: String, admit: String) -> Result<(), AppErro
     .await;
     ctx::finish(r)
 }
+
+#[server(prefix = "/api/fn", endpoint = "search")]
+pub async fn search(
+    q: Option<String>,
+    kind: Option<String>,
+    chain: Option<String>,
+    district: Option<String>,
+    org_type: Option<String>,
+    transfer_mode: Option<String>,
+    trl_min: Option<String>,
+    trl_max: Option<String>,
+    sort: Option<String>,
+    page: Option<String>,
+) -> Result<SearchResults, AppError> {
+    let r = async {
+        let s = ctx::state()?;
+        let form = crate::services::SearchForm {
+            q,
+            kind,
+            chain,
+            district,
+            org_type,
+            transfer_mode,
+            trl_min,
+            trl_max,
+            sort,
+            page,
+            per_page: None,
+        };
+        crate::services::search(&s, &form).await
+    }
+    .await;
+    ctx::finish(r)
+}

@@ -3,6 +3,7 @@ mod admin;
 mod auth;
 mod common;
 mod demands;
+mod search;
 
 use crate::i18n::Lang;
 use crate::model::{CurrentUser, RefData};
@@ -111,6 +112,7 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/demands/new") view=demands::DemandEditPage ssr=SsrMode::Async />
                 <Route path=path!("/demands/:id/edit") view=demands::DemandEditPage ssr=SsrMode::Async />
                 <Route path=path!("/demands/:id") view=demands::DemandDetailPage ssr=SsrMode::Async />
+                <Route path=path!("/search") view=search::SearchPage ssr=SsrMode::Async />
                 <Route path=path!("/my/demands") view=demands::MyDemandsPage ssr=SsrMode::Async />
                 <Route path=path!("/review") view=demands::ReviewQueuePage ssr=SsrMode::Async />
                 <Route path=path!("/login") view=auth::LoginPage ssr=SsrMode::Async />
@@ -152,6 +154,7 @@ fn Header() -> impl IntoView {
                 </a>
                 <nav class="main-nav" aria-label=lang.t("主导航", "Main")>
                     <A href="/">{lang.t("技术需求", "Demands")}</A>
+                    <A href="/search">{lang.t("搜索", "Search")}</A>
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
                             let user = session.await.ok().flatten();
@@ -171,6 +174,10 @@ fn Header() -> impl IntoView {
                     </Transition>
                 </nav>
                 <div class="header-right">
+                    <form class="header-search" method="get" action="/search" role="search">
+                        <label for="header-q" class="sr-only">{lang.t("搜索", "Search")}</label>
+                        <input id="header-q" name="q" type="search" maxlength="200" placeholder=lang.t("搜索需求、成果、专家", "Search") />
+                    </form>
                     <div class="lang-switch" role="group" aria-label="语言 / Language">
                         <a href=move || switch_href("zh") rel="external" class:active=lang == Lang::Zh lang="zh-CN">"中文"</a>
                         <a href=move || switch_href("en") rel="external" class:active=lang == Lang::En lang="en">"EN"</a>

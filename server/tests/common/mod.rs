@@ -140,7 +140,8 @@ pub fn seeds_dir() -> PathBuf {
 
 pub fn state(store: Arc<dyn Store>) -> AppState {
     let cfg = server::config::Config::from_lookup(|_| None).expect("dev config");
-    server::build_state(server::leptos_options(), store, &cfg)
+    let index = Arc::new(server::search::embedded::EmbeddedIndex::in_memory().expect("index"));
+    server::build_state(server::leptos_options(), store, index, &cfg)
 }
 
 /// A state whose store holds the reference seeds (no demo data).

@@ -1,0 +1,224 @@
+//! One search box for demands, achievements, experts and organizations. Works as a plain GET
+//! form; every filter lives in the URL.
+use super::common::*;
+use super::RefCtx;
+use crate::i18n::Lang;
+use crate::model::{highlight_runs, SearchKind, SearchResults};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+const PARAMS: [&str; 9] = [
+    "q",
+    "kind",
+    "chain",
+    "district",
+    "org_type",
+    "transfer_mode",
+    "trl_min",
+    "trl_max",
+    "sort",
+];
+
+fn facet_title(name: &str, lang: Lang) -> &'static str {
+    match name {
+        "kind" => lang.t("类别", "Kind"),
+        "chain" => lang.t("产业链", "Industry chain"),
+        "district" => lang.t("区域", "District"),
+        "org_type" => lang.t("机构类型", "Organization type"),
+        "transfer_mode" => lang.t("转化方式", "Transfer mode"),
+        _ => lang.t("技术成熟度", "Readiness (TRL)"),
+    }
+}
+
+#[component]
+pub fn SearchPage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let refs = expect_context::<RefCtx>().0;
+    let get = move |k: &str| query.read().get(k).filter(|v| !v.is_empty());
+    let results = Resource::new(
+        move || {
+            (
+                PARAMS.iter().map(|k| get(k)).collect::<Vec<_>>(),
+                get("page"),
+            )
+        },
+        |(v, page)| {
+            crate::api::search(
+                v[0].clone(),
+                v[1].clone(),
+                v[2].clone(),
+                v[3].clone(),
+                v[4].clone(),
+                v[5].clone(),
+                v[6].clone(),
+                v[7].clone(),
+                v[8].clone(),
+                page,
+            )
+        },
+    );
+    // A URL with one parameter changed (and the page reset).
+    let url_with = move |key: &str, value: Option<&str>| {
+        let mut parts = vec![];
+        for k in PARAMS {
+            let v = if k == key {
+                value.map(str::to_string)
+            } else {
+                get(k)
+            };
+            if let Some(v) = v {
+                parts.push(format!("{k}={}", urlencode(&v)));
+            }
+        }
+        format!("/search?{}", parts.join("&"))
+    };
+    view! {
+        <Title text=lang.t("搜索", "Search") />
+        <div class="page-header">
+            <div><h1 class="page-title">{lang.t("搜索", "Search")}</h1></div>
+        </div>
+        <form class="card filters search-form" method="get" action="/search" role="search">
+            <div class="filter search-box">
+                <label for="q" class="sr-only">{lang.t("搜索词", "Search words")}</label>
+                <input id="q" name="q" type="search" maxlength="200" value=move || get("q").unwrap_or_default()
+                    placeholder=lang.t("搜索需求、成果、专家、机构，如：铝合金、5G基站", "Search demands, achievements, experts, organizations") />
+            </div>
+            {move || get("kind").map(|k| view! { <input type="hidden" name="kind" value=k /> })}
+            <div class="filter">
+                <label for="sort">{lang.t("排序", "Sort")}</label>
+                <select id="sort" name="sort">
+                    {[("relevance", lang.t("相关度", "Relevance")), ("newest", lang.t("最新", "Newest")), ("budget", lang.t("预算", "Budget"))]
+                        .into_iter()
+                        .map(|(v, l)| view! { <option value=v selected=move || get("sort").as_deref().unwrap_or("relevance") == v>{l}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            <button class="btn btn-primary" type="submit" data-testid="search-submit">{lang.t("搜索", "Search")}</button>
+        </form>
+        <nav class="kind-tabs row" aria-label=lang.t("类别", "Kinds")>
+            <a href=move || url_with("kind", None) class:active=move || get("kind").is_none()>{lang.t("全部", "All")}</a>
+            {SearchKind::ALL.iter().map(|k| {
+                let k = *k;
+                view! { <a href=move || url_with("kind", Some(k.as_str())) class:active=move || get("kind").as_deref() == Some(k.as_str())>{lang.pick(k.label_zh(), k.label_en()).to_string()}</a> }
+            }).collect_view()}
+        </nav>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                let refs = refs.await.unwrap_or_default();
+                match results.await {
+                    Err(e) => error_view(&e, lang),
+                    Ok(r) => render_results(r, &refs, lang, url_with, get("page").and_then(|p| p.parse().ok()).unwrap_or(1)),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn facet_value_label(name: &str, value: &str, refs: &crate::model::RefData, lang: Lang) -> String {
+    match name {
+        "kind" => SearchKind::parse(value)
+            .map(|k| lang.pick(k.label_zh(), k.label_en()).to_string())
+            .unwrap_or_else(|| value.into()),
+        "chain" => refs.chain_name(value, lang),
+        "district" => refs.district_name(value, lang),
+        "org_type" => crate::domain::OrgType::parse(value)
+            .map(|o| lang.pick(o.label_zh(), o.label_en()).to_string())
+            .unwrap_or_else(|| value.into()),
+        "trl" => format!("TRL {value}"),
+        _ => value.to_string(),
+    }
+}
+
+fn render_results(
+    r: SearchResults,
+    refs: &crate::model::RefData,
+    lang: Lang,
+    url_with: impl Fn(&str, Option<&str>) -> String + Copy + Send + Sync + 'static,
+    page: u32,
+) -> AnyView {
+    let pages = r.total.div_ceil(10).clamp(1, 1000) as u32;
+    let facets = r
+        .facets
+        .iter()
+        .filter(|(name, v)| !v.is_empty() && name.as_str() != "kind" && name.as_str() != "trl")
+        .map(|(name, values)| {
+            let key = if name == "trl" { "trl_min" } else { name.as_str() };
+            view! {
+                <div class="facet" data-testid=format!("facet-{name}")>
+                    <h3 class="card-title">{facet_title(name, lang)}</h3>
+                    <ul>
+                        {values.iter().map(|fc| {
+                            let href = url_with(key, Some(&fc.value));
+                            view! { <li><a href=href>{facet_value_label(name, &fc.value, refs, lang)}</a>" "<span class="muted">"("{fc.count}")"</span></li> }
+                        }).collect_view()}
+                    </ul>
+                </div>
+            }
+        })
+        .collect_view();
+    let count = match lang {
+        Lang::Zh => format!("共 {} 条结果（{} 毫秒）", r.total, r.took_ms),
+        Lang::En => format!("{} results ({} ms)", r.total, r.took_ms),
+    };
+    let hits = if r.hits.is_empty() {
+        view! {
+            <div class="card empty-state" data-testid="empty">
+                <p>{lang.t("没有找到匹配的结果。试试更短的词，或去掉筛选条件。", "Nothing matched. Try fewer words or remove a filter.")}</p>
+            </div>
+        }
+        .into_any()
+    } else {
+        view! {
+            <ul class="demand-list">
+                {r.hits.into_iter().map(|h| {
+                    let href = match h.kind {
+                        SearchKind::Demand => format!("/demands/{}", h.id),
+                        _ => format!("/search?q={}", urlencode(&h.title)),
+                    };
+                    let runs = highlight_runs(&h.snippet, &h.highlights);
+                    view! {
+                        <li class="demand-item" data-testid="search-hit">
+                            <h3><a href=href>{h.title.clone()}</a></h3>
+                            <div class="demand-meta">
+                                <span class="meta-item tag tag-blue">{lang.pick(h.kind.label_zh(), h.kind.label_en()).to_string()}</span>
+                                <span class="meta-item">{h.org_name.clone()}</span>
+                                {h.chain.as_ref().map(|c| view! { <span class="meta-item">{refs.chain_name(c, lang)}</span> })}
+                                {h.district.as_ref().map(|d| view! { <span class="meta-item">{refs.district_name(d, lang)}</span> })}
+                            </div>
+                            <p class="demand-summary">
+                                {runs.into_iter().map(|(text, hl)| if hl {
+                                    view! { <mark>{text}</mark> }.into_any()
+                                } else {
+                                    view! { <span>{text}</span> }.into_any()
+                                }).collect_view()}
+                            </p>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {(pages > 1).then(|| view! {
+                <nav class="pagination" aria-label=lang.t("分页", "Pagination")>
+                    {(1..=pages.min(20)).map(|n| if n == page {
+                        view! { <span class="current" aria-current="page">{n}</span> }.into_any()
+                    } else {
+                        let href = format!("{}&page={n}", url_with("", None));
+                        view! { <a href=href>{n}</a> }.into_any()
+                    }).collect_view()}
+                </nav>
+            })}
+        }
+        .into_any()
+    };
+    view! {
+        <div class="search-layout">
+            <aside class="search-facets card" aria-label=lang.t("筛选", "Filters")>{facets}</aside>
+            <section class="search-results">
+                <p class="list-count" data-testid="search-count">{count}</p>
+                {hits}
+            </section>
+        </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,438 @@
+//! Search conformance: what every engine must agree on (which documents match a query and a
+//! filter, facet counts, all-word matches above partial ones, hidden content never found),
+//! plus the outbox that keeps the index in step with the database.
+mod common;
+
+use app::model::{SearchDoc, SearchKind, SearchParams, SearchResults, SearchSort};
+use app::ports::SearchIndex;
+use chrono::{TimeZone, Utc};
+use server::search::embedded::EmbeddedIndex;
+
+fn doc(id: &str, title: &str, body: &str, chain: &str, district: &str, trl: u8) -> SearchDoc {
+    SearchDoc {
+        kind: SearchKind::Demand,
+        id: id.into(),
+        title: title.into(),
+        body: body.into(),
+        keywords: vec![],
+        org_name: "测试企业".into(),
+        chain: Some(chain.into()),
+        district: Some(district.into()),
+        org_type: Some("enterprise".into()),
+        transfer_modes: vec![],
+        trl: Some(trl),
+        budget_fen: Some(i64::from(trl) * 1_000_000),
+        published_at: Utc
+            .with_ymd_and_hms(2026, 1, u32::from(trl), 0, 0, 0)
+            .unwrap(),
+    }
+}
+
+fn corpus() -> Vec<SearchDoc> {
+    vec![
+        doc(
+            "d1",
+            "中国农业发展银行信贷数据分析",
+            "面向农村金融的风险模型",
+            "modern_agriculture.smart_agriculture",
+            "qingxiu",
+            5,
+        ),
+        doc(
+            "d2",
+            "新能源汽车电池热管理",
+            "动力电池包液冷板设计",
+            "advanced_manufacturing.new_energy_vehicle",
+            "nanning_hitech",
+            6,
+        ),
+        doc(
+            "d3",
+            "汽车电子控制器测试平台",
+            "车身控制器硬件在环测试",
+            "advanced_manufacturing.automotive_electronics",
+            "liangqing",
+            7,
+        ),
+        doc(
+            "d4",
+            "高端铝合金挤压型材变形控制",
+            "铝材热处理后变形大，需要工艺优化",
+            "strategic_emerging.high_end_aluminum",
+            "nanning_etdz",
+            6,
+        ),
+        doc(
+            "d5",
+            "5G基站散热材料",
+            "基站功放散热需要新型导热材料",
+            "new_tech_application.mobile_5g",
+            "qingxiu",
+            4,
+        ),
+        doc(
+            "d6",
+            "AI视觉检测在甘蔗分选中的应用",
+            "利用机器视觉识别甘蔗品质",
+            "new_tech_application.artificial_intelligence",
+            "hengzhou",
+            3,
+        ),
+        doc(
+            "d7",
+            "壮药质量标志物研究",
+            "指纹图谱与含量测定",
+            "biomedicine_health.tcm_ethnic",
+            "xingning",
+            2,
+        ),
+    ]
+}
+
+async fn index_with(docs: Vec<SearchDoc>) -> EmbeddedIndex {
+    let ix = EmbeddedIndex::in_memory().unwrap();
+    ix.apply(docs, vec![]).await.unwrap();
+    ix
+}
+
+fn q(text: &str) -> SearchParams {
+    SearchParams {
+        q: text.into(),
+        page: 1,
+        per_page: 20,
+        ..Default::default()
+    }
+}
+
+fn ids(r: &SearchResults) -> Vec<&str> {
+    r.hits.iter().map(|h| h.id.as_str()).collect()
+}
+
+/// Runs the shared checks against one engine.
+async fn conformance(ix: &dyn SearchIndex) {
+    // Words inside compounds: 农业 finds 中国农业发展银行.
+    let r = ix.search(&q("农业")).await.unwrap();
+    assert_eq!(ids(&r), vec!["d1"], "{}", ix.engine());
+    // One and two characters.
+    let r = ix.search(&q("铝")).await.unwrap();
+    assert_eq!(ids(&r), vec!["d4"]);
+    let r = ix.search(&q("基站")).await.unwrap();
+    assert_eq!(ids(&r), vec!["d5"]);
+    // Mixed scripts.
+    assert_eq!(ids(&ix.search(&q("5G基站")).await.unwrap())[0], "d5");
+    assert_eq!(ids(&ix.search(&q("AI视觉检测")).await.unwrap())[0], "d6");
+    assert_eq!(
+        ids(&ix.search(&q("ai")).await.unwrap()),
+        vec!["d6"],
+        "ASCII is case-insensitive"
+    );
+    // Traditional characters find simplified text.
+    assert_eq!(ids(&ix.search(&q("農業")).await.unwrap()), vec!["d1"]);
+    assert_eq!(ids(&ix.search(&q("鋁合金")).await.unwrap())[0], "d4");
+    // All words above some: 新能源汽车 ranks the EV document first and still finds 汽车电子.
+    let r = ix.search(&q("新能源汽车")).await.unwrap();
+    let got = ids(&r);
+    assert_eq!(got.first(), Some(&"d2"), "{got:?}");
+    assert!(
+        got.contains(&"d3"),
+        "partial matches are kept, lower: {got:?}"
+    );
+    assert_eq!(r.total, 2);
+    // Filters combine with the query and with each other; facets count the matches.
+    let mut p = q("");
+    p.district = Some("qingxiu".into());
+    let r = ix.search(&p).await.unwrap();
+    assert_eq!(r.total, 2);
+    let mut p = q("");
+    p.chain = Some("advanced_manufacturing".into());
+    let r = ix.search(&p).await.unwrap();
+    let mut got = ids(&r);
+    got.sort();
+    assert_eq!(
+        got,
+        vec!["d2", "d3"],
+        "a top-level chain matches its children"
+    );
+    let mut p = q("汽车");
+    p.trl_min = Some(7);
+    assert_eq!(ids(&ix.search(&p).await.unwrap()), vec!["d3"]);
+    let r = ix.search(&q("")).await.unwrap();
+    assert_eq!(r.total, 7);
+    let chains = &r.facets["chain"];
+    let am = chains
+        .iter()
+        .find(|f| f.value == "advanced_manufacturing")
+        .expect("facet");
+    assert_eq!(am.count, 2);
+    let districts = &r.facets["district"];
+    assert_eq!(
+        districts
+            .iter()
+            .find(|f| f.value == "qingxiu")
+            .unwrap()
+            .count,
+        2
+    );
+    // Sorting by budget and newest.
+    let mut p = q("");
+    p.sort = SearchSort::Budget;
+    assert_eq!(ids(&ix.search(&p).await.unwrap())[0], "d3");
+    p.sort = SearchSort::Newest;
+    assert_eq!(ids(&ix.search(&p).await.unwrap())[0], "d3");
+    // Paging.
+    let mut p = q("");
+    p.per_page = 3;
+    p.page = 3;
+    let r = ix.search(&p).await.unwrap();
+    assert_eq!((r.total, r.hits.len()), (7, 1));
+    // Hostile input is just words or nothing.
+    for hostile in [
+        "status = 'published' OR 1=1",
+        "'; DROP TABLE demands; --",
+        "🚀🚀🚀",
+        "!!!???",
+        &"长".repeat(200),
+    ] {
+        let r = ix.search(&q(hostile)).await.unwrap();
+        assert!(r.total <= 7, "{hostile}");
+    }
+    // Highlights point into the plain-text snippet.
+    let r = ix.search(&q("热处理")).await.unwrap();
+    let h = &r.hits[0];
+    let chars: Vec<char> = h.snippet.chars().collect();
+    assert!(!h.highlights.is_empty());
+    for [s, e] in &h.highlights {
+        let piece: String = chars[*s..*e].iter().collect();
+        assert!("热处理".contains(&piece), "{piece}");
+    }
+    // Deleting removes a document.
+    ix.apply(vec![], vec![(SearchKind::Demand, "d4".into())])
+        .await
+        .unwrap();
+    assert_eq!(ix.search(&q("铝")).await.unwrap().total, 0);
+}
+
+#[tokio::test]
+async fn embedded_engine_conformance() {
+    let ix = index_with(corpus()).await;
+    conformance(&ix).await;
+}
+
+#[tokio::test]
+async fn embedded_index_survives_reopen() {
+    let dir = std::env::temp_dir().join(format!("jb-index-{}", uuid::Uuid::new_v4()));
+    {
+        let ix = EmbeddedIndex::open(&dir).unwrap();
+        ix.apply(corpus(), vec![]).await.unwrap();
+    }
+    let ix = EmbeddedIndex::open(&dir).unwrap();
+    assert_eq!(ix.search(&q("铝")).await.unwrap().total, 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn outbox_brings_published_demands_in_and_takes_unpublished_ones_out() {
+    common::each_backend(|b| async move {
+        let s = server::secrets::Argon2Secrets;
+        server::seeds::load(b.store.as_ref(), &s, &common::seeds_dir(), true)
+            .await
+            .unwrap();
+        let ix = EmbeddedIndex::in_memory().unwrap();
+        let n = server::search::catch_up(b.store.as_ref(), &ix)
+            .await
+            .unwrap();
+        assert!(n > 0);
+        assert_eq!(b.store.pending_search_updates().await.unwrap(), 0);
+        let all = ix.search(&q("")).await.unwrap();
+        let demands = all.facets["kind"]
+            .iter()
+            .find(|f| f.value == "demand")
+            .unwrap()
+            .count;
+        assert_eq!(
+            demands, 10,
+            "the 10 published demo demands, not the 2 submitted ones ({})",
+            b.name
+        );
+        // No confidential detail is searchable.
+        use sqlx::Row;
+        let secrets: Vec<String> = match &b.raw {
+            common::Raw::Sqlite(p) => sqlx::query("SELECT confidential_detail FROM demands")
+                .fetch_all(p)
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.get(0))
+                .collect(),
+            common::Raw::Postgres(p) => sqlx::query("SELECT confidential_detail FROM demands")
+                .fetch_all(p)
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.get(0))
+                .collect(),
+        };
+        for secret in secrets {
+            let probe: String = secret.chars().take(10).collect();
+            let r = ix.search(&q(&probe)).await.unwrap();
+            for h in &r.hits {
+                assert!(
+                    !h.snippet.contains(&probe),
+                    "confidential text in the index: {probe}"
+                );
+            }
+        }
+        // Closing a published demand takes it out after the worker runs; a crash before the
+        // worker runs loses nothing because the outbox row waits.
+        let q_demands = app::ports::DemandQuery {
+            statuses: vec![app::domain::DemandStatus::Published],
+            limit: 1,
+            ..Default::default()
+        };
+        let (rows, _) = b.store.list_demands(&q_demands).await.unwrap();
+        let d = &rows[0].demand;
+        let ev = app::ports::AuditEvent {
+            actor_id: None,
+            entity_type: "demand",
+            entity_id: d.id.to_string(),
+            action: "close".into(),
+            from_state: None,
+            to_state: None,
+            reason: Some("test".into()),
+            at: Utc::now(),
+        };
+        b.store
+            .transition_demand(
+                d.id,
+                app::domain::DemandStatus::Published,
+                app::domain::DemandStatus::Closed,
+                Some("test"),
+                &ev,
+            )
+            .await
+            .unwrap();
+        assert_eq!(b.store.pending_search_updates().await.unwrap(), 1);
+        let mut by_title = q(&d.title);
+        by_title.kind = Some(SearchKind::Demand);
+        assert!(
+            ix.search(&by_title)
+                .await
+                .unwrap()
+                .hits
+                .iter()
+                .any(|h| h.id == d.id.to_string()),
+            "still there before the worker"
+        );
+        server::search::catch_up(b.store.as_ref(), &ix)
+            .await
+            .unwrap();
+        assert!(
+            !ix.search(&by_title)
+                .await
+                .unwrap()
+                .hits
+                .iter()
+                .any(|h| h.id == d.id.to_string()),
+            "gone after it"
+        );
+        // A full rebuild gives the same answer.
+        server::search::reindex(b.store.as_ref(), &ix)
+            .await
+            .unwrap();
+        assert_eq!(ix.search(&q("")).await.unwrap().total, all.total - 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn bad_search_parameters_get_clear_errors() {
+    let b = common::sqlite().await;
+    let s = common::seeded_state(&b).await;
+    let bad = |f: app::services::SearchForm| {
+        let s = s.clone();
+        async move { app::services::search(&s, &f).await.unwrap_err() }
+    };
+    use app::services::SearchForm;
+    let field = |e: app::error::AppError| {
+        e.field_errors()
+            .iter()
+            .map(|f| f.field.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        field(
+            bad(SearchForm {
+                q: Some("长".repeat(10_000)),
+                ..Default::default()
+            })
+            .await
+        ),
+        vec!["q"]
+    );
+    assert_eq!(
+        field(
+            bad(SearchForm {
+                chain: Some("x' OR 1=1".into()),
+                ..Default::default()
+            })
+            .await
+        ),
+        vec!["chain"]
+    );
+    assert_eq!(
+        field(
+            bad(SearchForm {
+                district: Some("district = qingxiu".into()),
+                ..Default::default()
+            })
+            .await
+        ),
+        vec!["district"]
+    );
+    assert_eq!(
+        field(
+            bad(SearchForm {
+                trl_min: Some("0".into()),
+                trl_max: Some("10".into()),
+                ..Default::default()
+            })
+            .await
+        ),
+        vec!["trl_min", "trl_max"]
+    );
+    assert_eq!(
+        field(
+            bad(SearchForm {
+                kind: Some("user".into()),
+                ..Default::default()
+            })
+            .await
+        ),
+        vec!["kind"]
+    );
+    assert_eq!(
+        field(
+            bad(SearchForm {
+                page: Some("0".into()),
+                ..Default::default()
+            })
+            .await
+        ),
+        vec!["page"]
+    );
+    // Empty and punctuation-only queries are fine: they browse.
+    for ok in ["", "   ", "，。！", "🚀"] {
+        assert!(
+            app::services::search(
+                &s,
+                &SearchForm {
+                    q: Some(ok.into()),
+                    ..Default::default()
+                }
+            )
+            .await
+            .is_ok(),
+            "{ok}"
+        );
+    }
+}
