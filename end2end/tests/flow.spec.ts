@@ -127,8 +127,45 @@ test("enterprise registers, posts a demand, an official approves it, a visitor s
   const raw = await (await v.request.get(url)).text();
   expect(raw).toContain(title);
   expect(raw).not.toContain(secret);
+  // The outbox worker brings the newly published demand into the search index.
+  await expect(async () => {
+    await v.goto("/search?q=" + encodeURIComponent(title));
+    await expect(v.locator(`[data-testid="search-hit"] a:has-text("${title}")`)).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 15_000 });
+  const found = await (await v.request.get("/api/v1/search?q=" + encodeURIComponent(title))).text();
+  expect(found).toContain(title);
+  expect(found).not.toContain(secret);
   const api = await (await v.request.get("/api/v1/demands?per_page=100")).text();
   expect(api).toContain(title);
   expect(api).not.toContain(secret);
   await visitor.close();
+});
+
+test("search finds a two-character Chinese word, filters by chain, and opens the result", async ({ page }) => {
+  await page.goto("/");
+  await hydrated(page);
+  await page.fill("#header-q", "甘蔗");
+  await page.press("#header-q", "Enter");
+  await expect(page).toHaveURL(/\/search\?q=/);
+  await expect(page.locator('[data-testid="search-hit"]').first()).toBeVisible();
+  await expect(page.locator('[data-testid="search-hit"] mark').first()).toHaveText(/甘蔗/);
+  const count = await page.locator('[data-testid="search-hit"]').count();
+  expect(count).toBeGreaterThan(0);
+  // Narrow by the agriculture chain through its facet link.
+  await page.click('[data-testid="facet-chain"] a:has-text("现代农业")');
+  await expect(page).toHaveURL(/chain=modern_agriculture/);
+  const hits = page.locator('[data-testid="search-hit"]');
+  await expect(hits.first()).toBeVisible();
+  for (const text of await hits.locator(".demand-meta").allTextContents()) {
+    expect(text).toContain("现代农业");
+  }
+  // Open the first demand result.
+  const first = hits.first().locator("h3 a");
+  const title = (await first.textContent())!.trim();
+  await first.click();
+  await expect(page.locator('[data-testid="demand-title"]')).toHaveText(title);
+  // Script in the query is only text.
+  await page.goto("/search?q=" + encodeURIComponent("<script>window.pwned=1</script>铝"));
+  await hydrated(page);
+  expect(await page.evaluate(() => (window as any).pwned)).toBeUndefined();
 });
