@@ -1,5 +1,6 @@
 //! The Jiebang server: configuration, the database and search adapters, HTTP plumbing, REST,
 //! seeds and the command line. The pages and use cases live in the `app` crate.
+pub mod bench;
 pub mod config;
 pub mod rest;
 pub mod search;

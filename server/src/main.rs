@@ -35,6 +35,23 @@ enum Command {
     VerifyAudit,
     /// Rebuild the search index from the database.
     Reindex,
+    /// Write N synthetic search documents (JSON Lines) built from the plan's vocabulary.
+    BenchData {
+        #[arg(long, default_value_t = 10_000)]
+        n: usize,
+        #[arg(long)]
+        out: String,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
+    /// Index a bench-data file into a fresh embedded index and measure 200 mixed queries.
+    BenchSearch {
+        #[arg(long)]
+        data: String,
+        /// Measured passes over the 200 queries.
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+    },
 }
 
 fn init_tracing(json: bool) {
@@ -53,6 +70,24 @@ fn init_tracing(json: bool) {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    // The benchmark commands need no database.
+    match &cli.command {
+        Some(Command::BenchData { n, out, seed }) => {
+            let docs = server::bench::generate(*n, *seed);
+            server::bench::write_jsonl(Path::new(out), &docs)?;
+            println!("wrote {} documents to {out}", docs.len());
+            return Ok(());
+        }
+        Some(Command::BenchSearch { data, rounds }) => {
+            let docs = server::bench::read_jsonl(Path::new(data))?;
+            let dir = std::env::temp_dir().join(format!("jiebang-bench-{}", std::process::id()));
+            let index = server::search::embedded::EmbeddedIndex::open(&dir)?;
+            let r = server::bench::run(&index, docs, *rounds).await;
+            let _ = std::fs::remove_dir_all(&dir);
+            return r;
+        }
+        _ => {}
+    }
     let cfg = match Config::from_env() {
         Ok(c) => c,
         Err(e) => {
@@ -93,6 +128,7 @@ async fn main() -> anyhow::Result<()> {
             server::create_official(store.as_ref(), &secrets, &email, &name, &password).await?;
             println!("official {email} created");
         }
+        Command::BenchData { .. } | Command::BenchSearch { .. } => {}
         Command::Reindex => {
             let index = open_index(&cfg)?;
             let n = server::search::reindex(store.as_ref(), &index).await?;
