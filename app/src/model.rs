@@ -368,3 +368,57 @@ pub fn highlight_runs(snippet: &str, ranges: &[[usize; 2]]) -> Vec<(String, bool
     }
     out
 }
+
+/// The achievement form exactly as typed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct AchievementForm {
+    pub title: String,
+    pub summary: String,
+    pub chain: String,
+    pub field: String,
+    pub keywords: String,
+    pub trl: String,
+    /// Patent numbers separated by commas or new lines.
+    pub patents: String,
+    pub transfer_modes: Vec<String>,
+    /// In 万元; ignored when `negotiable`.
+    pub price: String,
+    pub negotiable: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AchievementSummary {
+    pub id: uuid::Uuid,
+    pub title: String,
+    pub summary: String,
+    pub org_name: String,
+    pub chain_code: String,
+    pub trl: u8,
+    pub transfer_modes: Vec<crate::domain::achievement::TransferMode>,
+    pub price_fen: Option<i64>,
+    pub status: crate::domain::achievement::AchievementStatus,
+    pub published_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct AchievementPermissions {
+    pub edit: bool,
+    /// Actions this reader may take now (as `AchievementAction::as_str`).
+    pub actions: Vec<String>,
+    pub review: bool,
+    pub see_history: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AchievementDetail {
+    pub summary: AchievementSummary,
+    pub full_summary: String,
+    pub field: String,
+    pub keywords: Vec<String>,
+    pub patents: Vec<String>,
+    pub district_code: String,
+    pub status_reason: Option<String>,
+    pub permissions: AchievementPermissions,
+    pub history: Vec<AuditEntry>,
+}

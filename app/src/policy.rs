@@ -61,6 +61,12 @@ pub enum Action {
     ListUsers,
     AdmitMember,
     ViewOrgMembers,
+    /// Read an achievement in any state (owner organization, officials).
+    ViewAchievement,
+    CreateAchievement,
+    /// Edit, submit, reopen, withdraw or mark transferred one's own achievement.
+    EditAchievement,
+    ReviewAchievement,
 }
 
 impl Action {
@@ -80,6 +86,10 @@ impl Action {
         Action::ListUsers,
         Action::AdmitMember,
         Action::ViewOrgMembers,
+        Action::ViewAchievement,
+        Action::CreateAchievement,
+        Action::EditAchievement,
+        Action::ReviewAchievement,
     ];
 }
 
@@ -151,6 +161,10 @@ pub fn authorize(actor: Option<&Actor>, action: Action, target: Target) -> Resul
         | Action::ResetPasswordFor
         | Action::ListUsers => official,
         Action::AdmitMember => official || (own && a.is_org_admin),
+        Action::ViewAchievement => official || own,
+        Action::CreateAchievement => (a.has(Role::Researcher) || a.has(Role::EnterpriseMember)) && a.acting_org().is_some(),
+        Action::EditAchievement => own && (a.has(Role::Researcher) || a.has(Role::EnterpriseMember)),
+        Action::ReviewAchievement => official,
         Action::ViewOrgMembers => official || own,
     };
     if allowed {
@@ -229,7 +243,12 @@ mod tests {
         let ok = match (who, action) {
             (Official, _) => !matches!(
                 action,
-                CreateDemand | EditDemand | SubmitDemand | WithdrawDemand
+                CreateDemand
+                    | EditDemand
+                    | SubmitDemand
+                    | WithdrawDemand
+                    | CreateAchievement
+                    | EditAchievement
             ),
             (EnterprisePending, _) => false,
             (Enterprise | EnterpriseAdmin, ViewPublicDemand | ViewDemand | ViewConfidential) => own,
@@ -237,6 +256,9 @@ mod tests {
             (Enterprise | EnterpriseAdmin, EditDemand | SubmitDemand | WithdrawDemand) => own,
             (EnterpriseAdmin, AdmitMember) => own,
             (Enterprise | EnterpriseAdmin, ViewOrgMembers) => own,
+            (Enterprise | EnterpriseAdmin | Researcher, CreateAchievement) => true,
+            (Enterprise | EnterpriseAdmin | Researcher, EditAchievement) => own,
+            (Enterprise | EnterpriseAdmin | Researcher | Expert | Clerk, ViewAchievement) => own,
             (
                 Researcher | Expert | Clerk,
                 ViewPublicDemand | ViewDemand | ViewConfidential | ViewOrgMembers,

@@ -1,5 +1,6 @@
 //! Ports: what the services need from the outside world. Adapters live in the `server` crate
 //! (SQLite and PostgreSQL stores, the system clock); tests bring their own.
+use crate::domain::achievement::{AchievementStatus, TransferMode};
 use crate::domain::{DemandStatus, IpPreference, OrgType, Role};
 use crate::model::{Chain, District, SearchDoc, SearchKind, SearchParams, SearchResults};
 use async_trait::async_trait;
@@ -109,6 +110,45 @@ pub struct DemandQuery {
     pub org_id: Option<Uuid>,
     pub chain_prefix: Option<String>,
     pub district: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AchievementRecord {
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub created_by: Uuid,
+    pub title: String,
+    pub summary: String,
+    pub chain_code: String,
+    pub field: String,
+    pub keywords: Vec<String>,
+    pub trl: u8,
+    pub patents: Vec<String>,
+    pub transfer_modes: Vec<TransferMode>,
+    /// `None` = negotiable (面议).
+    pub price_fen: Option<i64>,
+    pub status: AchievementStatus,
+    /// Why it was rejected or withdrawn.
+    pub status_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AchievementRow {
+    pub achievement: AchievementRecord,
+    pub org_name: String,
+    pub org_type: OrgType,
+    pub district_code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AchievementQuery {
+    pub statuses: Vec<AchievementStatus>,
+    pub org_id: Option<Uuid>,
     pub limit: i64,
     pub offset: i64,
 }
@@ -256,6 +296,23 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<()>;
     async fn get_demand(&self, id: Uuid) -> StoreResult<Option<DemandRow>>;
     async fn list_demands(&self, q: &DemandQuery) -> StoreResult<(Vec<DemandRow>, i64)>;
+
+    // Achievements.
+    async fn insert_achievement(&self, a: &AchievementRecord, audit: &AuditEvent) -> StoreResult<()>;
+    /// Rewrites the editable fields of an achievement that is still a draft (else `Stale`).
+    async fn update_achievement_draft(&self, a: &AchievementRecord, audit: &AuditEvent) -> StoreResult<()>;
+    /// Moves an achievement from `from` to `to` only if it is still in `from` (else `Stale`),
+    /// queueing a search update when what is public changes.
+    async fn transition_achievement(
+        &self,
+        id: Uuid,
+        from: AchievementStatus,
+        to: AchievementStatus,
+        reason: Option<&str>,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    async fn get_achievement(&self, id: Uuid) -> StoreResult<Option<AchievementRow>>;
+    async fn list_achievements(&self, q: &AchievementQuery) -> StoreResult<(Vec<AchievementRow>, i64)>;
 
     // Audit log.
     async fn audit_for(&self, entity_type: &str, entity_id: &str) -> StoreResult<Vec<AuditRecord>>;

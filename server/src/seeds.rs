@@ -66,6 +66,22 @@ struct DemandSeed {
 }
 
 #[derive(Deserialize)]
+struct AchievementSeed {
+    org_credit_code: String,
+    title: String,
+    summary: String,
+    chain: String,
+    field: String,
+    keywords: Vec<String>,
+    trl: u8,
+    #[serde(default)]
+    patents: Vec<String>,
+    transfer_modes: Vec<String>,
+    price_yuan: Option<i64>,
+    status: String,
+}
+
+#[derive(Deserialize)]
 struct UserSeed {
     email: String,
     display_name: String,
@@ -291,6 +307,40 @@ pub async fn load(
         store
             .insert_demand(&rec, &seed_event("demand", id, Some(status.as_str())))
             .await?;
+    }
+    let achievements: Vec<AchievementSeed> = read(dir, "achievements.json")?;
+    for a in achievements {
+        let id = stable_id("achievement", &format!("{}:{}", a.org_credit_code, a.title));
+        if store.get_achievement(id).await?.is_some() {
+            continue;
+        }
+        let org = store.find_org_by_credit_code(&a.org_credit_code).await?.with_context(|| format!("org {}", a.org_credit_code))?;
+        let status = app::domain::achievement::AchievementStatus::parse(&a.status).with_context(|| format!("status {}", a.status))?;
+        let modes = a
+            .transfer_modes
+            .iter()
+            .map(|m| app::domain::achievement::TransferMode::parse(m).with_context(|| format!("transfer mode {m}")))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let rec = AchievementRecord {
+            id,
+            org_id: org.id,
+            created_by: stable_id("contact", &org.credit_code),
+            title: a.title,
+            summary: a.summary,
+            chain_code: a.chain,
+            field: a.field,
+            keywords: a.keywords,
+            trl: a.trl,
+            patents: a.patents,
+            transfer_modes: modes,
+            price_fen: a.price_yuan.map(|y| y.checked_mul(100).context("price")).transpose()?,
+            status,
+            status_reason: None,
+            created_at: now,
+            updated_at: now,
+            published_at: app::domain::achievement::is_public(status).then_some(now),
+        };
+        store.insert_achievement(&rec, &seed_event("achievement", id, Some(status.as_str()))).await?;
     }
     Ok(created)
 }

@@ -3,6 +3,7 @@
 //! in the browser and is cheap to unit-test.
 
 pub mod credit_code;
+pub mod achievement;
 pub mod demand;
 pub mod money;
 pub mod role;

@@ -522,6 +522,33 @@ pub fn MyDemandsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <h2 class="page-title" style="margin-top: 24px">{lang.t("待审核科技成果", "Achievements awaiting review")}</h2>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match achievements.await {
+                    Ok(items) if items.is_empty() => view! { <div class="card empty-state"><p>{lang.t("没有待审核的成果。", "Nothing to review.")}</p></div> }.into_any(),
+                    Ok(items) => view! {
+                        <div class="table-wrap"><table class="data-table">
+                            <thead><tr>
+                                <th scope="col">{lang.t("成果名称", "Title")}</th>
+                                <th scope="col">{lang.t("机构", "Organization")}</th>
+                                <th scope="col">{lang.t("更新时间", "Updated")}</th>
+                            </tr></thead>
+                            <tbody>
+                                {items.into_iter().map(|a| view! {
+                                    <tr data-testid="achievement-row">
+                                        <td><a href=format!("/achievements/{}", a.id)>{a.title.clone()}</a></td>
+                                        <td>{a.org_name.clone()}</td>
+                                        <td>{format_datetime(a.updated_at)}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table></div>
+                    }.into_any(),
+                    Err(e) => error_view(&e, lang),
+                }
+            })}
+        </Suspense>
     }
 }
 
@@ -529,6 +556,7 @@ pub fn MyDemandsPage() -> impl IntoView {
 pub fn ReviewQueuePage() -> impl IntoView {
     let lang = use_lang();
     let list = Resource::new(|| (), |_| crate::api::review_queue());
+    let achievements = Resource::new(|| (), |_| crate::api::achievement_review_queue());
     view! {
         <Title text=lang.t("需求审核", "Review queue") />
         <div class="page-header">

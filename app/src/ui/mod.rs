@@ -1,4 +1,5 @@
 //! Pages and components. Chinese by default; every string goes through `Lang::t`.
+mod achievements;
 mod admin;
 mod auth;
 mod common;
@@ -112,6 +113,11 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/demands/new") view=demands::DemandEditPage ssr=SsrMode::Async />
                 <Route path=path!("/demands/:id/edit") view=demands::DemandEditPage ssr=SsrMode::Async />
                 <Route path=path!("/demands/:id") view=demands::DemandDetailPage ssr=SsrMode::Async />
+                <Route path=path!("/achievements") view=achievements::AchievementsPage ssr=SsrMode::Async />
+                <Route path=path!("/achievements/new") view=achievements::AchievementEditPage ssr=SsrMode::Async />
+                <Route path=path!("/achievements/:id/edit") view=achievements::AchievementEditPage ssr=SsrMode::Async />
+                <Route path=path!("/achievements/:id") view=achievements::AchievementDetailPage ssr=SsrMode::Async />
+                <Route path=path!("/my/achievements") view=achievements::MyAchievementsPage ssr=SsrMode::Async />
                 <Route path=path!("/search") view=search::SearchPage ssr=SsrMode::Async />
                 <Route path=path!("/my/demands") view=demands::MyDemandsPage ssr=SsrMode::Async />
                 <Route path=path!("/review") view=demands::ReviewQueuePage ssr=SsrMode::Async />
@@ -154,6 +160,7 @@ fn Header() -> impl IntoView {
                 </a>
                 <nav class="main-nav" aria-label=lang.t("主导航", "Main")>
                     <A href="/">{lang.t("技术需求", "Demands")}</A>
+                    <A href="/achievements">{lang.t("科技成果", "Achievements")}</A>
                     <A href="/search">{lang.t("搜索", "Search")}</A>
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {

@@ -175,6 +175,7 @@ fn render_results(
                 {r.hits.into_iter().map(|h| {
                     let href = match h.kind {
                         SearchKind::Demand => format!("/demands/{}", h.id),
+                        SearchKind::Achievement => format!("/achievements/{}", h.id),
                         _ => format!("/search?q={}", urlencode(&h.title)),
                     };
                     let runs = highlight_runs(&h.snippet, &h.highlights);

@@ -1,0 +1,392 @@
+//! Achievement pages: the public list, details with actions, the form, one's own list.
+use super::common::*;
+use super::{RefCtx, SessionCtx};
+use crate::api::{AchievementAction as AchievementActionFn, SaveAchievement};
+use crate::domain::achievement::{AchievementStatus, TransferMode};
+use crate::domain::demand::Trl;
+use crate::domain::time::{format_date, format_datetime};
+use crate::i18n::Lang;
+use crate::model::{AchievementForm, AchievementSummary, RefData};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+fn AchStatus(status: AchievementStatus) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <span class=format!("tag tag-{}", status.tag_color()) data-status=status.as_str()>
+            {lang.pick(status.label_zh(), status.label_en()).to_string()}
+        </span>
+    }
+}
+
+fn price_text(p: Option<i64>, lang: Lang) -> String {
+    match p {
+        None => lang.t("面议", "Negotiable").to_string(),
+        Some(f) => money_wan(f, lang),
+    }
+}
+
+fn modes_text(m: &[TransferMode], lang: Lang) -> String {
+    m.iter().map(|x| lang.pick(x.label_zh(), x.label_en()).to_string()).collect::<Vec<_>>().join(lang.t("、", ", "))
+}
+
+fn item(a: AchievementSummary, refs: &RefData, lang: Lang) -> impl IntoView {
+    view! {
+        <li class="demand-item" data-testid="achievement-item">
+            <h3><a href=format!("/achievements/{}", a.id)>{a.title.clone()}</a></h3>
+            <div class="demand-meta">
+                <span class="meta-item"><AchStatus status=a.status /></span>
+                <span class="meta-item">{a.org_name.clone()}</span>
+                <span class="meta-item">{refs.chain_name(&a.chain_code, lang)}</span>
+                <span class="meta-item">{format!("TRL {}", a.trl)}</span>
+                <span class="meta-item">{modes_text(&a.transfer_modes, lang)}</span>
+                <span class="meta-item budget">{price_text(a.price_fen, lang)}</span>
+            </div>
+            <p class="demand-summary">{a.summary.clone()}</p>
+        </li>
+    }
+}
+
+#[component]
+pub fn AchievementsPage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let refs = expect_context::<RefCtx>().0;
+    let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok());
+    let list = Resource::new(page, crate::api::public_achievements);
+    view! {
+        <Title text=lang.t("科技成果", "Technology achievements") />
+        <div class="page-header">
+            <div>
+                <h1 class="page-title">{lang.t("科技成果", "Technology achievements")}</h1>
+                <p class="page-desc">{lang.t("高校、科研院所和企业可转让、许可、作价入股或合作开发的科技成果。", "Results from universities, institutes and companies available by transfer, licence, equity or joint development.")}</p>
+            </div>
+            <div class="page-actions">
+                <a class="btn" href="/my/achievements">{lang.t("我的成果", "My achievements")}</a>
+                <a class="btn btn-primary" href="/achievements/new">{lang.t("发布科技成果", "List an achievement")}</a>
+            </div>
+        </div>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                let refs = refs.await.unwrap_or_default();
+                match list.await {
+                    Err(e) => error_view(&e, lang),
+                    Ok(p) if p.items.is_empty() => view! {
+                        <div class="card empty-state" data-testid="empty">
+                            <p>{lang.t("暂无已发布的科技成果。", "No published achievements yet.")}</p>
+                            <a class="btn btn-primary" href="/achievements/new">{lang.t("发布第一项成果", "List the first one")}</a>
+                        </div>
+                    }.into_any(),
+                    Ok(p) => {
+                        let pages = p.pages();
+                        let cur = p.page;
+                        view! {
+                            <p class="list-count">{match lang { Lang::Zh => format!("共 {} 项", p.total), Lang::En => format!("{} in all", p.total) }}</p>
+                            <ul class="demand-list">{p.items.into_iter().map(|a| item(a, &refs, lang)).collect_view()}</ul>
+                            {(pages > 1).then(|| view! {
+                                <nav class="pagination" aria-label=lang.t("分页", "Pagination")>
+                                    {(1..=pages).map(|n| if n == cur {
+                                        view! { <span class="current" aria-current="page">{n}</span> }.into_any()
+                                    } else {
+                                        view! { <a href=format!("/achievements?page={n}")>{n}</a> }.into_any()
+                                    }).collect_view()}
+                                </nav>
+                            })}
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn MyAchievementsPage() -> impl IntoView {
+    let lang = use_lang();
+    let refs = expect_context::<RefCtx>().0;
+    let list = Resource::new(|| (), |_| crate::api::my_achievements());
+    view! {
+        <Title text=lang.t("我的成果", "My achievements") />
+        <div class="page-header">
+            <div><h1 class="page-title">{lang.t("我的成果", "My achievements")}</h1></div>
+            <div class="page-actions"><a class="btn btn-primary" href="/achievements/new">{lang.t("发布科技成果", "List an achievement")}</a></div>
+        </div>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                let refs = refs.await.unwrap_or_default();
+                match list.await {
+                    Err(e) => error_view(&e, lang),
+                    Ok(items) if items.is_empty() => view! { <div class="card empty-state"><p>{lang.t("这里还没有成果。", "Nothing here yet.")}</p></div> }.into_any(),
+                    Ok(items) => view! { <ul class="demand-list">{items.into_iter().map(|a| item(a, &refs, lang)).collect_view()}</ul> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn AchievementDetailPage() -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let refs = expect_context::<RefCtx>().0;
+    let id = move || params.read().get("id").unwrap_or_default();
+    let act = ServerAction::<AchievementActionFn>::new();
+    let detail = Resource::new(move || (id(), act.version().get()), |(id, _)| crate::api::get_achievement(id));
+    view! {
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                let refs = refs.await.unwrap_or_default();
+                let d = match detail.await {
+                    Ok(d) => d,
+                    Err(e) => {
+                        #[cfg(feature = "ssr")]
+                        if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
+                            r.set_status(http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::NOT_FOUND));
+                        }
+                        return error_view(&e, lang);
+                    }
+                };
+                let s = d.summary.clone();
+                let id = s.id.to_string();
+                let trl = Trl::new(s.trl).map(|t| format!("TRL {} · {}", s.trl, lang.pick(t.label_zh(), t.label_en()))).unwrap_or_default();
+                let perms = d.permissions.clone();
+                view! {
+                    <Title text=s.title.clone() />
+                    <div class="page-header">
+                        <div>
+                            <h1 class="page-title" data-testid="achievement-title">{s.title.clone()}</h1>
+                            <p class="page-desc"><AchStatus status=s.status />" "{s.org_name.clone()}</p>
+                        </div>
+                        <div class="page-actions">
+                            {perms.edit.then(|| view! { <a class="btn" href=format!("/achievements/{id}/edit")>{lang.t("编辑", "Edit")}</a> })}
+                        </div>
+                    </div>
+                    {d.status_reason.clone().map(|r| view! {
+                        <div class="notice notice-warning"><strong>{lang.t("说明：", "Note: ")}</strong>{r}</div>
+                    })}
+                    <ErrorSummary value=act.value() />
+                    <div class="card">
+                        <dl class="desc-list">
+                            <dt>{lang.t("产业链", "Industry chain")}</dt><dd>{refs.chain_name(&s.chain_code, lang)}</dd>
+                            <dt>{lang.t("技术领域", "Technical field")}</dt><dd>{d.field.clone()}</dd>
+                            <dt>{lang.t("技术成熟度", "Readiness")}</dt><dd>{trl}</dd>
+                            <dt>{lang.t("转化方式", "Transfer modes")}</dt><dd>{modes_text(&s.transfer_modes, lang)}</dd>
+                            <dt>{lang.t("意向价格", "Asking price")}</dt><dd class="budget">{price_text(s.price_fen, lang)}</dd>
+                            <dt>{lang.t("所在区域", "District")}</dt><dd>{refs.district_name(&d.district_code, lang)}</dd>
+                            <dt>{lang.t("专利", "Patents")}</dt><dd class="mono">{if d.patents.is_empty() { lang.t("无", "None").to_string() } else { d.patents.join("，") }}</dd>
+                            <dt>{lang.t("关键词", "Keywords")}</dt><dd>{d.keywords.join("、")}</dd>
+                            <dt>{lang.t("成果简介", "Summary")}</dt><dd class="full" style="white-space: pre-wrap">{d.full_summary.clone()}</dd>
+                        </dl>
+                        {s.published_at.map(|p| view! { <p class="muted small">{lang.t("发布于 ", "Published ")}{format_date(p)}</p> })}
+                    </div>
+                    {(!perms.actions.is_empty()).then(|| {
+                        let id = id.clone();
+                        view! {
+                            <div class="card form-actions">
+                                {perms.actions.iter().map(|a| {
+                                    let id = id.clone();
+                                    let a = a.clone();
+                                    let needs_reason = a == "withdraw";
+                                    let label = crate::domain::achievement::AchievementAction::parse(&a)
+                                        .map(|x| lang.pick(x.label_zh(), x.label_en()).to_string())
+                                        .unwrap_or_default();
+                                    let testid = format!("ach-{a}");
+                                    view! {
+                                        <ActionForm action=act attr:class="row">
+                                            <input type="hidden" name="id" value=id />
+                                            <input type="hidden" name="action" value=a.clone() />
+                                            {needs_reason.then(|| view! {
+                                                <label for="withdraw-reason" class="sr-only">{lang.t("撤回理由", "Reason")}</label>
+                                                <input id="withdraw-reason" name="reason" type="text" maxlength="1000" placeholder=lang.t("撤回理由（必填）", "Reason (required)") />
+                                            })}
+                                            <button class=if a == "submit" { "btn btn-primary" } else { "btn" } type="submit" data-testid=testid>{label}</button>
+                                        </ActionForm>
+                                    }
+                                }).collect_view()}
+                            </div>
+                        }
+                    })}
+                    {perms.review.then(|| {
+                        let (id1, id2) = (id.clone(), id.clone());
+                        view! {
+                            <div class="card" data-testid="review-panel">
+                                <h2 class="card-title">{lang.t("审核", "Review")}</h2>
+                                <ActionForm action=act>
+                                    <input type="hidden" name="id" value=id1 />
+                                    <input type="hidden" name="action" value="approve" />
+                                    <button class="btn btn-primary" type="submit" data-testid="approve">{lang.t("通过并发布", "Approve and publish")}</button>
+                                </ActionForm>
+                                <ActionForm action=act attr:class="reject-form">
+                                    <input type="hidden" name="id" value=id2 />
+                                    <input type="hidden" name="action" value="reject" />
+                                    <div class="field">
+                                        <label for="reason" class="required">{lang.t("驳回理由", "Reason for rejection")}</label>
+                                        <textarea id="reason" name="reason" rows="3" maxlength="1000"></textarea>
+                                    </div>
+                                    <button class="btn btn-danger" type="submit" data-testid="reject">{lang.t("驳回", "Reject")}</button>
+                                </ActionForm>
+                            </div>
+                        }
+                    })}
+                    {(!d.history.is_empty()).then(|| view! {
+                        <div class="card">
+                            <h2 class="card-title">{lang.t("处理记录", "History")}</h2>
+                            <ul class="timeline">
+                                {d.history.iter().map(|h| {
+                                    let to = h.to_state.as_deref().and_then(AchievementStatus::parse).map(|s| lang.pick(s.label_zh(), s.label_en()).to_string());
+                                    let action = crate::domain::achievement::AchievementAction::parse(&h.action)
+                                        .map(|x| lang.pick(x.label_zh(), x.label_en()).to_string())
+                                        .unwrap_or_else(|| match h.action.as_str() { "create" => lang.t("创建草稿", "Draft created").into(), "edit" => lang.t("修改", "Edited").into(), other => other.to_string() });
+                                    view! {
+                                        <li>
+                                            <time>{format_datetime(h.at)}</time>" "
+                                            <span class="actor">{h.actor_name.clone().unwrap_or_default()}</span>" "
+                                            <span class="transition">{action}{to.map(|t| format!(" → {t}"))}</span>
+                                            {h.reason.clone().map(|r| view! { <span class="reason">" — "{r}</span> })}
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        </div>
+                    })}
+                }
+                .into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn AchievementEditPage() -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let refs = expect_context::<RefCtx>().0;
+    let session = expect_context::<SessionCtx>().0;
+    let id = move || params.read().get("id");
+    let existing = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => crate::api::get_achievement_form(id).await.map(Some),
+            None => Ok(None),
+        }
+    });
+    let save = ServerAction::<SaveAchievement>::new();
+    let errors = field_errors(save.value());
+    view! {
+        <Title text=lang.t("发布科技成果", "List an achievement") />
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                let refs = refs.await.unwrap_or_default();
+                if session.await.ok().flatten().is_none() {
+                    return error_view(&crate::error::AppError::Unauthenticated, lang);
+                }
+                let form = match existing.await {
+                    Ok(f) => f,
+                    Err(e) => return error_view(&e, lang),
+                };
+                let editing = form.is_some();
+                let f = form.unwrap_or_else(|| AchievementForm { trl: "5".into(), ..Default::default() });
+                let cls = move |field: &'static str| {
+                    let he = has_error(errors, field);
+                    move || if he() { "field has-error" } else { "field" }
+                };
+                view! {
+                    <div class="page-header"><div>
+                        <h1 class="page-title">{if editing { lang.t("编辑科技成果", "Edit achievement") } else { lang.t("发布科技成果", "List an achievement") }}</h1>
+                        <p class="page-desc">{lang.t("带 * 的为必填项。提交后由管理人员审核发布。", "Fields marked * are required. An official reviews it before it is published.")}</p>
+                    </div></div>
+                    <ErrorSummary value=save.value() />
+                    <ActionForm action=save attr:class="form card" attr:novalidate="true">
+                        <input type="hidden" name="id" value=id().unwrap_or_default() />
+                        <div class=cls("title")>
+                            <label for="title" class="required">{lang.t("成果名称", "Title")}</label>
+                            <input id="title" name="title" type="text" maxlength="100" value=f.title.clone() />
+                            <FieldMsg errors field="title" />
+                        </div>
+                        <div class=cls("summary")>
+                            <label for="summary" class="required">{lang.t("成果简介", "Summary")}</label>
+                            <p class="hint">{lang.t("20–5000 字：技术原理、指标、应用场景、成熟度依据", "20–5000 characters: principle, figures, applications, evidence of readiness")}</p>
+                            <textarea id="summary" name="summary" rows="6" maxlength="5000">{f.summary.clone()}</textarea>
+                            <FieldMsg errors field="summary" />
+                        </div>
+                        <div class="grid-2">
+                            <div class=cls("chain")>
+                                <label for="chain" class="required">{lang.t("产业链", "Industry chain")}</label>
+                                <select id="chain" name="chain">
+                                    <option value="">{lang.t("请选择", "Choose")}</option>
+                                    {refs.chains.iter().filter(|c| c.parent_code.is_none()).map(|top| {
+                                        let children: Vec<_> = refs.chains.iter().filter(|c| c.parent_code.as_deref() == Some(top.code.as_str())).cloned().collect();
+                                        let sel = f.chain.clone();
+                                        view! {
+                                            <optgroup label=lang.pick(&top.name_zh, &top.name_en).to_string()>
+                                                {children.into_iter().map(|c| { let s = c.code == sel; view! { <option value=c.code.clone() selected=s>{lang.pick(&c.name_zh, &c.name_en).to_string()}</option> } }).collect_view()}
+                                            </optgroup>
+                                        }
+                                    }).collect_view()}
+                                </select>
+                                <FieldMsg errors field="chain" />
+                            </div>
+                            <div class=cls("field")>
+                                <label for="field" class="required">{lang.t("技术领域", "Technical field")}</label>
+                                <input id="field" name="field" type="text" maxlength="50" value=f.field.clone() />
+                                <FieldMsg errors field="field" />
+                            </div>
+                        </div>
+                        <div class=cls("keywords")>
+                            <label for="keywords" class="required">{lang.t("关键词", "Keywords")}</label>
+                            <input id="keywords" name="keywords" type="text" value=f.keywords.clone() />
+                            <FieldMsg errors field="keywords" />
+                        </div>
+                        <div class="grid-2">
+                            <div class=cls("trl")>
+                                <label for="trl" class="required">{lang.t("技术成熟度（TRL）", "Readiness (TRL)")}</label>
+                                <select id="trl" name="trl">
+                                    {(1u8..=9).filter_map(|n| Trl::new(n).ok().map(|t| (n, t))).map(|(n, t)| {
+                                        let s = f.trl == n.to_string();
+                                        view! { <option value=n.to_string() selected=s>{format!("{n} · {}", lang.pick(t.label_zh(), t.label_en()))}</option> }
+                                    }).collect_view()}
+                                </select>
+                                <FieldMsg errors field="trl" />
+                            </div>
+                            <div class=cls("patents")>
+                                <label for="patents">{lang.t("专利号（选填）", "Patent numbers (optional)")}</label>
+                                <p class="hint">{lang.t("每行或用逗号分隔一个，如 CN112345678B", "One per line or comma-separated, e.g. CN112345678B")}</p>
+                                <textarea id="patents" name="patents" rows="2">{f.patents.clone()}</textarea>
+                                <FieldMsg errors field="patents" />
+                            </div>
+                        </div>
+                        <fieldset class=cls("transfer_modes") id="transfer_modes">
+                            <legend class="required">{lang.t("转化方式", "Transfer modes")}</legend>
+                            {TransferMode::ALL.iter().map(|m| {
+                                let name = format!("mode_{}", m.as_str());
+                                let checked = f.transfer_modes.iter().any(|x| x == m.as_str());
+                                view! {
+                                    <div class="checkbox-row">
+                                        <input type="checkbox" id=name.clone() name=name.clone() value="on" checked=checked />
+                                        <label for=name>{lang.pick(m.label_zh(), m.label_en()).to_string()}</label>
+                                    </div>
+                                }
+                            }).collect_view()}
+                            <FieldMsg errors field="transfer_modes" />
+                        </fieldset>
+                        <div class=cls("price")>
+                            <label for="price">{lang.t("意向价格（万元）", "Asking price (万元)")}</label>
+                            <div class="input-group"><input id="price" name="price" type="text" inputmode="decimal" value=f.price.clone() /><span class="suffix">"万元"</span></div>
+                            <div class="checkbox-row">
+                                <input type="checkbox" id="negotiable" name="negotiable" value="on" checked=f.negotiable />
+                                <label for="negotiable">{lang.t("面议", "Negotiable")}</label>
+                            </div>
+                            <FieldMsg errors field="price" />
+                        </div>
+                        <div class="form-actions">
+                            <button class="btn" type="submit" name="intent" value="save" data-testid="save-draft">{lang.t("保存草稿", "Save draft")}</button>
+                            <button class="btn btn-primary" type="submit" name="intent" value="submit" data-testid="save-submit">{lang.t("保存并提交审核", "Save and submit for review")}</button>
+                        </div>
+                    </ActionForm>
+                }
+                .into_any()
+            })}
+        </Suspense>
+    }
+}

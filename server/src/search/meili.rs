@@ -1,0 +1,825 @@
+//! The Meilisearch adapter: the same answers as the embedded engine, from a Meilisearch server.
+//!
+//! Chinese text is segmented by us, not by Meilisearch: every searchable field is stored as the
+//! space-separated tokens of `zh::index_tokens` over the folded text (words, their dictionary
+//! parts and single characters). Meilisearch's own tokenizer then only has to split on spaces,
+//! so a traditional query finds simplified text and 农业 finds 中国农业发展银行 whatever the
+//! server's charabia version, language detection or normalization does. The original text is
+//! stored beside it for display; snippets and highlights are computed here (`zh::snippet`),
+//! never taken from engine-highlighted HTML.
+use super::zh;
+use app::model::{
+    FacetCount, SearchDoc, SearchHit, SearchKind, SearchParams, SearchResults, SearchSort,
+};
+use app::ports::{SearchError, SearchIndex};
+use async_trait::async_trait;
+use meilisearch_sdk::client::Client;
+use meilisearch_sdk::errors::{Error as MeiliError, ErrorCode};
+use meilisearch_sdk::indexes::Index;
+use meilisearch_sdk::search::{
+    MatchingStrategies, SearchQuery, SearchResults as MeiliResults, Selectors,
+};
+use meilisearch_sdk::settings::{
+    FacetingSettings, LocalizedAttributes, PaginationSetting, Settings, TypoToleranceSettings,
+};
+use meilisearch_sdk::task_info::TaskInfo;
+use meilisearch_sdk::tasks::Task;
+use meilisearch_sdk::DefaultHttpClient;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
+use std::time::{Duration, Instant};
+
+const PRIMARY_KEY: &str = "key";
+/// Bulk loads (a full reindex) can take minutes; the SDK's default wait is only 5 s.
+const TASK_TIMEOUT: Duration = Duration::from_secs(300);
+const TASK_POLL: Duration = Duration::from_millis(100);
+/// Documents per add request: well under Meilisearch's 100 MB payload limit.
+const BATCH: usize = 500;
+/// Deepest page the service allows is 1000 × 50; Meilisearch returns nothing past this.
+const MAX_TOTAL_HITS: usize = 50_000;
+/// Most matches read back per word when a query has several words (see `search_words`).
+const WORD_CAP: usize = 10_000;
+const MAX_FACET_VALUES: usize = 1_000;
+
+/// Query and attribute language: without it Meilisearch may guess Japanese for Han text and
+/// segment documents and queries differently.
+static LOCALES: [&str; 1] = ["cmn"];
+/// Folded, pre-segmented copies of title, keywords, organization and body, by importance.
+static SEARCHABLE: [&str; 4] = ["s_title", "s_keywords", "s_org", "s_body"];
+static FILTERABLE: [&str; 8] = [
+    "key",
+    "kind",
+    "chain_top",
+    "chain",
+    "district",
+    "org_type",
+    "transfer_modes",
+    "trl",
+];
+static SORTABLE: [&str; 2] = ["published_ts", "budget_fen"];
+static RANKING: [&str; 6] = [
+    "words",
+    "typo",
+    "proximity",
+    "attribute",
+    "sort",
+    "exactness",
+];
+/// Facet names of `SearchResults` and the attributes that hold them.
+static FACETS: [(&str, &str); 6] = [
+    ("kind", "kind"),
+    ("chain", "chain_top"),
+    ("district", "district"),
+    ("org_type", "org_type"),
+    ("transfer_mode", "transfer_modes"),
+    ("trl", "trl"),
+];
+static FACET_ATTRS: [&str; 6] = [
+    "kind",
+    "chain_top",
+    "district",
+    "org_type",
+    "transfer_modes",
+    "trl",
+];
+/// What a hit shows.
+static HIT_ATTRS: [&str; 8] = [
+    "key", "kind", "id", "title", "body", "org_name", "chain", "district",
+];
+/// What ranking, sorting and facet counting need of every match (no long text).
+static ENTRY_ATTRS: [&str; 9] = [
+    "key",
+    "kind",
+    "chain_top",
+    "district",
+    "org_type",
+    "transfer_modes",
+    "trl",
+    "budget_fen",
+    "published_ts",
+];
+static SORT_NEWEST: [&str; 1] = ["published_ts:desc"];
+static SORT_BUDGET: [&str; 1] = ["budget_fen:desc"];
+
+fn err(e: impl std::fmt::Display) -> SearchError {
+    SearchError::Engine(e.to_string())
+}
+
+/// Document ids allow only `[A-Za-z0-9_-]` and must be unique across kinds: `demand-<id>`, with
+/// any other byte of the id (and `_` itself) written as `_xx`, so the encoding is one-to-one.
+fn doc_key(kind: SearchKind, id: &str) -> String {
+    let mut k = String::with_capacity(kind.as_str().len() + 1 + id.len());
+    k.push_str(kind.as_str());
+    k.push('-');
+    for b in id.bytes() {
+        if b.is_ascii_alphanumeric() || b == b'-' {
+            k.push(char::from(b));
+        } else {
+            let _ = write!(k, "_{b:02x}");
+        }
+    }
+    k
+}
+
+/// Folded text as the space-separated tokens the embedded engine indexes.
+fn searchable(text: &str) -> String {
+    zh::index_tokens(&zh::fold(text))
+        .into_iter()
+        .map(|t| t.0)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A filter value in double quotes. Values are validated codes; escaping is a second fence.
+fn quote(v: &str) -> String {
+    format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// The filter, built only from validated parameters (never from the query text).
+fn filter_for(p: &SearchParams) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(k) = p.kind {
+        parts.push(format!("kind = {}", quote(k.as_str())));
+    }
+    if let Some(c) = &p.chain {
+        // A top-level code matches all its children; a leaf code only itself.
+        if c.contains('.') {
+            parts.push(format!("chain = {}", quote(c)));
+        } else {
+            parts.push(format!("chain_top = {}", quote(c)));
+        }
+    }
+    if let Some(v) = &p.district {
+        parts.push(format!("district = {}", quote(v)));
+    }
+    if let Some(v) = &p.org_type {
+        parts.push(format!("org_type = {}", quote(v)));
+    }
+    if let Some(v) = &p.transfer_mode {
+        parts.push(format!("transfer_modes = {}", quote(v)));
+    }
+    if p.trl_min.is_some() || p.trl_max.is_some() {
+        parts.push(format!(
+            "trl >= {} AND trl <= {}",
+            p.trl_min.unwrap_or(1),
+            p.trl_max.unwrap_or(9)
+        ));
+    }
+    parts.join(" AND ")
+}
+
+fn sort_spec(sort: SearchSort) -> Option<&'static [&'static str]> {
+    match sort {
+        SearchSort::Relevance => None,
+        SearchSort::Newest => Some(&SORT_NEWEST[..]),
+        SearchSort::Budget => Some(&SORT_BUDGET[..]),
+    }
+}
+
+/// The terms a document must contain. A query word matches as itself or as all of its parts,
+/// and a document with the word always has its parts too (both come from jieba's search
+/// mode), so "word OR all parts" is simply "all parts". Quotes and a leading `-` are dropped:
+/// Meilisearch reads them as phrase and negation operators.
+fn match_terms(words: &[zh::QueryWord]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for w in words {
+        let alts: &[String] = if w.parts.is_empty() {
+            std::slice::from_ref(&w.word)
+        } else {
+            &w.parts
+        };
+        for t in alts {
+            let clean: String = t.chars().filter(|c| *c != '"').collect();
+            let clean = clean.trim().trim_start_matches('-').trim().to_string();
+            if !clean.is_empty() && !out.contains(&clean) {
+                out.push(clean);
+            }
+        }
+    }
+    out
+}
+
+/// One document as written to the index.
+#[derive(Debug, Serialize)]
+struct IndexDoc<'a> {
+    key: String,
+    kind: &'static str,
+    id: &'a str,
+    title: &'a str,
+    body: &'a str,
+    org_name: &'a str,
+    s_title: String,
+    s_keywords: String,
+    s_org: String,
+    s_body: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    chain: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    chain_top: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    district: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    org_type: Option<&'a str>,
+    transfer_modes: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    trl: Option<u8>,
+    /// 0 when unknown, as in the embedded engine, so budget sorting agrees.
+    budget_fen: i64,
+    published_ts: i64,
+}
+
+impl<'a> IndexDoc<'a> {
+    fn new(d: &'a SearchDoc) -> Self {
+        IndexDoc {
+            key: doc_key(d.kind, &d.id),
+            kind: d.kind.as_str(),
+            id: &d.id,
+            title: &d.title,
+            body: &d.body,
+            org_name: &d.org_name,
+            s_title: searchable(&d.title),
+            s_keywords: searchable(&d.keywords.join(" ")),
+            s_org: searchable(&d.org_name),
+            s_body: searchable(&d.body),
+            chain: d.chain.as_deref(),
+            chain_top: d.chain_top(),
+            district: d.district.as_deref(),
+            org_type: d.org_type.as_deref(),
+            transfer_modes: &d.transfer_modes,
+            trl: d.trl,
+            budget_fen: d.budget_fen.unwrap_or(0),
+            published_ts: d.published_at.timestamp(),
+        }
+    }
+}
+
+/// Any subset of a stored document, as read back (`attributesToRetrieve` varies).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Stored {
+    key: String,
+    kind: String,
+    id: String,
+    title: String,
+    body: String,
+    org_name: String,
+    chain: Option<String>,
+    chain_top: Option<String>,
+    district: Option<String>,
+    org_type: Option<String>,
+    transfer_modes: Vec<String>,
+    trl: Option<u8>,
+    budget_fen: Option<i64>,
+    published_ts: Option<i64>,
+}
+
+/// A document matched by some of the query's terms.
+struct Entry {
+    doc: Stored,
+    /// How many terms found it.
+    matched: usize,
+    /// Its best rank among the single-term answers.
+    best: usize,
+    /// Its best ranking score among them.
+    score: f64,
+}
+
+fn to_hit(d: Stored, score: f32, terms: &[String]) -> Result<SearchHit, SearchError> {
+    let kind = SearchKind::parse(&d.kind)
+        .ok_or_else(|| err(format!("unknown kind {:?} stored under {}", d.kind, d.key)))?;
+    let (snippet, highlights) = zh::snippet(&d.body, terms, 120);
+    Ok(SearchHit {
+        kind,
+        id: d.id,
+        title: d.title,
+        snippet,
+        highlights,
+        score,
+        org_name: d.org_name,
+        chain: d.chain,
+        district: d.district,
+    })
+}
+
+fn sorted_counts(c: HashMap<String, u64>) -> Vec<FacetCount> {
+    let mut v: Vec<FacetCount> = c
+        .into_iter()
+        .map(|(value, count)| FacetCount { value, count })
+        .collect();
+    v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    v
+}
+
+/// Facet counts over documents we hold (the union of several answers).
+fn count_facets<'a>(docs: impl Iterator<Item = &'a Stored>) -> BTreeMap<String, Vec<FacetCount>> {
+    let mut counts: Vec<HashMap<String, u64>> = vec![HashMap::new(); FACETS.len()];
+    for d in docs {
+        let mut bump = |i: usize, v: &str| {
+            if !v.is_empty() {
+                *counts[i].entry(v.to_string()).or_insert(0) += 1;
+            }
+        };
+        bump(0, &d.kind);
+        if let Some(v) = &d.chain_top {
+            bump(1, v);
+        }
+        if let Some(v) = &d.district {
+            bump(2, v);
+        }
+        if let Some(v) = &d.org_type {
+            bump(3, v);
+        }
+        // A document counts once per mode, however often the mode is listed.
+        let modes: HashSet<&String> = d.transfer_modes.iter().collect();
+        for m in modes {
+            bump(4, m);
+        }
+        if let Some(t) = d.trl {
+            bump(5, &t.to_string());
+        }
+    }
+    FACETS
+        .iter()
+        .zip(counts)
+        .map(|((name, _), c)| (name.to_string(), sorted_counts(c)))
+        .collect()
+}
+
+/// Numeric facet values come back as text of a float; the embedded engine says "5", not "5.0".
+fn integer_text(raw: &str) -> String {
+    match raw.parse::<f64>() {
+        Ok(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
+        _ => raw.to_string(),
+    }
+}
+
+/// Facet counts as Meilisearch computed them, under our facet names (all six always present).
+fn facets_from_distribution(
+    dist: Option<&HashMap<String, HashMap<String, usize>>>,
+) -> BTreeMap<String, Vec<FacetCount>> {
+    FACETS
+        .iter()
+        .map(|(name, attr)| {
+            let mut c: HashMap<String, u64> = HashMap::new();
+            if let Some(values) = dist.and_then(|d| d.get(*attr)) {
+                for (raw, n) in values {
+                    let v = if *attr == "trl" {
+                        integer_text(raw)
+                    } else {
+                        raw.clone()
+                    };
+                    *c.entry(v).or_insert(0) += *n as u64;
+                }
+            }
+            (name.to_string(), sorted_counts(c))
+        })
+        .collect()
+}
+
+fn index_settings() -> Settings {
+    Settings::new()
+        .with_searchable_attributes(SEARCHABLE)
+        .with_filterable_attributes(FILTERABLE)
+        .with_sortable_attributes(SORTABLE)
+        .with_ranking_rules(RANKING)
+        // The embedded engine has no typo tolerance, and for Chinese words of two or three
+        // characters a "typo" is a different word; off keeps both engines' matches equal.
+        .with_typo_tolerance(TypoToleranceSettings {
+            enabled: Some(false),
+            ..Default::default()
+        })
+        .with_faceting(FacetingSettings {
+            max_values_per_facet: MAX_FACET_VALUES,
+            sort_facet_values_by: None,
+        })
+        .with_pagination(PaginationSetting {
+            max_total_hits: MAX_TOTAL_HITS,
+        })
+        .with_localized_attributes([LocalizedAttributes {
+            locales: LOCALES.iter().map(|s| s.to_string()).collect(),
+            attribute_patterns: SEARCHABLE.iter().map(|s| s.to_string()).collect(),
+        }])
+}
+
+/// Waits for a task (with a timeout that suits bulk loads) and returns how it ended.
+async fn wait_task(client: &Client, task: TaskInfo) -> Result<Task, SearchError> {
+    client
+        .wait_for_task(task, Some(TASK_POLL), Some(TASK_TIMEOUT))
+        .await
+        .map_err(err)
+}
+
+fn succeeded(task: Task) -> Result<(), SearchError> {
+    match task {
+        Task::Succeeded { .. } => Ok(()),
+        Task::Failed { content } => Err(err(content.error)),
+        other => Err(err(format!(
+            "meilisearch task {} has not finished",
+            other.get_uid()
+        ))),
+    }
+}
+
+pub struct MeiliIndex {
+    client: Client,
+    index: Index,
+}
+
+impl MeiliIndex {
+    /// Connects, creates the index if needed (primary key `key`) and applies the settings,
+    /// waiting until Meilisearch has taken them (existing documents are re-indexed then).
+    pub async fn connect(
+        url: &str,
+        key: Option<&str>,
+        index_uid: &str,
+    ) -> Result<MeiliIndex, SearchError> {
+        // The SDK appends paths to the host as given: no trailing slash.
+        let client = Client::new(url.trim_end_matches('/'), key).map_err(err)?;
+        match client.get_index(index_uid).await {
+            Ok(mut existing) => match existing.primary_key.clone().as_deref() {
+                Some(PRIMARY_KEY) => {}
+                Some(other) => {
+                    return Err(err(format!(
+                        "meilisearch index {index_uid} has primary key {other:?}, expected \
+                         {PRIMARY_KEY:?}; delete it and reindex"
+                    )))
+                }
+                None => {
+                    let task = existing.set_primary_key(PRIMARY_KEY).await.map_err(err)?;
+                    succeeded(wait_task(&client, task).await?)?;
+                }
+            },
+            Err(MeiliError::Meilisearch(e)) if e.error_code == ErrorCode::IndexNotFound => {
+                let task = client
+                    .create_index(index_uid, Some(PRIMARY_KEY))
+                    .await
+                    .map_err(err)?;
+                match wait_task(&client, task).await? {
+                    // Another process created it in between: fine, it is the same index.
+                    Task::Failed { content }
+                        if content.error.error_code == ErrorCode::IndexAlreadyExists => {}
+                    other => succeeded(other)?,
+                }
+            }
+            Err(e) => return Err(err(e)),
+        }
+        let index = client.index(index_uid);
+        let task = index.set_settings(&index_settings()).await.map_err(err)?;
+        succeeded(wait_task(&client, task).await?)?;
+        tracing::info!(index = index_uid, "meilisearch index ready");
+        Ok(MeiliIndex { client, index })
+    }
+
+    /// Deletes the whole index (tests use a throwaway index each).
+    pub async fn delete_index(&self) -> Result<(), SearchError> {
+        let task = self
+            .client
+            .delete_index(&self.index.uid)
+            .await
+            .map_err(err)?;
+        succeeded(wait_task(&self.client, task).await?)
+    }
+
+    async fn wait(&self, task: TaskInfo) -> Result<(), SearchError> {
+        succeeded(wait_task(&self.client, task).await?)
+    }
+
+    /// A query on this index with the filter (if any) and an explicit matching strategy.
+    fn query<'a>(&'a self, filter: &'a str) -> SearchQuery<'a, DefaultHttpClient> {
+        let mut q = SearchQuery::new(&self.index);
+        q.with_matching_strategy(MatchingStrategies::ALL);
+        if !filter.is_empty() {
+            q.with_filter(filter);
+        }
+        q
+    }
+
+    /// Every match of `text` (up to `WORD_CAP`), in relevance order, without long fields.
+    fn word_query<'a>(&'a self, filter: &'a str, text: &'a str) -> SearchQuery<'a, DefaultHttpClient> {
+        let mut q = self.query(filter);
+        q.with_query(text)
+            .with_locales(&LOCALES[..])
+            .with_page(1)
+            .with_hits_per_page(WORD_CAP)
+            .with_attributes_to_retrieve(Selectors::Some(&ENTRY_ATTRS[..]))
+            .with_show_ranking_score(true);
+        q
+    }
+
+    /// The displayable documents with these keys (keys are ours: `[A-Za-z0-9_-]`).
+    async fn fetch(&self, keys: &[String]) -> Result<HashMap<String, Stored>, SearchError> {
+        if keys.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let list: Vec<String> = keys.iter().map(|k| quote(k)).collect();
+        let filter = format!("{PRIMARY_KEY} IN [{}]", list.join(", "));
+        let mut q = SearchQuery::new(&self.index);
+        q.with_filter(&filter)
+            .with_limit(keys.len())
+            .with_attributes_to_retrieve(Selectors::Some(&HIT_ATTRS[..]));
+        let res = self
+            .index
+            .execute_query::<Stored>(&q)
+            .await
+            .map_err(err)?;
+        Ok(res
+            .hits
+            .into_iter()
+            .map(|h| (h.result.key.clone(), h.result))
+            .collect())
+    }
+
+    /// No query words: browse everything that passes the filters, in one request.
+    async fn browse(&self, p: &SearchParams, filter: &str) -> Result<SearchResults, SearchError> {
+        let per = p.per_page.max(1) as usize;
+        let page = p.page.max(1) as usize;
+        let mut q = self.query(filter);
+        q.with_page(page)
+            .with_hits_per_page(per)
+            .with_facets(Selectors::Some(&FACET_ATTRS[..]))
+            .with_attributes_to_retrieve(Selectors::Some(&HIT_ATTRS[..]));
+        if let Some(sort) = sort_spec(p.sort) {
+            q.with_sort(sort);
+        }
+        let res = self
+            .index
+            .execute_query::<Stored>(&q)
+            .await
+            .map_err(err)?;
+        let total = res.total_hits.or(res.estimated_total_hits).unwrap_or(0) as u64;
+        let facets = facets_from_distribution(res.facet_distribution.as_ref());
+        let hits = res
+            .hits
+            .into_iter()
+            .map(|h| to_hit(h.result, 0.0, &[]))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(SearchResults {
+            hits,
+            facets,
+            total,
+            took_ms: 0,
+        })
+    }
+
+    /// Query words present. Documents with every term must come first and documents with only
+    /// some must still be found (新能源汽车 finds 汽车电子, after the EV documents).
+    ///
+    /// One Meilisearch request cannot do that: with matching strategy `all` only the full
+    /// matches come back, and `last` / `frequency` drop terms from the end / the most frequent
+    /// first, so a document that has only a dropped term (汽车 but not 能源) is never returned.
+    /// So, like the embedded engine, we split it, in one multi-search round trip:
+    /// - the strict query: all terms, strategy `all`, ranked by Meilisearch's rules;
+    /// - with two or more terms, one query per term (strategy `all`, set explicitly too).
+    ///
+    /// Their union is the "any term" set: total and facet counts are counted over it here
+    /// (no single request is that broad). Full matches keep Meilisearch's order; the partial
+    /// ones follow, by number of terms matched, then best single-term rank. Sorting by newest
+    /// or budget orders the whole union by that field. The page's documents are then read by
+    /// key in a second request. A strict hit only counts as full if every single-term query
+    /// also found it: Meilisearch reads at most 10 query words, so with more terms its strict
+    /// answer is too broad and the rest of it falls back into the partial list.
+    async fn search_words(
+        &self,
+        p: &SearchParams,
+        filter: &str,
+        terms: &[String],
+        highlight: &[String],
+    ) -> Result<SearchResults, SearchError> {
+        let k = terms.len();
+        let strict_q = terms.join(" ");
+        let mut ms = self.client.multi_search();
+        ms.with_search_query(self.word_query(filter, &strict_q));
+        if k > 1 {
+            for t in terms {
+                ms.with_search_query(self.word_query(filter, t));
+            }
+        }
+        let resp = self
+            .client
+            .execute_multi_search_query::<Stored>(&ms)
+            .await
+            .map_err(err)?;
+        let expected = if k > 1 { k + 1 } else { 1 };
+        if resp.results.len() != expected {
+            return Err(err(format!(
+                "multi-search answered {} of {expected} queries",
+                resp.results.len()
+            )));
+        }
+        let mut results = resp.results.into_iter();
+        let strict: MeiliResults<Stored> = results
+            .next()
+            .ok_or_else(|| err("multi-search answered no query"))?;
+        let strict_hits: Vec<(String, f64)> = strict
+            .hits
+            .iter()
+            .map(|h| (h.result.key.clone(), h.ranking_score.unwrap_or(0.0)))
+            .collect();
+        // Single-term answers count matches; with one term the strict answer is that answer.
+        // Otherwise the strict answer only fills in a document no single term returned.
+        let mut lists: Vec<(bool, MeiliResults<Stored>)> = results.map(|r| (true, r)).collect();
+        lists.push((k == 1, strict));
+        let mut entries: HashMap<String, Entry> = HashMap::new();
+        for (counts, list) in lists {
+            for (pos, h) in list.hits.into_iter().enumerate() {
+                let score = h.ranking_score.unwrap_or(0.0);
+                let key = h.result.key.clone();
+                let e = entries.entry(key).or_insert_with(|| Entry {
+                    doc: h.result,
+                    matched: 0,
+                    best: usize::MAX,
+                    score: 0.0,
+                });
+                if counts {
+                    e.matched += 1;
+                    e.best = e.best.min(pos);
+                    e.score = e.score.max(score);
+                }
+            }
+        }
+        let strict_order: Vec<(String, f32)> = strict_hits
+            .into_iter()
+            .filter(|(key, _)| entries.get(key).is_some_and(|e| e.matched == k))
+            .map(|(key, s)| (key, s as f32))
+            .collect();
+        let facets = count_facets(entries.values().map(|e| &e.doc));
+        let total = entries.len() as u64;
+
+        let order: Vec<(String, f32)> = match p.sort {
+            SearchSort::Relevance => {
+                let full: HashSet<&str> = strict_order.iter().map(|(k, _)| k.as_str()).collect();
+                let mut partial: Vec<(&String, &Entry)> = entries
+                    .iter()
+                    .filter(|(key, _)| !full.contains(key.as_str()))
+                    .collect();
+                partial.sort_by(|a, b| {
+                    b.1.matched
+                        .cmp(&a.1.matched)
+                        .then(a.1.best.cmp(&b.1.best))
+                        .then_with(|| a.0.cmp(b.0))
+                });
+                let partial: Vec<(String, f32)> = partial
+                    .into_iter()
+                    .map(|(key, e)| (key.clone(), (e.score * e.matched as f64 / k as f64) as f32))
+                    .collect();
+                strict_order.into_iter().chain(partial).collect()
+            }
+            SearchSort::Newest | SearchSort::Budget => {
+                let value = |e: &Entry| match p.sort {
+                    SearchSort::Budget => e.doc.budget_fen.unwrap_or(0),
+                    _ => e.doc.published_ts.unwrap_or(0),
+                };
+                let mut all: Vec<(&String, &Entry)> = entries.iter().collect();
+                all.sort_by(|a, b| value(b.1).cmp(&value(a.1)).then_with(|| a.0.cmp(b.0)));
+                all.into_iter().map(|(key, _)| (key.clone(), 0.0)).collect()
+            }
+        };
+
+        let per = p.per_page.max(1) as usize;
+        let offset = (p.page.max(1) as usize - 1).saturating_mul(per);
+        let page: Vec<(String, f32)> = order.into_iter().skip(offset).take(per).collect();
+        let keys: Vec<String> = page.iter().map(|(key, _)| key.clone()).collect();
+        let mut docs = self.fetch(&keys).await?;
+        // A document deleted between the two requests is simply left out.
+        let hits = page
+            .into_iter()
+            .filter_map(|(key, score)| docs.remove(&key).map(|d| (d, score)))
+            .map(|(d, score)| to_hit(d, score, highlight))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(SearchResults {
+            hits,
+            facets,
+            total,
+            took_ms: 0,
+        })
+    }
+}
+
+#[async_trait]
+impl SearchIndex for MeiliIndex {
+    fn engine(&self) -> &'static str {
+        "meilisearch"
+    }
+
+    async fn apply(
+        &self,
+        upserts: Vec<SearchDoc>,
+        deletes: Vec<(SearchKind, String)>,
+    ) -> Result<(), SearchError> {
+        let docs: Vec<IndexDoc> = upserts.iter().map(IndexDoc::new).collect();
+        // Replacing a document already removes its old version; delete only the others.
+        let upserted: HashSet<&str> = docs.iter().map(|d| d.key.as_str()).collect();
+        let mut gone: Vec<String> = deletes
+            .iter()
+            .map(|(kind, id)| doc_key(*kind, id))
+            .filter(|k| !upserted.contains(k.as_str()))
+            .collect();
+        gone.sort();
+        gone.dedup();
+        // Enqueue everything first (Meilisearch applies an index's tasks in order), then wait
+        // for each so any failure is reported.
+        let mut tasks = Vec::new();
+        for chunk in gone.chunks(BATCH) {
+            tasks.push(self.index.delete_documents(chunk).await.map_err(err)?);
+        }
+        for chunk in docs.chunks(BATCH) {
+            tasks.push(self.index.add_or_replace(chunk, None).await.map_err(err)?);
+        }
+        for task in tasks {
+            self.wait(task).await?;
+        }
+        Ok(())
+    }
+
+    async fn search(&self, params: &SearchParams) -> Result<SearchResults, SearchError> {
+        let started = Instant::now();
+        let words = zh::query_words(&params.q);
+        let terms = match_terms(&words);
+        let filter = filter_for(params);
+        let mut out = if terms.is_empty() {
+            self.browse(params, &filter).await?
+        } else {
+            // Highlight the words and their parts, as the embedded engine does.
+            let highlight: Vec<String> = words
+                .iter()
+                .flat_map(|w| std::iter::once(w.word.clone()).chain(w.parts.iter().cloned()))
+                .collect();
+            self.search_words(params, &filter, &terms, &highlight)
+                .await?
+        };
+        out.took_ms = started.elapsed().as_millis() as u64;
+        Ok(out)
+    }
+
+    async fn clear(&self) -> Result<(), SearchError> {
+        let task = self.index.delete_all_documents().await.map_err(err)?;
+        self.wait(task).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_valid_meilisearch_ids_and_distinct() {
+        let a = doc_key(SearchKind::Demand, "0b6f7a52-8d7e-4c1e-9a43-1f2a3b4c5d6e");
+        assert_eq!(a, "demand-0b6f7a52-8d7e-4c1e-9a43-1f2a3b4c5d6e");
+        let b = doc_key(SearchKind::Expert, "a_b:c");
+        assert_eq!(b, "expert-a_5fb_3ac");
+        assert!(b
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        assert_ne!(
+            doc_key(SearchKind::Demand, "x"),
+            doc_key(SearchKind::Achievement, "x")
+        );
+        assert_ne!(
+            doc_key(SearchKind::Demand, "_41"),
+            doc_key(SearchKind::Demand, "A")
+        );
+    }
+
+    #[test]
+    fn filters_come_only_from_validated_parameters() {
+        let p = SearchParams {
+            q: "x\" OR kind = \"expert".into(),
+            kind: Some(SearchKind::Demand),
+            chain: Some("advanced_manufacturing".into()),
+            district: Some("qingxiu".into()),
+            trl_min: Some(3),
+            ..Default::default()
+        };
+        assert_eq!(
+            filter_for(&p),
+            "kind = \"demand\" AND chain_top = \"advanced_manufacturing\" AND \
+             district = \"qingxiu\" AND trl >= 3 AND trl <= 9"
+        );
+        let leaf = SearchParams {
+            chain: Some("advanced_manufacturing.new_energy_vehicle".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            filter_for(&leaf),
+            "chain = \"advanced_manufacturing.new_energy_vehicle\""
+        );
+        assert_eq!(quote("a\"b\\"), "\"a\\\"b\\\\\"");
+    }
+
+    #[test]
+    fn terms_carry_no_operators() {
+        let terms = match_terms(&zh::query_words("-汽车 \"电池\" -1"));
+        assert!(!terms.is_empty());
+        for t in &terms {
+            assert!(!t.starts_with('-') && !t.contains('"'), "{terms:?}");
+        }
+    }
+
+    #[test]
+    fn numeric_facet_values_read_as_integers() {
+        assert_eq!(integer_text("5"), "5");
+        assert_eq!(integer_text("5.0"), "5");
+        assert_eq!(integer_text("x"), "x");
+    }
+}
