@@ -162,8 +162,12 @@ pub fn authorize(actor: Option<&Actor>, action: Action, target: Target) -> Resul
         | Action::ListUsers => official,
         Action::AdmitMember => official || (own && a.is_org_admin),
         Action::ViewAchievement => official || own,
-        Action::CreateAchievement => (a.has(Role::Researcher) || a.has(Role::EnterpriseMember)) && a.acting_org().is_some(),
-        Action::EditAchievement => own && (a.has(Role::Researcher) || a.has(Role::EnterpriseMember)),
+        Action::CreateAchievement => {
+            (a.has(Role::Researcher) || a.has(Role::EnterpriseMember)) && a.acting_org().is_some()
+        }
+        Action::EditAchievement => {
+            own && (a.has(Role::Researcher) || a.has(Role::EnterpriseMember))
+        }
         Action::ReviewAchievement => official,
         Action::ViewOrgMembers => official || own,
     };

@@ -298,9 +298,17 @@ pub trait Store: Send + Sync {
     async fn list_demands(&self, q: &DemandQuery) -> StoreResult<(Vec<DemandRow>, i64)>;
 
     // Achievements.
-    async fn insert_achievement(&self, a: &AchievementRecord, audit: &AuditEvent) -> StoreResult<()>;
+    async fn insert_achievement(
+        &self,
+        a: &AchievementRecord,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
     /// Rewrites the editable fields of an achievement that is still a draft (else `Stale`).
-    async fn update_achievement_draft(&self, a: &AchievementRecord, audit: &AuditEvent) -> StoreResult<()>;
+    async fn update_achievement_draft(
+        &self,
+        a: &AchievementRecord,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
     /// Moves an achievement from `from` to `to` only if it is still in `from` (else `Stale`),
     /// queueing a search update when what is public changes.
     async fn transition_achievement(
@@ -312,7 +320,10 @@ pub trait Store: Send + Sync {
         audit: &AuditEvent,
     ) -> StoreResult<()>;
     async fn get_achievement(&self, id: Uuid) -> StoreResult<Option<AchievementRow>>;
-    async fn list_achievements(&self, q: &AchievementQuery) -> StoreResult<(Vec<AchievementRow>, i64)>;
+    async fn list_achievements(
+        &self,
+        q: &AchievementQuery,
+    ) -> StoreResult<(Vec<AchievementRow>, i64)>;
 
     // Audit log.
     async fn audit_for(&self, entity_type: &str, entity_id: &str) -> StoreResult<Vec<AuditRecord>>;

@@ -1468,7 +1468,10 @@ struct ParsedAchievement {
     price_fen: Option<i64>,
 }
 
-async fn parse_achievement_form(state: &AppState, f: &AchievementForm) -> Result<ParsedAchievement, AppError> {
+async fn parse_achievement_form(
+    state: &AppState,
+    f: &AchievementForm,
+) -> Result<ParsedAchievement, AppError> {
     let mut errs = Errors::default();
     let title = errs.take("title", clean_text(&f.title, 4, 100));
     let summary = errs.take("summary", clean_text(&f.summary, 20, 5000));
@@ -1476,29 +1479,52 @@ async fn parse_achievement_form(state: &AppState, f: &AchievementForm) -> Result
     let keywords = errs.take("keywords", parse_keywords(&f.keywords));
     let chains = state.store.list_chains().await.map_err(internal)?;
     if !chains.iter().any(|c| c.code == f.chain) {
-        errs.push("chain", "请从列表中选择产业链", "Choose an industry chain from the list");
+        errs.push(
+            "chain",
+            "请从列表中选择产业链",
+            "Choose an industry chain from the list",
+        );
     }
     let trl = match f.trl.trim().parse::<u8>() {
         Ok(n) => errs.take("trl", Trl::new(n)).map(|t| t.level()),
         Err(_) => {
-            errs.push("trl", "请选择 1–9 的技术成熟度", "Choose a readiness level from 1 to 9");
+            errs.push(
+                "trl",
+                "请选择 1–9 的技术成熟度",
+                "Choose a readiness level from 1 to 9",
+            );
             None
         }
     };
     let mut patents = Vec::new();
-    for raw in f.patents.split([',', '，', ';', '；', '\n', '、']).map(str::trim).filter(|p| !p.is_empty()) {
+    for raw in f
+        .patents
+        .split([',', '，', ';', '；', '\n', '、'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
         match ach::parse_patent(raw) {
             Some(p) if !patents.contains(&p) => patents.push(p),
             Some(_) => {}
             None => errs.push(
                 "patents",
-                format!("专利号“{}”格式不正确，应如 CN112345678B 或 ZL202010123456.7", raw.chars().take(30).collect::<String>()),
-                format!("Patent number “{}” is not valid; write e.g. CN112345678B or ZL202010123456.7", raw.chars().take(30).collect::<String>()),
+                format!(
+                    "专利号“{}”格式不正确，应如 CN112345678B 或 ZL202010123456.7",
+                    raw.chars().take(30).collect::<String>()
+                ),
+                format!(
+                    "Patent number “{}” is not valid; write e.g. CN112345678B or ZL202010123456.7",
+                    raw.chars().take(30).collect::<String>()
+                ),
             ),
         }
     }
     if patents.len() > 50 {
-        errs.push("patents", "最多填写 50 个专利号", "At most 50 patent numbers");
+        errs.push(
+            "patents",
+            "最多填写 50 个专利号",
+            "At most 50 patent numbers",
+        );
     }
     let mut modes = Vec::new();
     for m in &f.transfer_modes {
@@ -1509,31 +1535,43 @@ async fn parse_achievement_form(state: &AppState, f: &AchievementForm) -> Result
         }
     }
     if modes.is_empty() && f.transfer_modes.is_empty() {
-        errs.push("transfer_modes", "请至少选择一种转化方式", "Choose at least one transfer mode");
+        errs.push(
+            "transfer_modes",
+            "请至少选择一种转化方式",
+            "Choose at least one transfer mode",
+        );
     }
     let price_fen = if f.negotiable {
         Some(None)
     } else {
-        errs.take("price", Fen::parse_wan(&f.price)).map(|p| Some(p.fen()))
+        errs.take("price", Fen::parse_wan(&f.price))
+            .map(|p| Some(p.fen()))
     };
     errs.finish()?;
     match (title, summary, field, keywords, trl, price_fen) {
-        (Some(title), Some(summary), Some(field), Some(keywords), Some(trl), Some(price_fen)) => Ok(ParsedAchievement {
-            title,
-            summary,
-            chain: f.chain.clone(),
-            field,
-            keywords,
-            trl,
-            patents,
-            modes,
-            price_fen,
-        }),
+        (Some(title), Some(summary), Some(field), Some(keywords), Some(trl), Some(price_fen)) => {
+            Ok(ParsedAchievement {
+                title,
+                summary,
+                chain: f.chain.clone(),
+                field,
+                keywords,
+                trl,
+                patents,
+                modes,
+                price_fen,
+            })
+        }
         _ => Err(AppError::Internal),
     }
 }
 
-pub async fn create_achievement(state: &AppState, actor: &Actor, form: &AchievementForm, submit: bool) -> Result<Uuid, AppError> {
+pub async fn create_achievement(
+    state: &AppState,
+    actor: &Actor,
+    form: &AchievementForm,
+    submit: bool,
+) -> Result<Uuid, AppError> {
     authorize(Some(actor), Action::CreateAchievement, Target::NONE)?;
     let org_id = actor.acting_org().ok_or(AppError::Forbidden)?;
     let now = state.clock.now();
@@ -1560,20 +1598,48 @@ pub async fn create_achievement(state: &AppState, actor: &Actor, form: &Achievem
     };
     let mut ev = audit(Some(actor.user_id), "achievement", id, "create", now);
     ev.to_state = Some(AchievementStatus::Draft.as_str().into());
-    state.store.insert_achievement(&rec, &ev).await.map_err(internal)?;
+    state
+        .store
+        .insert_achievement(&rec, &ev)
+        .await
+        .map_err(internal)?;
     if submit {
         achievement_action(state, actor, id, AchievementAction::Submit, None).await?;
     }
     Ok(id)
 }
 
-pub async fn update_achievement(state: &AppState, actor: &Actor, id: Uuid, form: &AchievementForm, submit: bool) -> Result<(), AppError> {
-    let row = state.store.get_achievement(id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
-    authorize(Some(actor), Action::EditAchievement, Target::owned_by(row.achievement.org_id, ach::is_public(row.achievement.status)))?;
+pub async fn update_achievement(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    form: &AchievementForm,
+    submit: bool,
+) -> Result<(), AppError> {
+    let row = state
+        .store
+        .get_achievement(id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    authorize(
+        Some(actor),
+        Action::EditAchievement,
+        Target::owned_by(
+            row.achievement.org_id,
+            ach::is_public(row.achievement.status),
+        ),
+    )?;
     if !ach::is_editable(row.achievement.status) {
         return Err(AppError::conflict(
-            format!("当前状态“{}”的成果不能修改", row.achievement.status.label_zh()),
-            format!("An achievement in state “{}” cannot be edited", row.achievement.status.label_en()),
+            format!(
+                "当前状态“{}”的成果不能修改",
+                row.achievement.status.label_zh()
+            ),
+            format!(
+                "An achievement in state “{}” cannot be edited",
+                row.achievement.status.label_en()
+            ),
         ));
     }
     let now = state.clock.now();
@@ -1594,7 +1660,12 @@ pub async fn update_achievement(state: &AppState, actor: &Actor, id: Uuid, form:
     let ev = audit(Some(actor.user_id), "achievement", id, "edit", now);
     match state.store.update_achievement_draft(&rec, &ev).await {
         Ok(()) => {}
-        Err(StoreError::Stale) => return Err(AppError::conflict("成果状态已变化，请刷新后重试", "The achievement changed meanwhile; reload and try again")),
+        Err(StoreError::Stale) => {
+            return Err(AppError::conflict(
+                "成果状态已变化，请刷新后重试",
+                "The achievement changed meanwhile; reload and try again",
+            ))
+        }
         Err(e) => return Err(internal(e)),
     }
     if submit {
@@ -1603,8 +1674,19 @@ pub async fn update_achievement(state: &AppState, actor: &Actor, id: Uuid, form:
     Ok(())
 }
 
-pub async fn achievement_action(state: &AppState, actor: &Actor, id: Uuid, action: AchievementAction, reason: Option<&str>) -> Result<AchievementStatus, AppError> {
-    let row = state.store.get_achievement(id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+pub async fn achievement_action(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    action: AchievementAction,
+    reason: Option<&str>,
+) -> Result<AchievementStatus, AppError> {
+    let row = state
+        .store
+        .get_achievement(id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
     let a = &row.achievement;
     let target = Target::owned_by(a.org_id, ach::is_public(a.status));
     let needed = match action {
@@ -1613,21 +1695,36 @@ pub async fn achievement_action(state: &AppState, actor: &Actor, id: Uuid, actio
     };
     authorize(Some(actor), needed, target)?;
     let reason = match reason.map(str::trim).filter(|r| !r.is_empty()) {
-        Some(r) => Some(clean_text(r, 2, 1000).map_err(|e| AppError::field("reason", e.message_zh(), e.message_en()))?),
+        Some(r) => Some(
+            clean_text(r, 2, 1000)
+                .map_err(|e| AppError::field("reason", e.message_zh(), e.message_en()))?,
+        ),
         None => None,
     };
     if ach::requires_reason(action) && reason.is_none() {
-        return Err(AppError::field("reason", "请填写理由", "Please give a reason"));
+        return Err(AppError::field(
+            "reason",
+            "请填写理由",
+            "Please give a reason",
+        ));
     }
-    let to = ach::transition(a.status, action).map_err(|e| AppError::conflict(e.message_zh(), e.message_en()))?;
+    let to = ach::transition(a.status, action)
+        .map_err(|e| AppError::conflict(e.message_zh(), e.message_en()))?;
     let now = state.clock.now();
     let mut ev = audit(Some(actor.user_id), "achievement", id, action.as_str(), now);
     ev.from_state = Some(a.status.as_str().into());
     ev.to_state = Some(to.as_str().into());
     ev.reason = reason.clone();
-    match state.store.transition_achievement(id, a.status, to, reason.as_deref(), &ev).await {
+    match state
+        .store
+        .transition_achievement(id, a.status, to, reason.as_deref(), &ev)
+        .await
+    {
         Ok(()) => Ok(to),
-        Err(StoreError::Stale) => Err(AppError::conflict("成果状态已变化，请刷新后重试", "The achievement changed meanwhile; reload and try again")),
+        Err(StoreError::Stale) => Err(AppError::conflict(
+            "成果状态已变化，请刷新后重试",
+            "The achievement changed meanwhile; reload and try again",
+        )),
         Err(e) => Err(internal(e)),
     }
 }
@@ -1649,8 +1746,17 @@ fn achievement_summary(row: &AchievementRow) -> AchievementSummary {
     }
 }
 
-pub async fn achievement_detail(state: &AppState, actor: Option<&Actor>, id: Uuid) -> Result<AchievementDetail, AppError> {
-    let row = state.store.get_achievement(id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+pub async fn achievement_detail(
+    state: &AppState,
+    actor: Option<&Actor>,
+    id: Uuid,
+) -> Result<AchievementDetail, AppError> {
+    let row = state
+        .store
+        .get_achievement(id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
     let a = &row.achievement;
     let target = Target::owned_by(a.org_id, ach::is_public(a.status));
     if !target.is_public {
@@ -1659,11 +1765,16 @@ pub async fn achievement_detail(state: &AppState, actor: Option<&Actor>, id: Uui
     let can = |x: Action| authorize(actor, x, target).is_ok();
     let owner = can(Action::EditAchievement);
     let actions: Vec<String> = if owner {
-        [AchievementAction::Submit, AchievementAction::Reopen, AchievementAction::Withdraw, AchievementAction::MarkTransferred]
-            .into_iter()
-            .filter(|x| ach::transition(a.status, *x).is_ok())
-            .map(|x| x.as_str().to_string())
-            .collect()
+        [
+            AchievementAction::Submit,
+            AchievementAction::Reopen,
+            AchievementAction::Withdraw,
+            AchievementAction::MarkTransferred,
+        ]
+        .into_iter()
+        .filter(|x| ach::transition(a.status, *x).is_ok())
+        .map(|x| x.as_str().to_string())
+        .collect()
     } else {
         vec![]
     };
@@ -1694,7 +1805,11 @@ pub async fn achievement_detail(state: &AppState, actor: Option<&Actor>, id: Uui
         keywords: a.keywords.clone(),
         patents: a.patents.clone(),
         district_code: row.district_code.clone(),
-        status_reason: if see_history { a.status_reason.clone() } else { None },
+        status_reason: if see_history {
+            a.status_reason.clone()
+        } else {
+            None
+        },
         permissions: AchievementPermissions {
             edit: owner && ach::is_editable(a.status),
             actions,
@@ -1705,10 +1820,23 @@ pub async fn achievement_detail(state: &AppState, actor: Option<&Actor>, id: Uui
     })
 }
 
-pub async fn achievement_form(state: &AppState, actor: &Actor, id: Uuid) -> Result<AchievementForm, AppError> {
-    let row = state.store.get_achievement(id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+pub async fn achievement_form(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<AchievementForm, AppError> {
+    let row = state
+        .store
+        .get_achievement(id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
     let a = row.achievement;
-    authorize(Some(actor), Action::EditAchievement, Target::owned_by(a.org_id, ach::is_public(a.status)))?;
+    authorize(
+        Some(actor),
+        Action::EditAchievement,
+        Target::owned_by(a.org_id, ach::is_public(a.status)),
+    )?;
     Ok(AchievementForm {
         title: a.title,
         summary: a.summary,
@@ -1717,16 +1845,28 @@ pub async fn achievement_form(state: &AppState, actor: &Actor, id: Uuid) -> Resu
         keywords: a.keywords.join("，"),
         trl: a.trl.to_string(),
         patents: a.patents.join("\n"),
-        transfer_modes: a.transfer_modes.iter().map(|m| m.as_str().to_string()).collect(),
+        transfer_modes: a
+            .transfer_modes
+            .iter()
+            .map(|m| m.as_str().to_string())
+            .collect(),
         price: a.price_fen.map(|p| Fen(p).format_wan()).unwrap_or_default(),
         negotiable: a.price_fen.is_none(),
     })
 }
 
-pub async fn public_achievements(state: &AppState, page: Option<u32>, per_page: Option<u32>) -> Result<Page<AchievementSummary>, AppError> {
+pub async fn public_achievements(
+    state: &AppState,
+    page: Option<u32>,
+    per_page: Option<u32>,
+) -> Result<Page<AchievementSummary>, AppError> {
     let (page, per_page) = clamp_page(page, per_page);
     let q = AchievementQuery {
-        statuses: AchievementStatus::ALL.iter().copied().filter(|s| ach::is_public(*s)).collect(),
+        statuses: AchievementStatus::ALL
+            .iter()
+            .copied()
+            .filter(|s| ach::is_public(*s))
+            .collect(),
         org_id: None,
         limit: per_page as i64,
         offset: ((page - 1) as i64) * per_page as i64,
@@ -1740,14 +1880,44 @@ pub async fn public_achievements(state: &AppState, page: Option<u32>, per_page: 
     })
 }
 
-pub async fn my_achievements(state: &AppState, actor: &Actor) -> Result<Vec<AchievementSummary>, AppError> {
+pub async fn my_achievements(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<Vec<AchievementSummary>, AppError> {
     let org = actor.acting_org().ok_or(AppError::Forbidden)?;
-    let q = AchievementQuery { org_id: Some(org), limit: 500, ..Default::default() };
-    Ok(state.store.list_achievements(&q).await.map_err(internal)?.0.iter().map(achievement_summary).collect())
+    let q = AchievementQuery {
+        org_id: Some(org),
+        limit: 500,
+        ..Default::default()
+    };
+    Ok(state
+        .store
+        .list_achievements(&q)
+        .await
+        .map_err(internal)?
+        .0
+        .iter()
+        .map(achievement_summary)
+        .collect())
 }
 
-pub async fn achievement_review_queue(state: &AppState, actor: &Actor) -> Result<Vec<AchievementSummary>, AppError> {
+pub async fn achievement_review_queue(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<Vec<AchievementSummary>, AppError> {
     authorize(Some(actor), Action::ReviewAchievement, Target::NONE)?;
-    let q = AchievementQuery { statuses: vec![AchievementStatus::Submitted], limit: 500, ..Default::default() };
-    Ok(state.store.list_achievements(&q).await.map_err(internal)?.0.iter().map(achievement_summary).collect())
+    let q = AchievementQuery {
+        statuses: vec![AchievementStatus::Submitted],
+        limit: 500,
+        ..Default::default()
+    };
+    Ok(state
+        .store
+        .list_achievements(&q)
+        .await
+        .map_err(internal)?
+        .0
+        .iter()
+        .map(achievement_summary)
+        .collect())
 }

@@ -169,3 +169,43 @@ test("search finds a two-character Chinese word, filters by chain, and opens the
   await hydrated(page);
   expect(await page.evaluate(() => (window as any).pwned)).toBeUndefined();
 });
+
+test("a researcher lists an achievement, an official publishes it, a visitor finds it", async ({ page, browser }) => {
+  const title = `端到端成果 ${Date.now() % 100000}`;
+  await login(page, "researcher@demo.jiebang.local", "Demo-2026-researcher");
+  await page.goto("/achievements/new");
+  await hydrated(page);
+  await page.fill("#title", title);
+  await page.fill("#summary", "一种用于甘蔗收获机的低损切割装置，田间试验断尾率低于百分之五，已完成示范应用。");
+  await page.selectOption("#chain", "modern_agriculture.efficient_production");
+  await page.fill("#field", "农业机械");
+  await page.fill("#keywords", "甘蔗，切割");
+  await page.fill("#patents", "US999");
+  await page.check("#mode_license");
+  await page.check("#negotiable");
+  await page.click('[data-testid="save-submit"]');
+  await expect(page.locator("#patents-error")).toBeVisible();
+  await page.fill("#patents", "CN112345678B");
+  await page.click('[data-testid="save-submit"]');
+  await expect(page).toHaveURL(/\/achievements\/[0-9a-f-]{36}$/);
+  const url = page.url();
+  await expect(page.locator('.page-desc [data-status="submitted"]')).toBeVisible();
+  await logout(page);
+
+  await login(page, "official@demo.jiebang.local", "Demo-2026-official");
+  await page.goto("/review");
+  await page.click(`a:has-text("${title}")`);
+  await hydrated(page);
+  await page.click('[data-testid="approve"]');
+  await expect(page.locator('.page-desc [data-status="published"]')).toBeVisible();
+  await logout(page);
+
+  const visitor = await browser.newContext();
+  const v = await visitor.newPage();
+  await v.goto("/achievements");
+  await expect(v.locator(`a:has-text("${title}")`)).toBeVisible();
+  await v.goto(url);
+  await expect(v.locator('[data-testid="achievement-title"]')).toHaveText(title);
+  await expect(v.locator("text=面议")).toBeVisible();
+  await visitor.close();
+});

@@ -26,15 +26,100 @@ impl Rng {
 }
 
 const TERMS: &[&str] = &[
-    "铝合金", "热处理", "挤压型材", "表面处理", "动力电池", "热管理", "储能", "磷酸铁锂", "氢能", "燃料电池", "电机控制器", "功率模块",
-    "汽车电子", "新能源汽车", "工程机械", "液压系统", "轨道交通", "节能环保", "污水处理", "固废利用", "5G基站", "工业互联网", "物联网",
-    "北斗定位", "区块链", "人工智能", "机器视觉", "视觉检测", "大数据", "边缘计算", "集成电路", "封装测试", "新型显示", "Mini LED",
-    "智能终端", "中药", "民族药", "壮药", "瑶药", "医疗器械", "体外诊断", "生物技术药", "疫苗", "基因检测", "甘蔗", "糖业", "种业",
-    "水稻育种", "农产品保鲜", "冷链物流", "智慧农业", "水肥一体化", "病虫害识别", "茉莉花", "火龙果", "沃柑", "桑蚕", "食品安全",
-    "检测试剂", "复合材料", "石墨烯", "稀土", "锰系材料", "碳酸钙", "林产化工", "木材加工", "造纸", "智慧城市", "公共安全", "防灾减灾",
-    "量子信息", "生物工程", "传感器", "数控机床", "工业机器人", "激光加工", "焊接工艺", "3D打印", "AI算法", "云计算", "数字孪生",
+    "铝合金",
+    "热处理",
+    "挤压型材",
+    "表面处理",
+    "动力电池",
+    "热管理",
+    "储能",
+    "磷酸铁锂",
+    "氢能",
+    "燃料电池",
+    "电机控制器",
+    "功率模块",
+    "汽车电子",
+    "新能源汽车",
+    "工程机械",
+    "液压系统",
+    "轨道交通",
+    "节能环保",
+    "污水处理",
+    "固废利用",
+    "5G基站",
+    "工业互联网",
+    "物联网",
+    "北斗定位",
+    "区块链",
+    "人工智能",
+    "机器视觉",
+    "视觉检测",
+    "大数据",
+    "边缘计算",
+    "集成电路",
+    "封装测试",
+    "新型显示",
+    "Mini LED",
+    "智能终端",
+    "中药",
+    "民族药",
+    "壮药",
+    "瑶药",
+    "医疗器械",
+    "体外诊断",
+    "生物技术药",
+    "疫苗",
+    "基因检测",
+    "甘蔗",
+    "糖业",
+    "种业",
+    "水稻育种",
+    "农产品保鲜",
+    "冷链物流",
+    "智慧农业",
+    "水肥一体化",
+    "病虫害识别",
+    "茉莉花",
+    "火龙果",
+    "沃柑",
+    "桑蚕",
+    "食品安全",
+    "检测试剂",
+    "复合材料",
+    "石墨烯",
+    "稀土",
+    "锰系材料",
+    "碳酸钙",
+    "林产化工",
+    "木材加工",
+    "造纸",
+    "智慧城市",
+    "公共安全",
+    "防灾减灾",
+    "量子信息",
+    "生物工程",
+    "传感器",
+    "数控机床",
+    "工业机器人",
+    "激光加工",
+    "焊接工艺",
+    "3D打印",
+    "AI算法",
+    "云计算",
+    "数字孪生",
 ];
-const SUFFIX: &[&str] = &["关键技术研究", "工艺优化", "系统开发", "产业化应用", "性能提升", "国产化替代", "质量控制", "检测方法", "装备研制", "平台建设"];
+const SUFFIX: &[&str] = &[
+    "关键技术研究",
+    "工艺优化",
+    "系统开发",
+    "产业化应用",
+    "性能提升",
+    "国产化替代",
+    "质量控制",
+    "检测方法",
+    "装备研制",
+    "平台建设",
+];
 const SENTENCES: &[&str] = &[
     "企业现有产线在{a}环节存在瓶颈，良率和成本制约了规模化生产。",
     "需要围绕{a}与{b}开展联合攻关，形成可在南宁落地的解决方案。",
@@ -45,26 +130,79 @@ const SENTENCES: &[&str] = &[
     "成果已在实验室完成{a}原理验证，下一步开展{b}工程化放大。",
     "面向东盟市场，推动{a}相关产品和{b}服务走出去。",
 ];
-const INSTITUTIONS: &[&str] = &["广西大学", "广西科学院", "广西中医药大学", "桂林电子科技大学", "桂林理工大学", "广西民族大学", "南宁师范大学", "广西医科大学"];
-const ENTERPRISE: &[&str] = &["南宁", "广西", "邕江", "青秀", "五象", "东盟", "北部湾", "八桂"];
-const ENTERPRISE_TAIL: &[&str] = &["科技有限公司", "新材料有限公司", "智能装备有限公司", "生物科技有限公司", "农业发展有限公司", "电子有限公司"];
+const INSTITUTIONS: &[&str] = &[
+    "广西大学",
+    "广西科学院",
+    "广西中医药大学",
+    "桂林电子科技大学",
+    "桂林理工大学",
+    "广西民族大学",
+    "南宁师范大学",
+    "广西医科大学",
+];
+const ENTERPRISE: &[&str] = &[
+    "南宁",
+    "广西",
+    "邕江",
+    "青秀",
+    "五象",
+    "东盟",
+    "北部湾",
+    "八桂",
+];
+const ENTERPRISE_TAIL: &[&str] = &[
+    "科技有限公司",
+    "新材料有限公司",
+    "智能装备有限公司",
+    "生物科技有限公司",
+    "农业发展有限公司",
+    "电子有限公司",
+];
 const DISTRICTS: &[&str] = &[
-    "xingning", "qingxiu", "jiangnan", "xixiangtang", "liangqing", "yongning", "wuming", "hengzhou", "binyang", "shanglin", "mashan", "longan",
-    "nanning_hitech", "nanning_etdz", "asean_etdz", "ftz_nanning", "guangxi_other",
+    "xingning",
+    "qingxiu",
+    "jiangnan",
+    "xixiangtang",
+    "liangqing",
+    "yongning",
+    "wuming",
+    "hengzhou",
+    "binyang",
+    "shanglin",
+    "mashan",
+    "longan",
+    "nanning_hitech",
+    "nanning_etdz",
+    "asean_etdz",
+    "ftz_nanning",
+    "guangxi_other",
 ];
 const CHAINS: &[&str] = &[
-    "electronic_info.network_equipment", "electronic_info.new_display", "advanced_manufacturing.new_energy_vehicle",
-    "advanced_manufacturing.automotive_electronics", "advanced_manufacturing.construction_machinery", "biomedicine_health.tcm_ethnic",
-    "biomedicine_health.medical_devices", "modern_agriculture.seed_industry", "modern_agriculture.smart_agriculture",
-    "strategic_emerging.high_end_aluminum", "strategic_emerging.new_energy", "new_tech_application.mobile_5g",
-    "new_tech_application.artificial_intelligence", "future_industries.hydrogen_storage", "urban_livelihood.pollution_control",
+    "electronic_info.network_equipment",
+    "electronic_info.new_display",
+    "advanced_manufacturing.new_energy_vehicle",
+    "advanced_manufacturing.automotive_electronics",
+    "advanced_manufacturing.construction_machinery",
+    "biomedicine_health.tcm_ethnic",
+    "biomedicine_health.medical_devices",
+    "modern_agriculture.seed_industry",
+    "modern_agriculture.smart_agriculture",
+    "strategic_emerging.high_end_aluminum",
+    "strategic_emerging.new_energy",
+    "new_tech_application.mobile_5g",
+    "new_tech_application.artificial_intelligence",
+    "future_industries.hydrogen_storage",
+    "urban_livelihood.pollution_control",
 ];
 const ORG_TYPES: &[&str] = &["enterprise", "university", "institute", "service_agency"];
 const MODES: &[&str] = &["transfer", "license", "equity", "joint_development"];
 
 pub fn generate(n: usize, seed: u64) -> Vec<SearchDoc> {
     let mut r = Rng(seed.max(1));
-    let base = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).single().unwrap_or_else(Utc::now);
+    let base = Utc
+        .with_ymd_and_hms(2024, 1, 1, 0, 0, 0)
+        .single()
+        .unwrap_or_else(Utc::now);
     (0..n)
         .map(|i| {
             let kind = match r.below(10) {
@@ -74,14 +212,27 @@ pub fn generate(n: usize, seed: u64) -> Vec<SearchDoc> {
                 _ => SearchKind::Organization,
             };
             let (a, b) = (r.pick(TERMS), r.pick(TERMS));
-            let title = format!("{a}{}{}", if r.below(2) == 0 { r.pick(TERMS) } else { "" }, r.pick(SUFFIX));
+            let title = format!(
+                "{a}{}{}",
+                if r.below(2) == 0 { r.pick(TERMS) } else { "" },
+                r.pick(SUFFIX)
+            );
             let sentences = 3 + r.below(4);
             let body: String = (0..sentences)
-                .map(|_| r.pick(SENTENCES).replace("{a}", r.pick(TERMS)).replace("{b}", if r.below(2) == 0 { a } else { b }))
+                .map(|_| {
+                    r.pick(SENTENCES)
+                        .replace("{a}", r.pick(TERMS))
+                        .replace("{b}", if r.below(2) == 0 { a } else { b })
+                })
                 .collect();
             let org_type = r.pick(ORG_TYPES);
             let org_name = if org_type == "enterprise" {
-                format!("{}{}{}", r.pick(ENTERPRISE), r.pick(TERMS).chars().take(2).collect::<String>(), r.pick(ENTERPRISE_TAIL))
+                format!(
+                    "{}{}{}",
+                    r.pick(ENTERPRISE),
+                    r.pick(TERMS).chars().take(2).collect::<String>(),
+                    r.pick(ENTERPRISE_TAIL)
+                )
             } else {
                 r.pick(INSTITUTIONS).to_string()
             };
@@ -95,7 +246,11 @@ pub fn generate(n: usize, seed: u64) -> Vec<SearchDoc> {
                 chain: Some(r.pick(CHAINS).to_string()),
                 district: Some(r.pick(DISTRICTS).to_string()),
                 org_type: Some(org_type.to_string()),
-                transfer_modes: if kind == SearchKind::Achievement { vec![r.pick(MODES).to_string()] } else { vec![] },
+                transfer_modes: if kind == SearchKind::Achievement {
+                    vec![r.pick(MODES).to_string()]
+                } else {
+                    vec![]
+                },
                 trl: Some(1 + r.below(9) as u8),
                 budget_fen: Some((5 + r.below(500)) as i64 * 1_000_000),
                 published_at: base + Duration::minutes(r.below(1_000_000) as i64),
@@ -121,7 +276,12 @@ pub fn queries(seed: u64) -> Vec<SearchParams> {
                     }
                 })
                 .collect();
-            let mut p = SearchParams { q: q.join(" "), page: 1, per_page: 10, ..Default::default() };
+            let mut p = SearchParams {
+                q: q.join(" "),
+                page: 1,
+                per_page: 10,
+                ..Default::default()
+            };
             match i % 6 {
                 1 => p.chain = Some(r.pick(CHAINS).split('.').next().unwrap_or("").to_string()),
                 3 => p.district = Some(r.pick(DISTRICTS).to_string()),
@@ -170,7 +330,11 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[idx.min(sorted.len() - 1)]
 }
 
-pub async fn run(index: &dyn SearchIndex, docs: Vec<SearchDoc>, rounds: usize) -> anyhow::Result<()> {
+pub async fn run(
+    index: &dyn SearchIndex,
+    docs: Vec<SearchDoc>,
+    rounds: usize,
+) -> anyhow::Result<()> {
     let n = docs.len();
     let started = Instant::now();
     for chunk in docs.chunks(5_000) {
@@ -179,7 +343,11 @@ pub async fn run(index: &dyn SearchIndex, docs: Vec<SearchDoc>, rounds: usize) -
     let secs = started.elapsed().as_secs_f64();
     println!("engine: {}", index.engine());
     println!("documents: {n}");
-    println!("indexing: {:.1} s, {:.0} documents/s", secs, n as f64 / secs);
+    println!(
+        "indexing: {:.1} s, {:.0} documents/s",
+        secs,
+        n as f64 / secs
+    );
     let qs = queries(42);
     // One warm-up pass, then `rounds` measured passes over the same 200 queries.
     for q in &qs {

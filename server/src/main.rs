@@ -130,10 +130,13 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::BenchData { .. } | Command::BenchSearch { .. } => {}
         Command::Reindex => {
-            let index = open_index(&cfg)?;
-            let n = server::search::reindex(store.as_ref(), &index).await?;
-            server::search::catch_up(store.as_ref(), &index).await?;
-            println!("reindexed {n} documents");
+            let index: std::sync::Arc<dyn app::ports::SearchIndex> = match meili_from_env().await? {
+                Some(m) => std::sync::Arc::new(m),
+                None => std::sync::Arc::new(open_index(&cfg)?),
+            };
+            let n = server::search::reindex(store.as_ref(), index.as_ref()).await?;
+            server::search::catch_up(store.as_ref(), index.as_ref()).await?;
+            println!("reindexed {n} documents ({})", index.engine());
         }
         Command::VerifyAudit => match store.verify_audit_chain().await? {
             Ok(n) => println!("audit log intact: {n} rows"),
@@ -152,18 +155,24 @@ async fn main() -> anyhow::Result<()> {
             )
             .await?;
             print_accounts(&created);
-            let index = std::sync::Arc::new(open_index(&cfg)?);
-            let source = std::path::Path::new(&cfg.index_dir).join("source.txt");
-            let identity = server::config::redact(&cfg.database_url);
-            let same_source = std::fs::read_to_string(&source)
-                .map(|s| s == identity)
-                .unwrap_or(false);
-            if index.num_docs() == 0 || !same_source {
-                // A new index, or one built from another database: rebuild it from this one.
-                let n = server::search::reindex(store.as_ref(), index.as_ref()).await?;
-                std::fs::write(&source, &identity)?;
-                tracing::info!(documents = n, "search index rebuilt");
-            }
+            let index: std::sync::Arc<dyn app::ports::SearchIndex> = match meili_from_env().await? {
+                Some(meili) => std::sync::Arc::new(meili),
+                None => {
+                    let embedded = open_index(&cfg)?;
+                    let source = std::path::Path::new(&cfg.index_dir).join("source.txt");
+                    let identity = server::config::redact(&cfg.database_url);
+                    let same_source = std::fs::read_to_string(&source)
+                        .map(|s| s == identity)
+                        .unwrap_or(false);
+                    if embedded.num_docs() == 0 || !same_source {
+                        // A new index, or one built from another database: rebuild it from this one.
+                        let n = server::search::reindex(store.as_ref(), &embedded).await?;
+                        std::fs::write(&source, &identity)?;
+                        tracing::info!(documents = n, "search index rebuilt");
+                    }
+                    std::sync::Arc::new(embedded)
+                }
+            };
             server::search::catch_up(store.as_ref(), index.as_ref()).await?;
             server::search::spawn_worker(store.clone(), index.clone());
             let options = server::leptos_options();
@@ -185,6 +194,25 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Meilisearch when `MEILISEARCH_URL` is set (index `MEILISEARCH_INDEX`, default "jiebang").
+async fn meili_from_env() -> anyhow::Result<Option<server::search::meili::MeiliIndex>> {
+    let Some(url) = std::env::var("MEILISEARCH_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        return Ok(None);
+    };
+    let key = std::env::var("MEILISEARCH_KEY")
+        .ok()
+        .filter(|k| !k.is_empty());
+    let uid = std::env::var("MEILISEARCH_INDEX").unwrap_or_else(|_| "jiebang".into());
+    let meili = server::search::meili::MeiliIndex::connect(&url, key.as_deref(), &uid)
+        .await
+        .context("connecting to Meilisearch")?;
+    tracing::info!(%url, %uid, "search engine: Meilisearch");
+    Ok(Some(meili))
 }
 
 fn open_index(cfg: &Config) -> anyhow::Result<server::search::embedded::EmbeddedIndex> {

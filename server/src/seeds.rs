@@ -314,12 +314,19 @@ pub async fn load(
         if store.get_achievement(id).await?.is_some() {
             continue;
         }
-        let org = store.find_org_by_credit_code(&a.org_credit_code).await?.with_context(|| format!("org {}", a.org_credit_code))?;
-        let status = app::domain::achievement::AchievementStatus::parse(&a.status).with_context(|| format!("status {}", a.status))?;
+        let org = store
+            .find_org_by_credit_code(&a.org_credit_code)
+            .await?
+            .with_context(|| format!("org {}", a.org_credit_code))?;
+        let status = app::domain::achievement::AchievementStatus::parse(&a.status)
+            .with_context(|| format!("status {}", a.status))?;
         let modes = a
             .transfer_modes
             .iter()
-            .map(|m| app::domain::achievement::TransferMode::parse(m).with_context(|| format!("transfer mode {m}")))
+            .map(|m| {
+                app::domain::achievement::TransferMode::parse(m)
+                    .with_context(|| format!("transfer mode {m}"))
+            })
             .collect::<anyhow::Result<Vec<_>>>()?;
         let rec = AchievementRecord {
             id,
@@ -333,14 +340,19 @@ pub async fn load(
             trl: a.trl,
             patents: a.patents,
             transfer_modes: modes,
-            price_fen: a.price_yuan.map(|y| y.checked_mul(100).context("price")).transpose()?,
+            price_fen: a
+                .price_yuan
+                .map(|y| y.checked_mul(100).context("price"))
+                .transpose()?,
             status,
             status_reason: None,
             created_at: now,
             updated_at: now,
             published_at: app::domain::achievement::is_public(status).then_some(now),
         };
-        store.insert_achievement(&rec, &seed_event("achievement", id, Some(status.as_str()))).await?;
+        store
+            .insert_achievement(&rec, &seed_event("achievement", id, Some(status.as_str())))
+            .await?;
     }
     Ok(created)
 }

@@ -535,51 +535,111 @@ async fn achievement_flow_review_publication_search_and_withdrawal() {
         let researcher = services::register(&s, r).await.unwrap();
         assert_eq!(researcher.roles, vec![Role::Researcher]);
         let ra = Actor::from(&researcher);
-        let id = services::create_achievement(&s, &ra, &ach_form(), true).await.unwrap();
-        let d = services::achievement_detail(&s, Some(&ra), id).await.unwrap();
+        let id = services::create_achievement(&s, &ra, &ach_form(), true)
+            .await
+            .unwrap();
+        let d = services::achievement_detail(&s, Some(&ra), id)
+            .await
+            .unwrap();
         assert_eq!(d.summary.status, AchievementStatus::Submitted);
         assert_eq!(d.patents, vec!["CN112345678B", "CN2020101234567"]);
         assert_eq!(d.summary.price_fen, Some(30 * 1_000_000));
-        assert_eq!(services::achievement_detail(&s, None, id).await.unwrap_err(), AppError::NotFound, "not public before review");
+        assert_eq!(
+            services::achievement_detail(&s, None, id)
+                .await
+                .unwrap_err(),
+            AppError::NotFound,
+            "not public before review"
+        );
         // Only an official reviews.
         assert_eq!(
-            services::achievement_action(&s, &ra, id, AchievementAction::Approve, None).await.unwrap_err(),
+            services::achievement_action(&s, &ra, id, AchievementAction::Approve, None)
+                .await
+                .unwrap_err(),
             AppError::Forbidden
         );
-        let off = services::register(&s, reg("off2@example.cn", &code("11450100JBTEXT011"))).await.unwrap();
+        let off = services::register(&s, reg("off2@example.cn", &code("11450100JBTEXT011")))
+            .await
+            .unwrap();
         b.store
-            .grant_role(off.id, Role::Official, &app::ports::AuditEvent {
-                actor_id: None,
-                entity_type: "user",
-                entity_id: off.id.to_string(),
-                action: "grant_role".into(),
-                from_state: None,
-                to_state: None,
-                reason: None,
-                at: chrono::Utc::now(),
-            })
+            .grant_role(
+                off.id,
+                Role::Official,
+                &app::ports::AuditEvent {
+                    actor_id: None,
+                    entity_type: "user",
+                    entity_id: off.id.to_string(),
+                    action: "grant_role".into(),
+                    from_state: None,
+                    to_state: None,
+                    reason: None,
+                    at: chrono::Utc::now(),
+                },
+            )
             .await
             .unwrap();
         let mut off_a = Actor::from(&off);
         off_a.roles.push(Role::Official);
-        assert_eq!(services::achievement_review_queue(&s, &off_a).await.unwrap().len(), 1);
-        services::achievement_action(&s, &off_a, id, AchievementAction::Approve, None).await.unwrap();
+        assert_eq!(
+            services::achievement_review_queue(&s, &off_a)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        services::achievement_action(&s, &off_a, id, AchievementAction::Approve, None)
+            .await
+            .unwrap();
         let public = services::achievement_detail(&s, None, id).await.unwrap();
         assert_eq!(public.summary.status, AchievementStatus::Published);
-        assert!(public.history.is_empty(), "the public sees no review history");
-        assert_eq!(services::public_achievements(&s, None, None).await.unwrap().total, 1);
+        assert!(
+            public.history.is_empty(),
+            "the public sees no review history"
+        );
+        assert_eq!(
+            services::public_achievements(&s, None, None)
+                .await
+                .unwrap()
+                .total,
+            1
+        );
         // Searchable once the outbox is applied, with its transfer modes as a facet.
-        server::search::catch_up(b.store.as_ref(), s.search.as_ref()).await.unwrap();
-        let form = services::SearchForm { q: Some("甘蔗".into()), kind: Some("achievement".into()), ..Default::default() };
+        server::search::catch_up(b.store.as_ref(), s.search.as_ref())
+            .await
+            .unwrap();
+        let form = services::SearchForm {
+            q: Some("甘蔗".into()),
+            kind: Some("achievement".into()),
+            ..Default::default()
+        };
         let res = services::search(&s, &form).await.unwrap();
         assert_eq!(res.hits.len(), 1);
-        assert!(res.facets["transfer_mode"].iter().any(|f| f.value == "license" && f.count == 1));
+        assert!(res.facets["transfer_mode"]
+            .iter()
+            .any(|f| f.value == "license" && f.count == 1));
         // Withdrawing needs a reason and takes it out of public view and search.
-        let e = services::achievement_action(&s, &ra, id, AchievementAction::Withdraw, None).await.unwrap_err();
+        let e = services::achievement_action(&s, &ra, id, AchievementAction::Withdraw, None)
+            .await
+            .unwrap_err();
         assert_eq!(fields(&e), vec!["reason"]);
-        services::achievement_action(&s, &ra, id, AchievementAction::Withdraw, Some("与企业签订独家许可")).await.unwrap();
-        assert_eq!(services::achievement_detail(&s, None, id).await.unwrap_err(), AppError::NotFound);
-        server::search::catch_up(b.store.as_ref(), s.search.as_ref()).await.unwrap();
+        services::achievement_action(
+            &s,
+            &ra,
+            id,
+            AchievementAction::Withdraw,
+            Some("与企业签订独家许可"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            services::achievement_detail(&s, None, id)
+                .await
+                .unwrap_err(),
+            AppError::NotFound
+        );
+        server::search::catch_up(b.store.as_ref(), s.search.as_ref())
+            .await
+            .unwrap();
         assert_eq!(services::search(&s, &form).await.unwrap().total, 0);
     })
     .await;
@@ -598,7 +658,10 @@ async fn bad_achievement_input_is_refused_field_by_field() {
             ("summary", Box::new(|f| f.summary = "太短".into())),
             ("patents", Box::new(|f| f.patents = "US1234567".into())),
             ("transfer_modes", Box::new(|f| f.transfer_modes = vec![])),
-            ("transfer_modes", Box::new(|f| f.transfer_modes = vec!["sell_everything".into()])),
+            (
+                "transfer_modes",
+                Box::new(|f| f.transfer_modes = vec!["sell_everything".into()]),
+            ),
             ("price", Box::new(|f| f.price = "-1".into())),
             ("price", Box::new(|f| f.price = "面议".into())),
             ("trl", Box::new(|f| f.trl = "10".into())),
@@ -607,7 +670,9 @@ async fn bad_achievement_input_is_refused_field_by_field() {
         for (field, m) in cases {
             let mut f = ach_form();
             m(&mut f);
-            let e = services::create_achievement(&s, &a, &f, false).await.unwrap_err();
+            let e = services::create_achievement(&s, &a, &f, false)
+                .await
+                .unwrap_err();
             assert!(fields(&e).contains(&field.to_string()), "{field}: {e:?}");
         }
         assert_eq!(b.raw.count("SELECT COUNT(*) FROM achievements").await, 0);
@@ -615,12 +680,26 @@ async fn bad_achievement_input_is_refused_field_by_field() {
         let mut f = ach_form();
         f.price = String::new();
         f.negotiable = true;
-        let id = services::create_achievement(&s, &a, &f, false).await.unwrap();
-        assert_eq!(services::achievement_detail(&s, Some(&a), id).await.unwrap().summary.price_fen, None);
+        let id = services::create_achievement(&s, &a, &f, false)
+            .await
+            .unwrap();
+        assert_eq!(
+            services::achievement_detail(&s, Some(&a), id)
+                .await
+                .unwrap()
+                .summary
+                .price_fen,
+            None
+        );
         // A clerk (no researcher or enterprise role) cannot list achievements.
         let mut clerk = a.clone();
         clerk.roles = vec![Role::Clerk];
-        assert_eq!(services::create_achievement(&s, &clerk, &ach_form(), false).await.unwrap_err(), AppError::Forbidden);
+        assert_eq!(
+            services::create_achievement(&s, &clerk, &ach_form(), false)
+                .await
+                .unwrap_err(),
+            AppError::Forbidden
+        );
     })
     .await;
 }

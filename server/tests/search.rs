@@ -7,6 +7,8 @@ use app::model::{SearchDoc, SearchKind, SearchParams, SearchResults, SearchSort}
 use app::ports::SearchIndex;
 use chrono::{TimeZone, Utc};
 use server::search::embedded::EmbeddedIndex;
+use server::search::meili::MeiliIndex;
+use std::sync::Arc;
 
 fn doc(id: &str, title: &str, body: &str, chain: &str, district: &str, trl: u8) -> SearchDoc {
     SearchDoc {
@@ -216,6 +218,40 @@ async fn conformance(ix: &dyn SearchIndex) {
 async fn embedded_engine_conformance() {
     let ix = index_with(corpus()).await;
     conformance(&ix).await;
+}
+
+/// Runs only against a real server: `MEILISEARCH_URL` (and `MEILISEARCH_KEY` if it needs one).
+#[tokio::test]
+async fn meilisearch_conformance() {
+    let Ok(url) = std::env::var("MEILISEARCH_URL") else {
+        eprintln!("MEILISEARCH_URL is not set: skipping the Meilisearch conformance run");
+        return;
+    };
+    let key = std::env::var("MEILISEARCH_KEY").ok();
+    // A fresh index per run, so parallel or earlier runs cannot interfere.
+    let uid = format!("jiebang_test_{}", uuid::Uuid::new_v4().simple());
+    let ix = Arc::new(
+        MeiliIndex::connect(&url, key.as_deref(), &uid)
+            .await
+            .unwrap(),
+    );
+    // Load and check in a task so a failed assertion still lets us delete the index.
+    let run = {
+        let ix = ix.clone();
+        tokio::spawn(async move {
+            ix.apply(corpus(), vec![]).await.unwrap();
+            conformance(&*ix).await
+        })
+        .await
+    };
+    let cleanup = ix.delete_index().await;
+    if let Err(e) = run {
+        if e.is_panic() {
+            std::panic::resume_unwind(e.into_panic());
+        }
+        panic!("conformance task failed: {e}");
+    }
+    cleanup.unwrap();
 }
 
 #[tokio::test]

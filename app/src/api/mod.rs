@@ -573,7 +573,11 @@ pub async fn save_achievement(
 }
 
 #[server(prefix = "/api/fn", endpoint = "achievement_action")]
-pub async fn achievement_action(id: String, action: String, reason: Option<String>) -> Result<(), AppError> {
+pub async fn achievement_action(
+    id: String,
+    action: String,
+    reason: Option<String>,
+) -> Result<(), AppError> {
     use crate::domain::achievement::AchievementAction;
     let r = async {
         let s = ctx::state()?;

@@ -130,14 +130,21 @@ pub struct AchievementTransitionError {
 
 impl AchievementTransitionError {
     pub fn message_zh(&self) -> String {
-        format!("当前状态“{}”不能执行“{}”", self.from.label_zh(), self.action.label_zh())
+        format!(
+            "当前状态“{}”不能执行“{}”",
+            self.from.label_zh(),
+            self.action.label_zh()
+        )
     }
     pub fn message_en(&self) -> String {
         self.to_string()
     }
 }
 
-pub fn transition(from: AchievementStatus, action: AchievementAction) -> Result<AchievementStatus, AchievementTransitionError> {
+pub fn transition(
+    from: AchievementStatus,
+    action: AchievementAction,
+) -> Result<AchievementStatus, AchievementTransitionError> {
     use AchievementAction as A;
     use AchievementStatus as S;
     Ok(match (from, action) {
@@ -158,7 +165,10 @@ pub fn is_editable(s: AchievementStatus) -> bool {
 
 /// Visible to the public (and so to search).
 pub fn is_public(s: AchievementStatus) -> bool {
-    matches!(s, AchievementStatus::Published | AchievementStatus::Transferred)
+    matches!(
+        s,
+        AchievementStatus::Published | AchievementStatus::Transferred
+    )
 }
 
 pub fn requires_reason(a: AchievementAction) -> bool {
@@ -176,7 +186,12 @@ pub enum TransferMode {
 }
 
 impl TransferMode {
-    pub const ALL: &'static [Self] = &[Self::Transfer, Self::License, Self::Equity, Self::JointDevelopment];
+    pub const ALL: &'static [Self] = &[
+        Self::Transfer,
+        Self::License,
+        Self::Equity,
+        Self::JointDevelopment,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Transfer => "transfer",
@@ -214,10 +229,18 @@ pub fn parse_patent(s: &str) -> Option<String> {
         .filter(|c| !c.is_whitespace() && *c != '.' && *c != '-')
         .collect::<String>()
         .to_ascii_uppercase();
-    let body = cleaned.strip_prefix("CN").or_else(|| cleaned.strip_prefix("ZL"))?;
-    let digits: String = body.chars().take_while(|c| c.is_ascii_digit() || *c == 'X').collect();
+    let body = cleaned
+        .strip_prefix("CN")
+        .or_else(|| cleaned.strip_prefix("ZL"))?;
+    let digits: String = body
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == 'X')
+        .collect();
     let rest = &body[digits.len()..];
-    let kind_ok = rest.is_empty() || (rest.len() <= 2 && rest.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && rest.chars().skip(1).all(|c| c.is_ascii_digit()));
+    let kind_ok = rest.is_empty()
+        || (rest.len() <= 2
+            && rest.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && rest.chars().skip(1).all(|c| c.is_ascii_digit()));
     if (9..=13).contains(&digits.len()) && kind_ok {
         Some(format!("CN{digits}{rest}"))
     } else {
@@ -245,7 +268,10 @@ mod tests {
         ];
         for &from in S::ALL {
             for &action in A::ALL {
-                let want = legal.iter().find(|(f, a, _)| *f == from && *a == action).map(|l| l.2);
+                let want = legal
+                    .iter()
+                    .find(|(f, a, _)| *f == from && *a == action)
+                    .map(|l| l.2);
                 match (transition(from, action), want) {
                     (Ok(to), Some(w)) => assert_eq!(to, w),
                     (Err(e), None) => {
@@ -260,15 +286,31 @@ mod tests {
 
     #[test]
     fn only_published_and_transferred_are_public() {
-        let public: Vec<_> = AchievementStatus::ALL.iter().copied().filter(|s| is_public(*s)).collect();
-        assert_eq!(public, vec![AchievementStatus::Published, AchievementStatus::Transferred]);
+        let public: Vec<_> = AchievementStatus::ALL
+            .iter()
+            .copied()
+            .filter(|s| is_public(*s))
+            .collect();
+        assert_eq!(
+            public,
+            vec![AchievementStatus::Published, AchievementStatus::Transferred]
+        );
     }
 
     #[test]
     fn patent_numbers() {
-        assert_eq!(parse_patent("CN 112345678 B").as_deref(), Some("CN112345678B"));
-        assert_eq!(parse_patent("ZL2020 1 0123456.7").as_deref(), Some("CN2020101234567"));
-        assert_eq!(parse_patent("cn114000001a").as_deref(), Some("CN114000001A"));
+        assert_eq!(
+            parse_patent("CN 112345678 B").as_deref(),
+            Some("CN112345678B")
+        );
+        assert_eq!(
+            parse_patent("ZL2020 1 0123456.7").as_deref(),
+            Some("CN2020101234567")
+        );
+        assert_eq!(
+            parse_patent("cn114000001a").as_deref(),
+            Some("CN114000001A")
+        );
         assert_eq!(parse_patent("US1234567"), None);
         assert_eq!(parse_patent("CN12"), None);
         assert_eq!(parse_patent("<script>"), None);

@@ -2,8 +2,8 @@
 //! machines. Nothing here does IO, so it runs unchanged on the server and
 //! in the browser and is cheap to unit-test.
 
-pub mod credit_code;
 pub mod achievement;
+pub mod credit_code;
 pub mod demand;
 pub mod money;
 pub mod role;

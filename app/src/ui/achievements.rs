@@ -29,7 +29,10 @@ fn price_text(p: Option<i64>, lang: Lang) -> String {
 }
 
 fn modes_text(m: &[TransferMode], lang: Lang) -> String {
-    m.iter().map(|x| lang.pick(x.label_zh(), x.label_en()).to_string()).collect::<Vec<_>>().join(lang.t("、", ", "))
+    m.iter()
+        .map(|x| lang.pick(x.label_zh(), x.label_en()).to_string())
+        .collect::<Vec<_>>()
+        .join(lang.t("、", ", "))
 }
 
 fn item(a: AchievementSummary, refs: &RefData, lang: Lang) -> impl IntoView {
@@ -133,7 +136,10 @@ pub fn AchievementDetailPage() -> impl IntoView {
     let refs = expect_context::<RefCtx>().0;
     let id = move || params.read().get("id").unwrap_or_default();
     let act = ServerAction::<AchievementActionFn>::new();
-    let detail = Resource::new(move || (id(), act.version().get()), |(id, _)| crate::api::get_achievement(id));
+    let detail = Resource::new(
+        move || (id(), act.version().get()),
+        |(id, _)| crate::api::get_achievement(id),
+    );
     view! {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {

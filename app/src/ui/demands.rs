@@ -522,6 +522,30 @@ pub fn MyDemandsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+#[component]
+pub fn ReviewQueuePage() -> impl IntoView {
+    let lang = use_lang();
+    let list = Resource::new(|| (), |_| crate::api::review_queue());
+    let achievements = Resource::new(|| (), |_| crate::api::achievement_review_queue());
+    view! {
+        <Title text=lang.t("需求审核", "Review queue") />
+        <div class="page-header">
+            <div>
+                <h1 class="page-title">{lang.t("需求审核", "Review queue")}</h1>
+                <p class="page-desc">{lang.t("待审核的技术需求，打开后可通过发布或驳回（须填写理由）。", "Demands awaiting review; open one to approve or reject it with a reason.")}</p>
+            </div>
+        </div>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(items) => demand_table(items, lang),
+                    Err(e) => error_view(&e, lang),
+                }
+            })}
+        </Suspense>
         <h2 class="page-title" style="margin-top: 24px">{lang.t("待审核科技成果", "Achievements awaiting review")}</h2>
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
@@ -545,30 +569,6 @@ pub fn MyDemandsPage() -> impl IntoView {
                             </tbody>
                         </table></div>
                     }.into_any(),
-                    Err(e) => error_view(&e, lang),
-                }
-            })}
-        </Suspense>
-    }
-}
-
-#[component]
-pub fn ReviewQueuePage() -> impl IntoView {
-    let lang = use_lang();
-    let list = Resource::new(|| (), |_| crate::api::review_queue());
-    let achievements = Resource::new(|| (), |_| crate::api::achievement_review_queue());
-    view! {
-        <Title text=lang.t("需求审核", "Review queue") />
-        <div class="page-header">
-            <div>
-                <h1 class="page-title">{lang.t("需求审核", "Review queue")}</h1>
-                <p class="page-desc">{lang.t("待审核的技术需求，打开后可通过发布或驳回（须填写理由）。", "Demands awaiting review; open one to approve or reject it with a reason.")}</p>
-            </div>
-        </div>
-        <Suspense fallback=loading>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Ok(items) => demand_table(items, lang),
                     Err(e) => error_view(&e, lang),
                 }
             })}

@@ -2,11 +2,14 @@
 //!
 //! Chinese text is segmented by us, not by Meilisearch: every searchable field is stored as the
 //! space-separated tokens of `zh::index_tokens` over the folded text (words, their dictionary
-//! parts and single characters). Meilisearch's own tokenizer then only has to split on spaces,
-//! so a traditional query finds simplified text and 农业 finds 中国农业发展银行 whatever the
-//! server's charabia version, language detection or normalization does. The original text is
+//! parts and single characters), and queries are sent as the same kind of tokens. Meilisearch's
+//! tokenizer still runs, but it sees identical space-separated tokens on both sides and so cuts
+//! them identically: a traditional query finds simplified text and 农业 finds 中国农业发展银行
+//! whatever the server's charabia version or normalization does. The original text is
 //! stored beside it for display; snippets and highlights are computed here (`zh::snippet`),
 //! never taken from engine-highlighted HTML.
+//!
+//! Needs Meilisearch 1.10 or later (localized attributes and the `locales` search parameter).
 use super::zh;
 use app::model::{
     FacetCount, SearchDoc, SearchHit, SearchKind, SearchParams, SearchResults, SearchSort,
@@ -496,7 +499,11 @@ impl MeiliIndex {
     }
 
     /// Every match of `text` (up to `WORD_CAP`), in relevance order, without long fields.
-    fn word_query<'a>(&'a self, filter: &'a str, text: &'a str) -> SearchQuery<'a, DefaultHttpClient> {
+    fn word_query<'a>(
+        &'a self,
+        filter: &'a str,
+        text: &'a str,
+    ) -> SearchQuery<'a, DefaultHttpClient> {
         let mut q = self.query(filter);
         q.with_query(text)
             .with_locales(&LOCALES[..])
@@ -518,11 +525,7 @@ impl MeiliIndex {
         q.with_filter(&filter)
             .with_limit(keys.len())
             .with_attributes_to_retrieve(Selectors::Some(&HIT_ATTRS[..]));
-        let res = self
-            .index
-            .execute_query::<Stored>(&q)
-            .await
-            .map_err(err)?;
+        let res = self.index.execute_query::<Stored>(&q).await.map_err(err)?;
         Ok(res
             .hits
             .into_iter()
@@ -542,11 +545,7 @@ impl MeiliIndex {
         if let Some(sort) = sort_spec(p.sort) {
             q.with_sort(sort);
         }
-        let res = self
-            .index
-            .execute_query::<Stored>(&q)
-            .await
-            .map_err(err)?;
+        let res = self.index.execute_query::<Stored>(&q).await.map_err(err)?;
         let total = res.total_hits.or(res.estimated_total_hits).unwrap_or(0) as u64;
         let facets = facets_from_distribution(res.facet_distribution.as_ref());
         let hits = res
@@ -648,7 +647,8 @@ impl MeiliIndex {
 
         let order: Vec<(String, f32)> = match p.sort {
             SearchSort::Relevance => {
-                let full: HashSet<&str> = strict_order.iter().map(|(k, _)| k.as_str()).collect();
+                let full: HashSet<&str> =
+                    strict_order.iter().map(|(key, _)| key.as_str()).collect();
                 let mut partial: Vec<(&String, &Entry)> = entries
                     .iter()
                     .filter(|(key, _)| !full.contains(key.as_str()))

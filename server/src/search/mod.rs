@@ -1,5 +1,6 @@
 //! Search adapters and the outbox worker that keeps the index in step with the database.
 pub mod embedded;
+pub mod meili;
 pub mod zh;
 
 use app::model::SearchKind;

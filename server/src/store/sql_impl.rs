@@ -206,7 +206,8 @@ fn achievement_from(r: &DbRow) -> Result<AchievementRow, sqlx::Error> {
     let kw: String = r.try_get("keywords")?;
     let patents: String = r.try_get("patents")?;
     let modes: String = r.try_get("transfer_modes")?;
-    let modes: Vec<String> = serde_json::from_str(&modes).map_err(|_| bad("transfer_modes", &modes))?;
+    let modes: Vec<String> =
+        serde_json::from_str(&modes).map_err(|_| bad("transfer_modes", &modes))?;
     let trl: i64 = r.try_get("trl")?;
     let org_type: String = r.try_get("org_type")?;
     Ok(AchievementRow {
@@ -221,7 +222,10 @@ fn achievement_from(r: &DbRow) -> Result<AchievementRow, sqlx::Error> {
             keywords: serde_json::from_str(&kw).map_err(|_| bad("keywords", &kw))?,
             trl: u8::try_from(trl).map_err(|_| bad("trl", &trl.to_string()))?,
             patents: serde_json::from_str(&patents).map_err(|_| bad("patents", &patents))?,
-            transfer_modes: modes.iter().map(|m| TransferMode::parse(m).ok_or_else(|| bad("transfer_modes", m))).collect::<Result<_, _>>()?,
+            transfer_modes: modes
+                .iter()
+                .map(|m| TransferMode::parse(m).ok_or_else(|| bad("transfer_modes", m)))
+                .collect::<Result<_, _>>()?,
             price_fen: r.try_get("price_fen")?,
             status: AchievementStatus::parse(&status).ok_or_else(|| bad("status", &status))?,
             status_reason: r.try_get("status_reason")?,
@@ -527,7 +531,9 @@ impl Store for SqlStore {
                 if r.rows_affected() == 0 {
                     return Err(StoreError::NotFound);
                 }
-                queue_search(tx, "organization", &id.to_string(), Utc::now()).await.map_err(map_err)
+                queue_search(tx, "organization", &id.to_string(), Utc::now())
+                    .await
+                    .map_err(map_err)
             })
         })
         .await
@@ -1031,7 +1037,11 @@ impl Store for SqlStore {
         Ok((items, total))
     }
 
-    async fn insert_achievement(&self, a: &AchievementRecord, audit: &AuditEvent) -> StoreResult<()> {
+    async fn insert_achievement(
+        &self,
+        a: &AchievementRecord,
+        audit: &AuditEvent,
+    ) -> StoreResult<()> {
         let a = a.clone();
         self.audited(audit, move |tx| {
             Box::pin(async move {
@@ -1070,7 +1080,11 @@ impl Store for SqlStore {
         .await
     }
 
-    async fn update_achievement_draft(&self, a: &AchievementRecord, audit: &AuditEvent) -> StoreResult<()> {
+    async fn update_achievement_draft(
+        &self,
+        a: &AchievementRecord,
+        audit: &AuditEvent,
+    ) -> StoreResult<()> {
         let a = a.clone();
         self.audited(audit, move |tx| {
             Box::pin(async move {
@@ -1148,10 +1162,16 @@ impl Store for SqlStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(map_err)?;
-        row.as_ref().map(achievement_from).transpose().map_err(map_err)
+        row.as_ref()
+            .map(achievement_from)
+            .transpose()
+            .map_err(map_err)
     }
 
-    async fn list_achievements(&self, q: &AchievementQuery) -> StoreResult<(Vec<AchievementRow>, i64)> {
+    async fn list_achievements(
+        &self,
+        q: &AchievementQuery,
+    ) -> StoreResult<(Vec<AchievementRow>, i64)> {
         let mut wh: Vec<String> = Vec::new();
         let mut n = 0;
         let mut next = || {
@@ -1165,7 +1185,11 @@ impl Store for SqlStore {
         if q.org_id.is_some() {
             wh.push(format!("a.org_id = {}", next()));
         }
-        let where_sql = if wh.is_empty() { String::new() } else { format!(" WHERE {}", wh.join(" AND ")) };
+        let where_sql = if wh.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", wh.join(" AND "))
+        };
         let (lim, off) = (next(), next());
         let list_sql = format!("{ACHIEVEMENT_SELECT}{where_sql} ORDER BY COALESCE(a.published_at, a.updated_at) DESC, a.id LIMIT {lim} OFFSET {off}");
         let count_sql = format!("SELECT COUNT(*) AS n FROM achievements a{where_sql}");
@@ -1180,9 +1204,22 @@ impl Store for SqlStore {
             count = count.bind(o);
         }
         let limit = if q.limit <= 0 { 20 } else { q.limit.min(1000) };
-        let rows = list.bind(limit).bind(q.offset.max(0)).fetch_all(&self.pool).await.map_err(map_err)?;
-        let total: i64 = count.fetch_one(&self.pool).await.and_then(|r| r.try_get("n")).map_err(map_err)?;
-        let items = rows.iter().map(achievement_from).collect::<Result<Vec<_>, _>>().map_err(map_err)?;
+        let rows = list
+            .bind(limit)
+            .bind(q.offset.max(0))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?;
+        let total: i64 = count
+            .fetch_one(&self.pool)
+            .await
+            .and_then(|r| r.try_get("n"))
+            .map_err(map_err)?;
+        let items = rows
+            .iter()
+            .map(achievement_from)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(map_err)?;
         Ok((items, total))
     }
 
@@ -1232,7 +1269,13 @@ impl Store for SqlStore {
             .await
             .map_err(map_err)?;
         rows.iter()
-            .map(|r| Ok((r.try_get("id")?, r.try_get("entity_type")?, r.try_get("entity_id")?)))
+            .map(|r| {
+                Ok((
+                    r.try_get("id")?,
+                    r.try_get("entity_type")?,
+                    r.try_get("entity_id")?,
+                ))
+            })
             .collect::<Result<_, sqlx::Error>>()
             .map_err(map_err)
     }
@@ -1240,7 +1283,10 @@ impl Store for SqlStore {
     async fn mark_search_processed(&self, ids: &[i64], at: DateTime<Utc>) -> StoreResult<()> {
         for chunk in ids.chunks(500) {
             let ph: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
-            let sql = format!("UPDATE search_outbox SET processed_at = $1 WHERE id IN ({})", ph.join(", "));
+            let sql = format!(
+                "UPDATE search_outbox SET processed_at = $1 WHERE id IN ({})",
+                ph.join(", ")
+            );
             let mut q = sqlx::query(&sql).bind(micros(at));
             for id in chunk {
                 q = q.bind(*id);
@@ -1250,16 +1296,27 @@ impl Store for SqlStore {
         Ok(())
     }
 
-    async fn search_doc(&self, entity_type: &str, entity_id: &str) -> StoreResult<Option<SearchDoc>> {
-        let Ok(id) = Uuid::parse_str(entity_id) else { return Ok(None) };
+    async fn search_doc(
+        &self,
+        entity_type: &str,
+        entity_id: &str,
+    ) -> StoreResult<Option<SearchDoc>> {
+        let Ok(id) = Uuid::parse_str(entity_id) else {
+            return Ok(None);
+        };
         match entity_type {
             "demand" => {
-                let Some(row) = self.get_demand(id).await? else { return Ok(None) };
+                let Some(row) = self.get_demand(id).await? else {
+                    return Ok(None);
+                };
                 let d = row.demand;
                 if !app::domain::demand::is_public(d.status) {
                     return Ok(None);
                 }
-                let org_type = self.get_org(d.org_id).await?.map(|o| o.org_type.as_str().to_string());
+                let org_type = self
+                    .get_org(d.org_id)
+                    .await?
+                    .map(|o| o.org_type.as_str().to_string());
                 Ok(Some(SearchDoc {
                     kind: SearchKind::Demand,
                     id: d.id.to_string(),
@@ -1277,7 +1334,9 @@ impl Store for SqlStore {
                 }))
             }
             "achievement" => {
-                let Some(row) = self.get_achievement(id).await? else { return Ok(None) };
+                let Some(row) = self.get_achievement(id).await? else {
+                    return Ok(None);
+                };
                 let a = row.achievement;
                 if !app::domain::achievement::is_public(a.status) {
                     return Ok(None);
@@ -1292,14 +1351,20 @@ impl Store for SqlStore {
                     chain: Some(a.chain_code),
                     district: Some(row.district_code),
                     org_type: Some(row.org_type.as_str().to_string()),
-                    transfer_modes: a.transfer_modes.iter().map(|m| m.as_str().to_string()).collect(),
+                    transfer_modes: a
+                        .transfer_modes
+                        .iter()
+                        .map(|m| m.as_str().to_string())
+                        .collect(),
                     trl: Some(a.trl),
                     budget_fen: a.price_fen,
                     published_at: a.published_at.unwrap_or(a.updated_at),
                 }))
             }
             "organization" => {
-                let Some(o) = self.get_org(id).await? else { return Ok(None) };
+                let Some(o) = self.get_org(id).await? else {
+                    return Ok(None);
+                };
                 if !o.verified {
                     return Ok(None);
                 }
@@ -1324,7 +1389,11 @@ impl Store for SqlStore {
     }
 
     async fn searchable_keys(&self) -> StoreResult<Vec<(String, String)>> {
-        let public: Vec<&str> = DemandStatus::ALL.iter().filter(|s| app::domain::demand::is_public(**s)).map(|s| s.as_str()).collect();
+        let public: Vec<&str> = DemandStatus::ALL
+            .iter()
+            .filter(|s| app::domain::demand::is_public(**s))
+            .map(|s| s.as_str())
+            .collect();
         let ph: Vec<String> = (1..=public.len()).map(|i| format!("${i}")).collect();
         let sql = format!("SELECT id FROM demands WHERE status IN ({})", ph.join(", "));
         let mut q = sqlx::query(&sql);
@@ -1342,7 +1411,10 @@ impl Store for SqlStore {
             .map(|s| s.as_str())
             .collect();
         let ph: Vec<String> = (1..=public.len()).map(|i| format!("${i}")).collect();
-        let sql = format!("SELECT id FROM achievements WHERE status IN ({})", ph.join(", "));
+        let sql = format!(
+            "SELECT id FROM achievements WHERE status IN ({})",
+            ph.join(", ")
+        );
         let mut q = sqlx::query(&sql);
         for s in &public {
             q = q.bind(*s);
@@ -1351,7 +1423,11 @@ impl Store for SqlStore {
             let id: Uuid = r.try_get("id").map_err(map_err)?;
             out.push(("achievement".to_string(), id.to_string()));
         }
-        for r in sqlx::query("SELECT id FROM organizations WHERE verified").fetch_all(&self.pool).await.map_err(map_err)? {
+        for r in sqlx::query("SELECT id FROM organizations WHERE verified")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?
+        {
             let id: Uuid = r.try_get("id").map_err(map_err)?;
             out.push(("organization".to_string(), id.to_string()));
         }
