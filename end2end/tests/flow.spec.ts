@@ -159,7 +159,10 @@ test("search finds a two-character Chinese word, filters by chain, and opens the
   for (const text of await hits.locator(".demand-meta").allTextContents()) {
     expect(text).toContain("现代农业");
   }
-  // Open the first demand result.
+  // Only demands, then open the first result.
+  await page.click('.kind-tabs a:has-text("技术需求")');
+  await expect(page).toHaveURL(/kind=demand/);
+  await expect(page).toHaveURL(/chain=modern_agriculture/);
   const first = hits.first().locator("h3 a");
   const title = (await first.textContent())!.trim();
   await first.click();
