@@ -422,3 +422,29 @@ pub struct AchievementDetail {
     pub permissions: AchievementPermissions,
     pub history: Vec<AuditEntry>,
 }
+
+/// The expert profile form as typed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ExpertForm {
+    pub title: String,
+    pub fields: String,
+    pub keywords: String,
+    pub bio: String,
+    pub accepts_review: bool,
+    pub is_public: bool,
+}
+
+/// An expert as a reader may see them: `accepts_review` and `is_public` only for officials
+/// and the expert themself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExpertView {
+    pub user_id: uuid::Uuid,
+    pub name: String,
+    pub title: String,
+    pub org_name: Option<String>,
+    pub fields: Vec<String>,
+    pub keywords: Vec<String>,
+    pub bio: String,
+    pub accepts_review: Option<bool>,
+    pub is_public: Option<bool>,
+}

@@ -67,6 +67,10 @@ pub enum Action {
     /// Edit, submit, reopen, withdraw or mark transferred one's own achievement.
     EditAchievement,
     ReviewAchievement,
+    /// Keep one's own expert profile (评审专家 only).
+    EditExpertProfile,
+    /// See the whole expert pool, private profiles and review availability included.
+    ViewExpertPool,
 }
 
 impl Action {
@@ -90,6 +94,8 @@ impl Action {
         Action::CreateAchievement,
         Action::EditAchievement,
         Action::ReviewAchievement,
+        Action::EditExpertProfile,
+        Action::ViewExpertPool,
     ];
 }
 
@@ -169,6 +175,8 @@ pub fn authorize(actor: Option<&Actor>, action: Action, target: Target) -> Resul
             own && (a.has(Role::Researcher) || a.has(Role::EnterpriseMember))
         }
         Action::ReviewAchievement => official,
+        Action::EditExpertProfile => a.has(Role::Expert),
+        Action::ViewExpertPool => official,
         Action::ViewOrgMembers => official || own,
     };
     if allowed {
@@ -253,6 +261,7 @@ mod tests {
                     | WithdrawDemand
                     | CreateAchievement
                     | EditAchievement
+                    | EditExpertProfile
             ),
             (EnterprisePending, _) => false,
             (Enterprise | EnterpriseAdmin, ViewPublicDemand | ViewDemand | ViewConfidential) => own,
@@ -260,6 +269,7 @@ mod tests {
             (Enterprise | EnterpriseAdmin, EditDemand | SubmitDemand | WithdrawDemand) => own,
             (EnterpriseAdmin, AdmitMember) => own,
             (Enterprise | EnterpriseAdmin, ViewOrgMembers) => own,
+            (Expert, EditExpertProfile) => true,
             (Enterprise | EnterpriseAdmin | Researcher, CreateAchievement) => true,
             (Enterprise | EnterpriseAdmin | Researcher, EditAchievement) => own,
             (Enterprise | EnterpriseAdmin | Researcher | Expert | Clerk, ViewAchievement) => own,

@@ -154,6 +154,29 @@ pub struct AchievementQuery {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+pub struct ExpertRecord {
+    pub user_id: Uuid,
+    pub title: String,
+    pub fields: Vec<String>,
+    pub keywords: Vec<String>,
+    pub bio: String,
+    pub accepts_review: bool,
+    pub is_public: bool,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A profile with the person and organization it belongs to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExpertRow {
+    pub profile: ExpertRecord,
+    pub name: String,
+    pub org_id: Option<Uuid>,
+    pub org_name: Option<String>,
+    pub org_type: Option<OrgType>,
+    pub district_code: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct PlanTarget {
     pub code: String,
     pub task: Option<i64>,
@@ -324,6 +347,18 @@ pub trait Store: Send + Sync {
         &self,
         q: &AchievementQuery,
     ) -> StoreResult<(Vec<AchievementRow>, i64)>;
+
+    // Expert pool.
+    /// Creates or replaces the expert profile of a user.
+    async fn upsert_expert(&self, e: &ExpertRecord, audit: &AuditEvent) -> StoreResult<()>;
+    async fn get_expert(&self, user_id: Uuid) -> StoreResult<Option<ExpertRow>>;
+    /// Profiles of users who still hold the expert role; `public_only` for the public directory.
+    async fn list_experts(
+        &self,
+        public_only: bool,
+        limit: i64,
+        offset: i64,
+    ) -> StoreResult<(Vec<ExpertRow>, i64)>;
 
     // Audit log.
     async fn audit_for(&self, entity_type: &str, entity_id: &str) -> StoreResult<Vec<AuditRecord>>;

@@ -167,6 +167,11 @@ test("search finds a two-character Chinese word, filters by chain, and opens the
   const title = (await first.textContent())!.trim();
   await first.click();
   await expect(page.locator('[data-testid="demand-title"]')).toHaveText(title);
+  // Suggestions while typing (needs the hydrated page).
+  await page.goto("/search");
+  await hydrated(page);
+  await page.locator("#q").pressSequentially("甘蔗", { delay: 50 });
+  await expect(page.locator("#search-suggestions option").first()).toBeAttached();
   // Script in the query is only text.
   await page.goto("/search?q=" + encodeURIComponent("<script>window.pwned=1</script>铝"));
   await hydrated(page);
@@ -211,4 +216,20 @@ test("a researcher lists an achievement, an official publishes it, a visitor fin
   await expect(v.locator('[data-testid="achievement-title"]')).toHaveText(title);
   await expect(v.locator("text=面议")).toBeVisible();
   await visitor.close();
+});
+
+test("the expert pool shows public profiles to visitors and lets an expert edit theirs", async ({ page }) => {
+  await page.goto("/experts");
+  await expect(page.locator('[data-testid="expert-row"]').first()).toContainText("研究员");
+  await expect(page.locator('[data-testid="expert-row"]').first()).not.toContainText("接受");
+  await login(page, "expert@demo.jiebang.local", "Demo-2026-expert");
+  await page.goto("/experts/me");
+  await hydrated(page);
+  await page.fill("#pro_title", "");
+  await page.click('[data-testid="save-expert"]');
+  await expect(page.locator("#pro_title-error")).toBeVisible();
+  await page.fill("#pro_title", "正高级工程师");
+  await page.click('[data-testid="save-expert"]');
+  await expect(page.locator('[data-testid="expert-saved"]')).toBeVisible();
+  await expect(page.locator('[data-testid="expert-row"]').first()).toContainText("正高级工程师");
 });

@@ -51,6 +51,9 @@ pub fn router(state: AppState) -> Router {
         .route("/demands", get(rest::list_demands))
         .route("/demands/{id}", get(rest::get_demand))
         .route("/search", get(rest::search))
+        .route("/achievements", get(rest::list_achievements))
+        .route("/achievements/{id}", get(rest::get_achievement))
+        .route("/experts", get(rest::list_experts))
         .fallback(rest::not_found);
     Router::new()
         .nest("/api/v1", api)

@@ -80,6 +80,18 @@ async fn main() -> anyhow::Result<()> {
         }
         Some(Command::BenchSearch { data, rounds }) => {
             let docs = server::bench::read_jsonl(Path::new(data))?;
+            if let Ok(url) = std::env::var("MEILISEARCH_URL") {
+                // Same documents and queries against Meilisearch, in a throwaway index.
+                let key = std::env::var("MEILISEARCH_KEY")
+                    .ok()
+                    .filter(|k| !k.is_empty());
+                let uid = format!("jiebang_bench_{}", std::process::id());
+                let index =
+                    server::search::meili::MeiliIndex::connect(&url, key.as_deref(), &uid).await?;
+                let r = server::bench::run(&index, docs, *rounds).await;
+                let _ = index.delete_index().await;
+                return r;
+            }
             let dir = std::env::temp_dir().join(format!("jiebang-bench-{}", std::process::id()));
             let index = server::search::embedded::EmbeddedIndex::open(&dir)?;
             let r = server::bench::run(&index, docs, *rounds).await;

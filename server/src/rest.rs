@@ -209,3 +209,58 @@ pub async fn search(
     };
     Ok(Json(services::search(&state, &form).await?))
 }
+
+#[derive(Serialize)]
+pub struct AchievementList {
+    pub items: Vec<app::model::AchievementSummary>,
+    pub total: i64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// `GET /api/v1/achievements?page=&per_page=`: published and transferred achievements.
+pub async fn list_achievements(
+    State(state): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<AchievementList>, ApiError> {
+    let page = parse_u32(&q, "page")?;
+    let per_page = parse_u32(&q, "per_page")?;
+    let p = services::public_achievements(&state, page, per_page).await?;
+    Ok(Json(AchievementList {
+        items: p.items,
+        total: p.total,
+        page: p.page,
+        per_page: p.per_page,
+    }))
+}
+
+/// `GET /api/v1/achievements/{id}`: public fields of one achievement (no review history).
+pub async fn get_achievement(
+    State(state): State<AppState>,
+    Extension(auth): Extension<Auth>,
+    Path(id): Path<String>,
+) -> Result<Json<app::model::AchievementDetail>, ApiError> {
+    let id = uuid::Uuid::parse_str(&id).map_err(|_| ApiError(AppError::NotFound))?;
+    let actor = auth.user.as_ref().map(app::policy::Actor::from);
+    let mut d = services::achievement_detail(&state, actor.as_ref(), id).await?;
+    // Outside systems get the public record; review history and permissions stay in the pages.
+    d.history.clear();
+    d.status_reason = None;
+    d.permissions = Default::default();
+    Ok(Json(d))
+}
+
+/// `GET /api/v1/experts?page=&per_page=`: the public expert directory (public fields only;
+/// an official's token also sees private profiles and review availability).
+pub async fn list_experts(
+    State(state): State<AppState>,
+    Extension(auth): Extension<Auth>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<app::model::Page<app::model::ExpertView>>, ApiError> {
+    let page = parse_u32(&q, "page")?;
+    let per_page = parse_u32(&q, "per_page")?;
+    let actor = auth.user.as_ref().map(app::policy::Actor::from);
+    Ok(Json(
+        services::list_experts(&state, actor.as_ref(), page, per_page).await?,
+    ))
+}

@@ -82,6 +82,17 @@ struct AchievementSeed {
 }
 
 #[derive(Deserialize)]
+struct ExpertSeed {
+    email: String,
+    title: String,
+    fields: Vec<String>,
+    keywords: Vec<String>,
+    bio: String,
+    accepts_review: bool,
+    is_public: bool,
+}
+
+#[derive(Deserialize)]
 struct UserSeed {
     email: String,
     display_name: String,
@@ -352,6 +363,29 @@ pub async fn load(
         };
         store
             .insert_achievement(&rec, &seed_event("achievement", id, Some(status.as_str())))
+            .await?;
+    }
+    let experts: Vec<ExpertSeed> = read(dir, "experts.json")?;
+    for e in experts {
+        let user = store
+            .find_user_by_email(&e.email)
+            .await?
+            .with_context(|| format!("expert user {}", e.email))?;
+        if store.get_expert(user.id).await?.is_some() {
+            continue;
+        }
+        let rec = ExpertRecord {
+            user_id: user.id,
+            title: e.title,
+            fields: e.fields,
+            keywords: e.keywords,
+            bio: e.bio,
+            accepts_review: e.accepts_review,
+            is_public: e.is_public,
+            updated_at: now,
+        };
+        store
+            .upsert_expert(&rec, &seed_event("expert", user.id, None))
             .await?;
     }
     Ok(created)

@@ -703,3 +703,113 @@ async fn bad_achievement_input_is_refused_field_by_field() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn expert_profiles_are_public_only_when_the_expert_says_so() {
+    each_backend(|b| async move {
+        let s = common::seeded_state(&b).await;
+        let mut r = reg("exp@example.cn", &code("12450000JBTEXT013"));
+        r.org_type = "institute".into();
+        let user = services::register(&s, r).await.unwrap();
+        let mut a = Actor::from(&user);
+        let form = app::model::ExpertForm {
+            title: "研究员".into(),
+            fields: "铝合金，热处理".into(),
+            keywords: "变形控制".into(),
+            bio: "从事铝合金热处理研究。".into(),
+            accepts_review: true,
+            is_public: false,
+        };
+        // Only holders of the expert role keep a profile.
+        assert_eq!(
+            services::save_expert_profile(&s, &a, &form)
+                .await
+                .unwrap_err(),
+            AppError::Forbidden
+        );
+        let ev = |action: &str| app::ports::AuditEvent {
+            actor_id: None,
+            entity_type: "user",
+            entity_id: user.id.to_string(),
+            action: action.into(),
+            from_state: None,
+            to_state: None,
+            reason: Some("expert".into()),
+            at: chrono::Utc::now(),
+        };
+        b.store
+            .grant_role(user.id, Role::Expert, &ev("grant_role"))
+            .await
+            .unwrap();
+        a.roles.push(Role::Expert);
+        let mut bad = form.clone();
+        bad.title = String::new();
+        bad.fields = "  ".into();
+        let e = services::save_expert_profile(&s, &a, &bad)
+            .await
+            .unwrap_err();
+        assert_eq!(fields(&e), vec!["pro_title", "fields"]);
+        services::save_expert_profile(&s, &a, &form).await.unwrap();
+        // Private: not in the public directory, but officials see it with availability.
+        assert_eq!(
+            services::list_experts(&s, None, None, None)
+                .await
+                .unwrap()
+                .total,
+            0
+        );
+        let official = Actor {
+            roles: vec![Role::Official],
+            ..a.clone()
+        };
+        let pool = services::list_experts(&s, Some(&official), None, None)
+            .await
+            .unwrap();
+        assert_eq!(pool.total, 1);
+        assert_eq!(pool.items[0].accepts_review, Some(true));
+        server::search::catch_up(b.store.as_ref(), s.search.as_ref())
+            .await
+            .unwrap();
+        let q = services::SearchForm {
+            q: Some("铝合金".into()),
+            kind: Some("expert".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            services::search(&s, &q).await.unwrap().total,
+            0,
+            "a private profile is not searchable"
+        );
+        // Public: listed (without availability) and searchable.
+        let mut public = form.clone();
+        public.is_public = true;
+        services::save_expert_profile(&s, &a, &public)
+            .await
+            .unwrap();
+        let listed = services::list_experts(&s, None, None, None).await.unwrap();
+        assert_eq!(listed.total, 1);
+        assert_eq!(listed.items[0].accepts_review, None);
+        assert_eq!(listed.items[0].fields, vec!["铝合金", "热处理"]);
+        server::search::catch_up(b.store.as_ref(), s.search.as_ref())
+            .await
+            .unwrap();
+        assert_eq!(services::search(&s, &q).await.unwrap().total, 1);
+        // Losing the expert role removes the profile from the pool and the index.
+        b.store
+            .revoke_role(user.id, Role::Expert, &ev("revoke_role"))
+            .await
+            .unwrap();
+        assert_eq!(
+            services::list_experts(&s, None, None, None)
+                .await
+                .unwrap()
+                .total,
+            0
+        );
+        server::search::catch_up(b.store.as_ref(), s.search.as_ref())
+            .await
+            .unwrap();
+        assert_eq!(services::search(&s, &q).await.unwrap().total, 0);
+    })
+    .await;
+}

@@ -292,3 +292,44 @@ async fn public_pages_render_in_chinese_or_english_without_confidential_detail()
     let (status, _, _) = send(&app, get(&format!("/demands/{}", uuid::Uuid::new_v4()))).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn achievements_and_search_apis_return_public_json_and_refuse_bad_parameters() {
+    let (app, b) = app().await;
+    let (status, _, body) = send(&app, get("/api/v1/achievements?per_page=3")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["total"], 7, "the seven published demo achievements");
+    assert_eq!(v["items"].as_array().unwrap().len(), 3);
+    let id = v["items"][0]["id"].as_str().unwrap().to_string();
+    let (status, _, one) = send(&app, get(&format!("/api/v1/achievements/{id}"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(one.contains("transfer_modes"));
+    // Search: an empty index until the outbox is applied, then results.
+    let state = common::state(b.store.clone());
+    server::search::catch_up(b.store.as_ref(), state.search.as_ref())
+        .await
+        .unwrap();
+    let app = server::router(state);
+    let (status, _, body) =
+        send(&app, get("/api/v1/search?q=%E7%94%98%E8%94%97&kind=demand")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert!(v["total"].as_u64().unwrap() >= 1);
+    assert!(v["facets"]["chain"].is_array());
+    assert!(v["hits"][0]["highlights"].is_array());
+    for bad in [
+        "chain=x%27%20OR%201%3D1",
+        "trl_min=0",
+        "sort=random",
+        "kind=user",
+        "per_page=1000",
+    ] {
+        let (status, _, body) = send(&app, get(&format!("/api/v1/search?q=a&{bad}"))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {body}");
+        assert!(body.contains("message_zh"));
+    }
+    let long = "%E9%95%BF".repeat(201);
+    let (status, _, _) = send(&app, get(&format!("/api/v1/search?q={long}"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -611,3 +611,72 @@ pub async fn achievement_review_queue() -> Result<Vec<AchievementSummary>, AppEr
     .await;
     ctx::finish(r)
 }
+
+/// Titles for search-as-you-type (at most 8).
+#[server(prefix = "/api/fn", endpoint = "suggest")]
+pub async fn suggest(q: String) -> Result<Vec<String>, AppError> {
+    let r = async {
+        let s = ctx::state()?;
+        let form = crate::services::SearchForm {
+            q: Some(q),
+            per_page: Some("8".into()),
+            ..Default::default()
+        };
+        let res = crate::services::search(&s, &form).await?;
+        let mut titles: Vec<String> = Vec::new();
+        for h in res.hits {
+            if !titles.contains(&h.title) {
+                titles.push(h.title);
+            }
+        }
+        Ok(titles)
+    }
+    .await;
+    ctx::finish(r)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expert pool
+
+#[server(prefix = "/api/fn", endpoint = "experts")]
+pub async fn list_experts(page: Option<u32>) -> Result<Page<ExpertView>, AppError> {
+    let s = ctx::state()?;
+    ctx::finish(crate::services::list_experts(&s, ctx::actor().as_ref(), page, Some(20)).await)
+}
+
+#[server(prefix = "/api/fn", endpoint = "my_expert_profile")]
+pub async fn my_expert_profile() -> Result<Option<ExpertForm>, AppError> {
+    let r = async {
+        let s = ctx::state()?;
+        crate::services::my_expert_profile(&s, &ctx::require_actor()?).await
+    }
+    .await;
+    ctx::finish(r)
+}
+
+#[server(prefix = "/api/fn", endpoint = "save_expert_profile")]
+pub async fn save_expert_profile(
+    pro_title: String,
+    fields: String,
+    keywords: String,
+    bio: String,
+    accepts_review: Option<String>,
+    is_public: Option<String>,
+) -> Result<(), AppError> {
+    let r = async {
+        let s = ctx::state()?;
+        let form = ExpertForm {
+            title: pro_title,
+            fields,
+            keywords,
+            bio,
+            accepts_review: accepts_review.is_some(),
+            is_public: is_public.is_some(),
+        };
+        crate::services::save_expert_profile(&s, &ctx::require_actor()?, &form).await?;
+        leptos_axum::redirect("/experts?saved=1");
+        Ok(())
+    }
+    .await;
+    ctx::finish(r)
+}

@@ -4,6 +4,7 @@ mod admin;
 mod auth;
 mod common;
 mod demands;
+mod experts;
 mod search;
 
 use crate::i18n::Lang;
@@ -118,6 +119,8 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/achievements/:id/edit") view=achievements::AchievementEditPage ssr=SsrMode::Async />
                 <Route path=path!("/achievements/:id") view=achievements::AchievementDetailPage ssr=SsrMode::Async />
                 <Route path=path!("/my/achievements") view=achievements::MyAchievementsPage ssr=SsrMode::Async />
+                <Route path=path!("/experts") view=experts::ExpertsPage ssr=SsrMode::Async />
+                <Route path=path!("/experts/me") view=experts::MyExpertProfilePage ssr=SsrMode::Async />
                 <Route path=path!("/search") view=search::SearchPage ssr=SsrMode::Async />
                 <Route path=path!("/my/demands") view=demands::MyDemandsPage ssr=SsrMode::Async />
                 <Route path=path!("/review") view=demands::ReviewQueuePage ssr=SsrMode::Async />
@@ -161,6 +164,7 @@ fn Header() -> impl IntoView {
                 <nav class="main-nav" aria-label=lang.t("主导航", "Main")>
                     <A href="/">{lang.t("技术需求", "Demands")}</A>
                     <A href="/achievements">{lang.t("科技成果", "Achievements")}</A>
+                    <A href="/experts">{lang.t("专家库", "Experts")}</A>
                     <A href="/search">{lang.t("搜索", "Search")}</A>
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {

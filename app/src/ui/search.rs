@@ -74,6 +74,18 @@ pub fn SearchPage() -> impl IntoView {
         }
         format!("/search?{}", parts.join("&"))
     };
+    // Search-as-you-type: titles of the best matches offered through a datalist.
+    let (typed, set_typed) = signal(String::new());
+    let suggestions = Resource::new(
+        move || typed.get(),
+        |q| async move {
+            if q.trim().is_empty() {
+                Ok(vec![])
+            } else {
+                crate::api::suggest(q).await
+            }
+        },
+    );
     view! {
         <Title text=lang.t("搜索", "Search") />
         <div class="page-header">
@@ -82,9 +94,16 @@ pub fn SearchPage() -> impl IntoView {
         <form class="card filters search-form" method="get" action="/search" role="search">
             <div class="filter search-box">
                 <label for="q" class="sr-only">{lang.t("搜索词", "Search words")}</label>
-                <input id="q" name="q" type="search" maxlength="200" value=move || get("q").unwrap_or_default()
+                <input id="q" name="q" type="search" maxlength="200" list="search-suggestions" autocomplete="off"
+                    on:input=move |ev| set_typed.set(event_target_value(&ev))
+                    value=move || get("q").unwrap_or_default()
                     placeholder=lang.t("搜索需求、成果、专家、机构，如：铝合金、5G基站", "Search demands, achievements, experts, organizations") />
             </div>
+            <datalist id="search-suggestions" data-testid="suggestions">
+                <Transition fallback=|| ()>
+                    {move || suggestions.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|t| view! { <option value=t></option> }).collect_view()}
+                </Transition>
+            </datalist>
             {move || get("kind").map(|k| view! { <input type="hidden" name="kind" value=k /> })}
             <div class="filter">
                 <label for="sort">{lang.t("排序", "Sort")}</label>

@@ -239,6 +239,34 @@ fn achievement_from(r: &DbRow) -> Result<AchievementRow, sqlx::Error> {
     })
 }
 
+const EXPERT_SELECT: &str = "SELECT e.user_id, e.title, e.fields, e.keywords, e.bio, e.accepts_review, e.is_public, e.updated_at, \
+    u.display_name AS name, u.org_id AS org_id, o.name AS org_name, o.org_type AS org_type, o.district_code AS org_district \
+    FROM expert_profiles e JOIN users u ON u.id = e.user_id LEFT JOIN organizations o ON o.id = u.org_id \
+    JOIN user_roles r ON r.user_id = e.user_id AND r.role = 'expert'";
+
+fn expert_from(r: &DbRow) -> Result<ExpertRow, sqlx::Error> {
+    let fields: String = r.try_get("fields")?;
+    let kw: String = r.try_get("keywords")?;
+    let org_type: Option<String> = r.try_get("org_type")?;
+    Ok(ExpertRow {
+        profile: ExpertRecord {
+            user_id: r.try_get("user_id")?,
+            title: r.try_get("title")?,
+            fields: serde_json::from_str(&fields).map_err(|_| bad("fields", &fields))?,
+            keywords: serde_json::from_str(&kw).map_err(|_| bad("keywords", &kw))?,
+            bio: r.try_get("bio")?,
+            accepts_review: r.try_get("accepts_review")?,
+            is_public: r.try_get("is_public")?,
+            updated_at: r.try_get("updated_at")?,
+        },
+        name: r.try_get("name")?,
+        org_id: r.try_get("org_id")?,
+        org_name: r.try_get("org_name")?,
+        org_type: org_type.as_deref().and_then(OrgType::parse),
+        district_code: r.try_get("org_district")?,
+    })
+}
+
 fn json_list<T: serde::Serialize>(v: &T) -> Result<String, StoreError> {
     serde_json::to_string(v).map_err(|e| StoreError::Other(e.to_string()))
 }
@@ -603,7 +631,13 @@ impl Store for SqlStore {
             Box::pin(async move {
                 insert_roles(tx, user_id, &[role], at)
                     .await
-                    .map_err(map_err)
+                    .map_err(map_err)?;
+                if role == Role::Expert {
+                    queue_search(tx, "expert", &user_id.to_string(), at)
+                        .await
+                        .map_err(map_err)?;
+                }
+                Ok(())
             })
         })
         .await
@@ -618,6 +652,11 @@ impl Store for SqlStore {
                     .execute(&mut **tx)
                     .await
                     .map_err(map_err)?;
+                if role == Role::Expert {
+                    queue_search(tx, "expert", &user_id.to_string(), Utc::now())
+                        .await
+                        .map_err(map_err)?;
+                }
                 Ok(())
             })
         })
@@ -1223,6 +1262,78 @@ impl Store for SqlStore {
         Ok((items, total))
     }
 
+    async fn upsert_expert(&self, e: &ExpertRecord, audit: &AuditEvent) -> StoreResult<()> {
+        let e = e.clone();
+        self.audited(audit, move |tx| {
+            Box::pin(async move {
+                sqlx::query(
+                    "INSERT INTO expert_profiles (user_id, title, fields, keywords, bio, accepts_review, is_public, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (user_id) DO UPDATE SET title = excluded.title, \
+                     fields = excluded.fields, keywords = excluded.keywords, bio = excluded.bio, accepts_review = excluded.accepts_review, \
+                     is_public = excluded.is_public, updated_at = excluded.updated_at",
+                )
+                .bind(e.user_id)
+                .bind(&e.title)
+                .bind(json_list(&e.fields)?)
+                .bind(json_list(&e.keywords)?)
+                .bind(&e.bio)
+                .bind(e.accepts_review)
+                .bind(e.is_public)
+                .bind(micros(e.updated_at))
+                .execute(&mut **tx)
+                .await
+                .map_err(map_err)?;
+                // Always queued: making a profile private must take it out of the index.
+                queue_search(tx, "expert", &e.user_id.to_string(), e.updated_at).await.map_err(map_err)
+            })
+        })
+        .await
+    }
+
+    async fn get_expert(&self, user_id: Uuid) -> StoreResult<Option<ExpertRow>> {
+        let row = sqlx::query(&format!("{EXPERT_SELECT} WHERE e.user_id = $1"))
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map_err)?;
+        row.as_ref().map(expert_from).transpose().map_err(map_err)
+    }
+
+    async fn list_experts(
+        &self,
+        public_only: bool,
+        limit: i64,
+        offset: i64,
+    ) -> StoreResult<(Vec<ExpertRow>, i64)> {
+        let filter = if public_only {
+            " WHERE e.is_public"
+        } else {
+            ""
+        };
+        let rows = sqlx::query(&format!(
+            "{EXPERT_SELECT}{filter} ORDER BY e.updated_at DESC, e.user_id LIMIT $1 OFFSET $2"
+        ))
+        .bind(limit.clamp(1, 1000))
+        .bind(offset.max(0))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        let count_sql = format!(
+            "SELECT COUNT(*) AS n FROM expert_profiles e JOIN user_roles r ON r.user_id = e.user_id AND r.role = 'expert'{filter}"
+        );
+        let total: i64 = sqlx::query(&count_sql)
+            .fetch_one(&self.pool)
+            .await
+            .and_then(|r| r.try_get("n"))
+            .map_err(map_err)?;
+        let items = rows
+            .iter()
+            .map(expert_from)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(map_err)?;
+        Ok((items, total))
+    }
+
     async fn audit_for(&self, entity_type: &str, entity_id: &str) -> StoreResult<Vec<AuditRecord>> {
         let rows = sqlx::query(
             "SELECT a.seq, a.at, a.actor_id, a.entity_type, a.entity_id, a.action, a.from_state, a.to_state, a.reason, a.prev_hash, a.hash, \
@@ -1361,6 +1472,29 @@ impl Store for SqlStore {
                     published_at: a.published_at.unwrap_or(a.updated_at),
                 }))
             }
+            "expert" => {
+                let Some(e) = self.get_expert(id).await? else {
+                    return Ok(None);
+                };
+                if !e.profile.is_public {
+                    return Ok(None);
+                }
+                Ok(Some(SearchDoc {
+                    kind: SearchKind::Expert,
+                    id: e.profile.user_id.to_string(),
+                    title: format!("{}（{}）", e.name, e.profile.title),
+                    body: format!("{}\n{}", e.profile.fields.join("、"), e.profile.bio),
+                    keywords: e.profile.keywords,
+                    org_name: e.org_name.unwrap_or_default(),
+                    chain: None,
+                    district: e.district_code,
+                    org_type: e.org_type.map(|t| t.as_str().to_string()),
+                    transfer_modes: vec![],
+                    trl: None,
+                    budget_fen: None,
+                    published_at: e.profile.updated_at,
+                }))
+            }
             "organization" => {
                 let Some(o) = self.get_org(id).await? else {
                     return Ok(None);
@@ -1422,6 +1556,14 @@ impl Store for SqlStore {
         for r in q.fetch_all(&self.pool).await.map_err(map_err)? {
             let id: Uuid = r.try_get("id").map_err(map_err)?;
             out.push(("achievement".to_string(), id.to_string()));
+        }
+        for r in sqlx::query("SELECT e.user_id FROM expert_profiles e JOIN user_roles r ON r.user_id = e.user_id AND r.role = 'expert' WHERE e.is_public")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?
+        {
+            let id: Uuid = r.try_get("user_id").map_err(map_err)?;
+            out.push(("expert".to_string(), id.to_string()));
         }
         for r in sqlx::query("SELECT id FROM organizations WHERE verified")
             .fetch_all(&self.pool)
