@@ -13,7 +13,7 @@ use common::*;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Html, MetaTags, Stylesheet, Title};
 use leptos_router::{
-    components::{Route, Router, Routes, A},
+    components::{Route, Router, Routes},
     hooks::use_location,
     path, SsrMode,
 };
@@ -162,10 +162,10 @@ fn Header() -> impl IntoView {
                     <small class="brand-sub">{lang.t("南宁市科技成果转化与揭榜挂帅平台", "Nanning technology transfer & open challenges")}</small>
                 </a>
                 <nav class="main-nav" aria-label=lang.t("主导航", "Main")>
-                    <A href="/">{lang.t("技术需求", "Demands")}</A>
-                    <A href="/achievements">{lang.t("科技成果", "Achievements")}</A>
-                    <A href="/experts">{lang.t("专家库", "Experts")}</A>
-                    <A href="/search">{lang.t("搜索", "Search")}</A>
+                    <a href="/" aria-current=move || nav_current(location.pathname.get(), "/")>{lang.t("技术需求", "Demands")}</a>
+                    <a href="/achievements" aria-current=move || nav_current(location.pathname.get(), "/achievements")>{lang.t("科技成果", "Achievements")}</a>
+                    <a href="/experts" aria-current=move || nav_current(location.pathname.get(), "/experts")>{lang.t("专家库", "Experts")}</a>
+                    <a href="/search" aria-current=move || nav_current(location.pathname.get(), "/search")>{lang.t("搜索", "Search")}</a>
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
                             let user = session.await.ok().flatten();
@@ -173,11 +173,12 @@ fn Header() -> impl IntoView {
                                 let official = u.has(crate::domain::Role::Official);
                                 let enterprise = u.has(crate::domain::Role::EnterpriseMember);
                                 view! {
-                                    {enterprise.then(|| view! { <A href="/my/demands">{lang.t("我的需求", "My demands")}</A> })}
+                                    {enterprise.then(|| view! { <a href="/my/demands" aria-current=move || nav_current(location.pathname.get(), "/my/demands")>{lang.t("我的需求", "My demands")}</a> })}
+                                    {(enterprise || u.has(crate::domain::Role::Researcher)).then(|| view! { <a href="/my/achievements" aria-current=move || nav_current(location.pathname.get(), "/my/achievements")>{lang.t("我的成果", "My achievements")}</a> })}
                                     {official.then(|| view! {
-                                        <A href="/review">{lang.t("需求审核", "Review")}</A>
-                                        <A href="/admin/orgs">{lang.t("机构管理", "Organizations")}</A>
-                                        <A href="/admin/users">{lang.t("用户与角色", "Users")}</A>
+                                        <a href="/review" aria-current=move || nav_current(location.pathname.get(), "/review")>{lang.t("需求审核", "Review")}</a>
+                                        <a href="/admin/orgs" aria-current=move || nav_current(location.pathname.get(), "/admin/orgs")>{lang.t("机构管理", "Organizations")}</a>
+                                        <a href="/admin/users" aria-current=move || nav_current(location.pathname.get(), "/admin/users")>{lang.t("用户与角色", "Users")}</a>
                                     })}
                                 }
                             })
@@ -224,6 +225,16 @@ fn Header() -> impl IntoView {
             </div>
         </header>
     }
+}
+
+/// `aria-current="page"` for the section the path is in (the home link only for "/").
+fn nav_current(path: String, href: &str) -> Option<&'static str> {
+    let here = if href == "/" {
+        path == "/"
+    } else {
+        path == href || path.starts_with(&format!("{href}/"))
+    };
+    here.then_some("page")
 }
 
 #[component]
