@@ -71,6 +71,8 @@ pub enum Action {
     EditExpertProfile,
     /// See the whole expert pool, private profiles and review availability included.
     ViewExpertPool,
+    /// Bulk import of organizations, demands and achievements.
+    ImportData,
 }
 
 impl Action {
@@ -96,6 +98,7 @@ impl Action {
         Action::ReviewAchievement,
         Action::EditExpertProfile,
         Action::ViewExpertPool,
+        Action::ImportData,
     ];
 }
 
@@ -176,7 +179,7 @@ pub fn authorize(actor: Option<&Actor>, action: Action, target: Target) -> Resul
         }
         Action::ReviewAchievement => official,
         Action::EditExpertProfile => a.has(Role::Expert),
-        Action::ViewExpertPool => official,
+        Action::ViewExpertPool | Action::ImportData => official,
         Action::ViewOrgMembers => official || own,
     };
     if allowed {

@@ -62,6 +62,20 @@ impl RateLimiter {
         }
     }
 
+    /// Whether any key has used up its budget (records nothing).
+    pub fn blocked(&self, keys: &[String], now: DateTime<Utc>) -> bool {
+        let Ok(mut hits) = self.hits.lock() else {
+            return true;
+        };
+        keys.iter().any(|k| {
+            let q = hits.entry(k.clone()).or_default();
+            while q.front().is_some_and(|t| *t <= now - self.window) {
+                q.pop_front();
+            }
+            q.len() >= self.max
+        })
+    }
+
     /// Records an attempt for every key; refuses (recording nothing) if any key is over budget.
     pub fn check(&self, keys: &[String], now: DateTime<Utc>) -> bool {
         let Ok(mut hits) = self.hits.lock() else {
@@ -172,8 +186,16 @@ pub struct RegisterInput {
     pub contact_phone: String,
 }
 
-pub async fn register(state: &AppState, input: RegisterInput) -> Result<CurrentUser, AppError> {
+pub async fn register(
+    state: &AppState,
+    input: RegisterInput,
+    client: &str,
+) -> Result<CurrentUser, AppError> {
     let now = state.clock.now();
+    // Each registration hashes a password and writes an organization: bounded per address.
+    if !state.limiter.check(&[format!("register:{client}")], now) {
+        return Err(AppError::RateLimited);
+    }
     let mut errs = Errors::default();
     let email = errs.take("email", validate_email(&input.email));
     let display_name = errs.take("display_name", clean_text(&input.display_name, 1, 50));
@@ -338,13 +360,14 @@ pub async fn login(
     let now = state.clock.now();
     let email_key = email.trim().to_lowercase();
     let account_key = format!("acct:{email_key}");
-    if !state
-        .limiter
-        .check(&[account_key.clone(), format!("addr:{client}")], now)
-    {
+    // Only failures count, per account and per address: many people behind one proxy or
+    // office NAT can still sign in, while guessing stays slow.
+    let keys = [account_key.clone(), format!("addr:{client}")];
+    if state.limiter.blocked(&keys, now) {
         return Err(AppError::RateLimited);
     }
     let wrong = || {
+        state.limiter.check(&keys, now);
         AppError::field(
             "password",
             "邮箱或密码不正确",
@@ -1014,6 +1037,11 @@ pub async fn public_demands(
 
 pub async fn my_demands(state: &AppState, actor: &Actor) -> Result<Vec<DemandSummary>, AppError> {
     let org = actor.acting_org().ok_or(AppError::Forbidden)?;
+    authorize(
+        Some(actor),
+        Action::ViewDemand,
+        Target::owned_by(org, false),
+    )?;
     let q = DemandQuery {
         org_id: Some(org),
         limit: 500,
@@ -1237,11 +1265,18 @@ pub async fn decide_member(
     );
     ev.from_state = Some("pending".into());
     ev.to_state = Some(if admit { "active" } else { "declined" }.into());
-    state
+    match state
         .store
         .decide_membership(user_id, org_id, admit, &roles, &ev)
         .await
-        .map_err(internal)
+    {
+        Ok(()) => Ok(()),
+        Err(StoreError::Stale) => Err(AppError::conflict(
+            "该申请已被处理",
+            "This request has already been decided",
+        )),
+        Err(e) => Err(internal(e)),
+    }
 }
 
 /// An official writes a reset link for a user who cannot reach their mailbox; the link is
@@ -1885,6 +1920,11 @@ pub async fn my_achievements(
     actor: &Actor,
 ) -> Result<Vec<AchievementSummary>, AppError> {
     let org = actor.acting_org().ok_or(AppError::Forbidden)?;
+    authorize(
+        Some(actor),
+        Action::ViewAchievement,
+        Target::owned_by(org, false),
+    )?;
     let q = AchievementQuery {
         org_id: Some(org),
         limit: 500,

@@ -142,5 +142,5 @@ CREATE TABLE search_outbox (
     entity_type TEXT NOT NULL,
     entity_id TEXT NOT NULL,
     created_at TIMESTAMPTZ NOT NULL,
-    processed_at TEXT
+    processed_at TIMESTAMPTZ
 );

@@ -76,7 +76,12 @@ impl Config {
             None if production => return Err(ConfigError::Missing("JIEBANG_PUBLIC_URL")),
             None => "http://127.0.0.1:3000".into(),
         };
-        if production && get("MEILISEARCH_URL").is_some() && get("MEILISEARCH_KEY").is_none() {
+        // Several app servers share one database but each embedded index is its own, so
+        // production searches through the one shared Meilisearch.
+        if production && get("MEILISEARCH_URL").is_none() {
+            return Err(ConfigError::Missing("MEILISEARCH_URL"));
+        }
+        if production && get("MEILISEARCH_KEY").is_none() {
             return Err(ConfigError::Missing("MEILISEARCH_KEY"));
         }
         Ok(Config {
@@ -138,6 +143,15 @@ mod tests {
                 ("JIEBANG_ENV", "production"),
                 ("DATABASE_URL", "postgres://u:p@h/d"),
                 ("JIEBANG_PUBLIC_URL", "https://jiebang.example"),
+            ])
+            .unwrap_err(),
+            ConfigError::Missing("MEILISEARCH_URL")
+        );
+        assert_eq!(
+            cfg(&[
+                ("JIEBANG_ENV", "production"),
+                ("DATABASE_URL", "postgres://u:p@h/d"),
+                ("JIEBANG_PUBLIC_URL", "https://jiebang.example"),
                 ("MEILISEARCH_URL", "http://127.0.0.1:7700")
             ])
             .unwrap_err(),
@@ -146,7 +160,9 @@ mod tests {
         assert!(cfg(&[
             ("JIEBANG_ENV", "production"),
             ("DATABASE_URL", "postgres://u:p@h/d"),
-            ("JIEBANG_PUBLIC_URL", "https://jiebang.example")
+            ("JIEBANG_PUBLIC_URL", "https://jiebang.example"),
+            ("MEILISEARCH_URL", "http://127.0.0.1:7700"),
+            ("MEILISEARCH_KEY", "k")
         ])
         .is_ok());
         assert!(matches!(

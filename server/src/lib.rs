@@ -2,6 +2,7 @@
 //! seeds and the command line. The pages and use cases live in the `app` crate.
 pub mod bench;
 pub mod config;
+pub mod import;
 pub mod rest;
 pub mod search;
 pub mod secrets;
@@ -55,7 +56,14 @@ pub fn router(state: AppState) -> Router {
         .route("/achievements/{id}", get(rest::get_achievement))
         .route("/experts", get(rest::list_experts))
         .fallback(rest::not_found);
-    Router::new()
+    // Imports take files up to their own limit; everything else keeps the 1 MiB limit.
+    let import = Router::new()
+        .route("/api/v1/import/{kind}", post(rest::import))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            import::MAX_IMPORT_BYTES,
+        ))
+        .layer(axum::extract::DefaultBodyLimit::disable());
+    let limited = Router::new()
         .nest("/api/v1", api)
         .route("/lang/{code}", get(web::switch_lang))
         .route("/auth/logout", post(web::logout))
@@ -66,13 +74,16 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
             app::shell,
         ))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT));
+    Router::new()
+        .merge(import)
+        .merge(limited)
         .layer(axum::middleware::from_fn(web::csrf_layer))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             web::session_layer,
         ))
         .layer(axum::middleware::from_fn(web::security_headers))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

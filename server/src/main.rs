@@ -35,6 +35,14 @@ enum Command {
     VerifyAudit,
     /// Rebuild the search index from the database.
     Reindex,
+    /// Import organizations, demands or achievements from CSV (UTF-8 or GBK), XLSX or JSON Lines.
+    Import {
+        /// organizations | demands | achievements
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        file: String,
+    },
     /// Write N synthetic search documents (JSON Lines) built from the plan's vocabulary.
     BenchData {
         #[arg(long, default_value_t = 10_000)]
@@ -141,6 +149,49 @@ async fn main() -> anyhow::Result<()> {
             println!("official {email} created");
         }
         Command::BenchData { .. } | Command::BenchSearch { .. } => {}
+        Command::Import { kind, file } => {
+            let Some(kind) = server::import::ImportKind::parse(&kind) else {
+                eprintln!("--kind must be organizations, demands or achievements");
+                std::process::exit(2);
+            };
+            let meta = std::fs::metadata(&file).with_context(|| format!("reading {file}"))?;
+            if meta.len() as usize > server::import::MAX_IMPORT_BYTES {
+                eprintln!(
+                    "文件超过 {} MB 上限 / the file exceeds the {} MB limit",
+                    server::import::MAX_IMPORT_BYTES >> 20,
+                    server::import::MAX_IMPORT_BYTES >> 20
+                );
+                std::process::exit(1);
+            }
+            let bytes = std::fs::read(&file)?;
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let report = server::import::import(
+                store.as_ref(),
+                kind,
+                &bytes,
+                Some(&file),
+                None,
+                &|done, total| {
+                    bar.set_length(total as u64);
+                    bar.set_position(done as u64);
+                },
+            )
+            .await?;
+            bar.finish_and_clear();
+            if report.errors.is_empty() {
+                println!("imported {} of {} rows", report.imported, report.rows);
+            } else {
+                eprintln!("nothing imported: {} problem(s)", report.errors.len());
+                for e in &report.errors {
+                    eprintln!("  line {} {}: {} / {}", e.line, e.column, e.zh, e.en);
+                }
+                std::process::exit(1);
+            }
+        }
         Command::Reindex => {
             let index: std::sync::Arc<dyn app::ports::SearchIndex> = match meili_from_env().await? {
                 Some(m) => std::sync::Arc::new(m),

@@ -264,3 +264,42 @@ pub async fn list_experts(
         services::list_experts(&state, actor.as_ref(), page, per_page).await?,
     ))
 }
+
+/// `POST /api/v1/import/{organizations|demands|achievements}?file_name=x.csv` with the file as
+/// the body (CSV in UTF-8 or GBK, XLSX, or JSON Lines). Officials only. Every bad row is
+/// reported and nothing is written unless every row is good.
+pub async fn import(
+    State(state): State<AppState>,
+    Extension(auth): Extension<Auth>,
+    Path(kind): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let actor = auth.user.as_ref().map(app::policy::Actor::from);
+    app::policy::authorize(
+        actor.as_ref(),
+        app::policy::Action::ImportData,
+        app::policy::Target::NONE,
+    )
+    .map_err(|d| ApiError(d.into()))?;
+    let kind = crate::import::ImportKind::parse(&kind).ok_or(ApiError(AppError::NotFound))?;
+    let report = crate::import::import(
+        state.store.as_ref(),
+        kind,
+        &body,
+        q.get("file_name").map(String::as_str),
+        actor.map(|a| a.user_id),
+        &|_, _| {},
+    )
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "import failed");
+        ApiError(AppError::Internal)
+    })?;
+    let status = if report.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, Json(report)).into_response())
+}

@@ -65,7 +65,9 @@ async fn registration_validates_every_field_and_writes_nothing_on_error() {
         bad.org_name = "<script>alert(1)</script>".repeat(20);
         bad.district = "atlantis".into();
         bad.org_type = "pirate".into();
-        let e = services::register(&s, bad).await.unwrap_err();
+        let e = services::register(&s, bad, "test-client")
+            .await
+            .unwrap_err();
         let f = fields(&e);
         for want in [
             "email",
@@ -85,7 +87,7 @@ async fn registration_validates_every_field_and_writes_nothing_on_error() {
         assert_eq!(b.raw.count("SELECT COUNT(*) FROM users").await, 0);
         assert_eq!(b.raw.count("SELECT COUNT(*) FROM organizations").await, 0);
         // The credit-code message names what is wrong, in both languages.
-        let e = services::register(&s, reg("a@example.cn", "91450100JBTEXT00IX"))
+        let e = services::register(&s, reg("a@example.cn", "91450100JBTEXT00IX"), "test-client")
             .await
             .unwrap_err();
         let msg = &e.field_errors()[0];
@@ -97,7 +99,7 @@ async fn registration_validates_every_field_and_writes_nothing_on_error() {
             &good[..17],
             if good.ends_with('0') { '1' } else { '0' }
         );
-        let e = services::register(&s, reg("a@example.cn", &wrong_check))
+        let e = services::register(&s, reg("a@example.cn", &wrong_check), "test-client")
             .await
             .unwrap_err();
         assert!(e.field_errors()[0].zh.contains("校验码"), "{:?}", e);
@@ -110,7 +112,7 @@ async fn registering_an_organization_makes_its_first_member_and_admits_joiners()
     each_backend(|b| async move {
         let s = common::seeded_state(&b).await;
         let c = code("91450100JBTEXT002");
-        let me = services::register(&s, reg("Owner@Example.cn", &c))
+        let me = services::register(&s, reg("Owner@Example.cn", &c), "test-client")
             .await
             .unwrap();
         assert_eq!(me.email, "owner@example.cn");
@@ -119,15 +121,19 @@ async fn registering_an_organization_makes_its_first_member_and_admits_joiners()
         let org = me.org.clone().unwrap();
         assert!(!org.verified);
         // The same code cannot be registered again; the message says how to proceed.
-        let e = services::register(&s, reg("other@example.cn", &c.to_lowercase()))
-            .await
-            .unwrap_err();
+        let e = services::register(
+            &s,
+            reg("other@example.cn", &c.to_lowercase()),
+            "test-client",
+        )
+        .await
+        .unwrap_err();
         assert_eq!(fields(&e), vec!["credit_code"]);
         assert!(e.field_errors()[0].zh.contains("加入已有机构"));
         // Asking to join instead.
         let mut join = reg("joiner@example.cn", &c);
         join.mode = "join".into();
-        let j = services::register(&s, join).await.unwrap();
+        let j = services::register(&s, join, "test-client").await.unwrap();
         assert!(!j.membership_active);
         assert!(j.roles.is_empty());
         let joiner = Actor::from(&j);
@@ -150,9 +156,13 @@ async fn registering_an_organization_makes_its_first_member_and_admits_joiners()
         let roles = b.store.user_roles(j.id).await.unwrap();
         assert_eq!(roles, vec![Role::EnterpriseMember]);
         // Duplicate e-mail.
-        let e = services::register(&s, reg("owner@example.cn", &code("91450100JBTEXT003")))
-            .await
-            .unwrap_err();
+        let e = services::register(
+            &s,
+            reg("owner@example.cn", &code("91450100JBTEXT003")),
+            "test-client",
+        )
+        .await
+        .unwrap_err();
         assert_eq!(fields(&e), vec!["email"]);
     })
     .await;
@@ -162,9 +172,13 @@ async fn registering_an_organization_makes_its_first_member_and_admits_joiners()
 async fn login_gives_one_message_for_unknown_account_and_wrong_password_and_is_rate_limited() {
     each_backend(|b| async move {
         let s = common::seeded_state(&b).await;
-        services::register(&s, reg("u@example.cn", &code("91450100JBTEXT004")))
-            .await
-            .unwrap();
+        services::register(
+            &s,
+            reg("u@example.cn", &code("91450100JBTEXT004")),
+            "test-client",
+        )
+        .await
+        .unwrap();
         let wrong = services::login(&s, "u@example.cn", "Wrong-password-1", "1.1.1.1", "web")
             .await
             .unwrap_err();
@@ -218,12 +232,20 @@ async fn login_gives_one_message_for_unknown_account_and_wrong_password_and_is_r
 async fn demand_flow_from_draft_to_published_with_authorization_and_confidentiality() {
     each_backend(|b| async move {
         let s = common::seeded_state(&b).await;
-        let owner = services::register(&s, reg("e@example.cn", &code("91450100JBTEXT005")))
-            .await
-            .unwrap();
-        let rival = services::register(&s, reg("r@example.cn", &code("91450100JBTEXT006")))
-            .await
-            .unwrap();
+        let owner = services::register(
+            &s,
+            reg("e@example.cn", &code("91450100JBTEXT005")),
+            "test-client",
+        )
+        .await
+        .unwrap();
+        let rival = services::register(
+            &s,
+            reg("r@example.cn", &code("91450100JBTEXT006")),
+            "test-client",
+        )
+        .await
+        .unwrap();
         let owner_a = Actor::from(&owner);
         let rival_a = Actor::from(&rival);
         let id = services::create_demand(&s, &owner_a, &form(), false)
@@ -265,9 +287,13 @@ async fn demand_flow_from_draft_to_published_with_authorization_and_confidential
             AppError::Forbidden
         );
         // An official: grant the role through the store as the CLI would.
-        let off = services::register(&s, reg("off@example.cn", &code("11450100JBTEXT007")))
-            .await
-            .unwrap();
+        let off = services::register(
+            &s,
+            reg("off@example.cn", &code("11450100JBTEXT007")),
+            "test-client",
+        )
+        .await
+        .unwrap();
         b.store
             .grant_role(
                 off.id,
@@ -377,9 +403,13 @@ async fn demand_flow_from_draft_to_published_with_authorization_and_confidential
 async fn bad_demand_input_gets_field_messages_and_writes_nothing() {
     each_backend(|b| async move {
         let s = common::seeded_state(&b).await;
-        let owner = services::register(&s, reg("x@example.cn", &code("91450100JBTEXT008")))
-            .await
-            .unwrap();
+        let owner = services::register(
+            &s,
+            reg("x@example.cn", &code("91450100JBTEXT008")),
+            "test-client",
+        )
+        .await
+        .unwrap();
         let a = Actor::from(&owner);
         let before = b.raw.count("SELECT COUNT(*) FROM audit_log").await;
         let cases: Vec<(&str, Mutation)> = vec![
@@ -451,9 +481,13 @@ async fn bad_demand_input_gets_field_messages_and_writes_nothing() {
 async fn password_change_and_reset_through_the_outbox() {
     each_backend(|b| async move {
         let s = common::seeded_state(&b).await;
-        let me = services::register(&s, reg("p@example.cn", &code("91450100JBTEXT009")))
-            .await
-            .unwrap();
+        let me = services::register(
+            &s,
+            reg("p@example.cn", &code("91450100JBTEXT009")),
+            "test-client",
+        )
+        .await
+        .unwrap();
         let e = services::change_password(
             &s,
             &me,
@@ -532,7 +566,7 @@ async fn achievement_flow_review_publication_search_and_withdrawal() {
         let mut r = reg("lab@example.cn", &code("12450000JBTEXT010"));
         r.org_type = "university".into();
         r.org_name = "广西某大学".into();
-        let researcher = services::register(&s, r).await.unwrap();
+        let researcher = services::register(&s, r, "test-client").await.unwrap();
         assert_eq!(researcher.roles, vec![Role::Researcher]);
         let ra = Actor::from(&researcher);
         let id = services::create_achievement(&s, &ra, &ach_form(), true)
@@ -558,9 +592,13 @@ async fn achievement_flow_review_publication_search_and_withdrawal() {
                 .unwrap_err(),
             AppError::Forbidden
         );
-        let off = services::register(&s, reg("off2@example.cn", &code("11450100JBTEXT011")))
-            .await
-            .unwrap();
+        let off = services::register(
+            &s,
+            reg("off2@example.cn", &code("11450100JBTEXT011")),
+            "test-client",
+        )
+        .await
+        .unwrap();
         b.store
             .grant_role(
                 off.id,
@@ -651,7 +689,7 @@ async fn bad_achievement_input_is_refused_field_by_field() {
         let s = common::seeded_state(&b).await;
         let mut r = reg("lab2@example.cn", &code("12450000JBTEXT012"));
         r.org_type = "institute".into();
-        let a = Actor::from(&services::register(&s, r).await.unwrap());
+        let a = Actor::from(&services::register(&s, r, "test-client").await.unwrap());
         type M = Box<dyn Fn(&mut app::model::AchievementForm)>;
         let cases: Vec<(&str, M)> = vec![
             ("title", Box::new(|f| f.title = "  ".into())),
@@ -710,7 +748,7 @@ async fn expert_profiles_are_public_only_when_the_expert_says_so() {
         let s = common::seeded_state(&b).await;
         let mut r = reg("exp@example.cn", &code("12450000JBTEXT013"));
         r.org_type = "institute".into();
-        let user = services::register(&s, r).await.unwrap();
+        let user = services::register(&s, r, "test-client").await.unwrap();
         let mut a = Actor::from(&user);
         let form = app::model::ExpertForm {
             title: "研究员".into(),

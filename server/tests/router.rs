@@ -333,3 +333,63 @@ async fn achievements_and_search_apis_return_public_json_and_refuse_bad_paramete
     let (status, _, _) = send(&app, get(&format!("/api/v1/search?q={long}"))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn import_api_is_for_officials_and_refuses_oversized_files_early() {
+    let (app, b) = app().await;
+    let csv = std::fs::read(common::seeds_dir().join("examples/organizations.csv")).unwrap();
+    let post = |token: Option<&str>, body: Vec<u8>| {
+        let mut r = Request::post("/api/v1/import/organizations?file_name=organizations.csv")
+            .header(header::HOST, "127.0.0.1:3000");
+        if let Some(t) = token {
+            r = r.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        r.body(Body::from(body)).unwrap()
+    };
+    // Without a bearer token a POST is a browser request and must prove its origin first.
+    assert_eq!(
+        send(&app, post(None, csv.clone())).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let enterprise = api_token(
+        &app,
+        "enterprise@demo.jiebang.local",
+        "Demo-2026-enterprise_member",
+    )
+    .await;
+    assert_eq!(
+        send(&app, post(Some(&enterprise), csv.clone())).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let official = api_token(&app, "official@demo.jiebang.local", "Demo-2026-official").await;
+    let before = b.raw.count("SELECT COUNT(*) FROM organizations").await;
+    let (status, _, body) = send(&app, post(Some(&official), csv.clone())).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["imported"], 3);
+    assert_eq!(
+        b.raw.count("SELECT COUNT(*) FROM organizations").await,
+        before + 3
+    );
+    let (status, _, body) = send(&app, post(Some(&official), csv)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("credit_code"));
+    // A declared size over the limit is refused before the body is read (as a 500 MB upload
+    // would be).
+    let huge = vec![b'a'; server::import::MAX_IMPORT_BYTES + 10];
+    let mut req = post(Some(&official), huge);
+    req.headers_mut().insert(
+        header::CONTENT_LENGTH,
+        (server::import::MAX_IMPORT_BYTES + 10).into(),
+    );
+    assert_eq!(send(&app, req).await.0, StatusCode::PAYLOAD_TOO_LARGE);
+    // Other routes keep the small limit.
+    let big_json = format!(
+        r#"{{"email":"a@b.cn","password":"{}"}}"#,
+        "x".repeat(2 * 1024 * 1024)
+    );
+    let mut req = post_json("/api/v1/auth/login", &big_json);
+    req.headers_mut()
+        .insert(header::CONTENT_LENGTH, big_json.len().into());
+    assert_eq!(send(&app, req).await.0, StatusCode::PAYLOAD_TOO_LARGE);
+}

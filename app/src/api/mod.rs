@@ -94,15 +94,44 @@ pub mod ctx {
     /// another site.
     pub fn safe_next(next: Option<String>) -> String {
         match next {
+            // A path on this site only: one leading slash, then no second slash or backslash,
+            // and no control characters or whitespace (browsers drop tabs and newlines, which
+            // would turn "/\t/evil" into "//evil").
             Some(n)
                 if n.starts_with('/')
-                    && !n.starts_with("//")
+                    && !n[1..].starts_with(['/', '\\'])
                     && !n.contains('\\')
+                    && !n.chars().any(|c| c.is_control() || c.is_whitespace())
                     && n.len() < 500 =>
             {
                 n
             }
             _ => "/".into(),
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::safe_next;
+
+        #[test]
+        fn next_only_follows_paths_on_this_site() {
+            for ok in ["/", "/demands/abc?x=1", "/search?q=%E9%93%9D"] {
+                assert_eq!(safe_next(Some(ok.into())), ok);
+            }
+            for bad in [
+                "//evil.example",
+                "/\\evil.example",
+                "/\t/evil.example",
+                "/\n",
+                "https://evil.example",
+                "evil",
+                "/a b",
+                "/%09/x\u{7}",
+            ] {
+                assert_eq!(safe_next(Some(bad.into())), "/", "{bad:?}");
+            }
+            assert_eq!(safe_next(None), "/");
         }
     }
 }
@@ -172,7 +201,7 @@ pub async fn register(
             contact_name: contact_name.unwrap_or_default(),
             contact_phone: contact_phone.unwrap_or_default(),
         };
-        crate::services::register(&s, input).await?;
+        crate::services::register(&s, input, &ctx::client_addr()).await?;
         let (token, _) =
             crate::services::login(&s, &email, &password, &ctx::client_addr(), "web").await?;
         ctx::set_cookie(&ctx::session_cookie(

@@ -240,8 +240,8 @@ fn achievement_from(r: &DbRow) -> Result<AchievementRow, sqlx::Error> {
 }
 
 const EXPERT_SELECT: &str = "SELECT e.user_id, e.title, e.fields, e.keywords, e.bio, e.accepts_review, e.is_public, e.updated_at, \
-    u.display_name AS name, u.org_id AS org_id, o.name AS org_name, o.org_type AS org_type, o.district_code AS org_district \
-    FROM expert_profiles e JOIN users u ON u.id = e.user_id LEFT JOIN organizations o ON o.id = u.org_id \
+    u.display_name AS name, o.id AS org_id, o.name AS org_name, o.org_type AS org_type, o.district_code AS org_district \
+    FROM expert_profiles e JOIN users u ON u.id = e.user_id LEFT JOIN organizations o ON o.id = u.org_id AND u.membership_active \
     JOIN user_roles r ON r.user_id = e.user_id AND r.role = 'expert'";
 
 fn expert_from(r: &DbRow) -> Result<ExpertRow, sqlx::Error> {
@@ -684,7 +684,9 @@ impl Store for SqlStore {
                 if r.rows_affected() == 0 {
                     return Err(StoreError::Stale);
                 }
-                insert_roles(tx, user_id, &roles, at).await.map_err(map_err)
+                insert_roles(tx, user_id, &roles, at).await.map_err(map_err)?;
+                // An expert's organization shows in the pool and search only once admitted.
+                queue_search(tx, "expert", &user_id.to_string(), at).await.map_err(map_err)
             })
         })
         .await
