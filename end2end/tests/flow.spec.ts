@@ -233,3 +233,22 @@ test("the expert pool shows public profiles to visitors and lets an expert edit 
   await expect(page.locator('[data-testid="expert-saved"]')).toBeVisible();
   await expect(page.locator('[data-testid="expert-row"]').first()).toContainText("正高级工程师");
 });
+
+test("an official imports a CSV file and sees every bad row of a second attempt", async ({ page }) => {
+  await login(page, "official@demo.jiebang.local", "Demo-2026-official");
+  await page.goto("/admin/import");
+  await hydrated(page);
+  await page.selectOption("#import-kind", "organizations");
+  await page.setInputFiles("#import-file", "../seeds/examples/organizations.csv");
+  await page.click('[data-testid="import-submit"]');
+  await expect(page.locator('[data-testid="import-done"]')).toContainText("已导入 3 行");
+  // The same file again: each row is already registered, nothing is imported.
+  await page.click('[data-testid="import-submit"]');
+  await expect(page.locator('[data-testid="import-errors"] tbody tr')).toHaveCount(3);
+  await expect(page.locator('[data-testid="import-errors"]')).toContainText("credit_code");
+  // The imported, verified organizations are searchable.
+  await expect(async () => {
+    await page.goto("/search?q=" + encodeURIComponent("南宁示例精密制造"));
+    await expect(page.locator('[data-testid="search-hit"]').first()).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 15_000 });
+});

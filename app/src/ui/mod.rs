@@ -5,6 +5,7 @@ mod auth;
 mod common;
 mod demands;
 mod experts;
+mod import;
 mod search;
 
 use crate::i18n::Lang;
@@ -131,6 +132,7 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/reset-password") view=auth::ResetPage ssr=SsrMode::Async />
                 <Route path=path!("/privacy") view=auth::PrivacyPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/orgs") view=admin::OrgsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/import") view=import::ImportPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/users") view=admin::UsersPage ssr=SsrMode::Async />
             </Routes>
         </main>
@@ -179,6 +181,7 @@ fn Header() -> impl IntoView {
                                         <a href="/review" aria-current=move || nav_current(location.pathname.get(), "/review")>{lang.t("需求审核", "Review")}</a>
                                         <a href="/admin/orgs" aria-current=move || nav_current(location.pathname.get(), "/admin/orgs")>{lang.t("机构管理", "Organizations")}</a>
                                         <a href="/admin/users" aria-current=move || nav_current(location.pathname.get(), "/admin/users")>{lang.t("用户与角色", "Users")}</a>
+                                        <a href="/admin/import" aria-current=move || nav_current(location.pathname.get(), "/admin/import")>{lang.t("批量导入", "Import")}</a>
                                     })}
                                 }
                             })

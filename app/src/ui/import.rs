@@ -1,0 +1,164 @@
+//! Officials' bulk import page. The browser sends the chosen file as-is to
+//! `POST /api/v1/import/{kind}` (same origin, session cookie) and shows the report; every bad
+//! row is listed and nothing is written unless the whole file is good.
+use super::common::*;
+use crate::i18n::Lang;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct RowErrorView {
+    pub line: usize,
+    pub column: String,
+    pub zh: String,
+    pub en: String,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct ReportView {
+    pub rows: usize,
+    pub imported: usize,
+    pub errors: Vec<RowErrorView>,
+}
+
+// Reports are only ever produced in the browser.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[derive(Debug, Clone, PartialEq)]
+enum Outcome {
+    Report(ReportView),
+    Failed(String),
+}
+
+#[cfg(feature = "hydrate")]
+async fn upload(kind: String) -> Outcome {
+    use wasm_bindgen::JsCast;
+    let fail = |m: &str| Outcome::Failed(m.to_string());
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return fail("no document");
+    };
+    let Some(input) = doc
+        .get_element_by_id("import-file")
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+    else {
+        return fail("no file input");
+    };
+    let Some(file) = input.files().and_then(|f| f.get(0)) else {
+        return fail("请选择文件 / Choose a file");
+    };
+    if file.size() > 20.0 * 1024.0 * 1024.0 {
+        return fail("文件超过 20 MB 上限 / The file exceeds the 20 MB limit");
+    }
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&file);
+    let url = format!(
+        "/api/v1/import/{kind}?file_name={}",
+        js_sys::encode_uri_component(&file.name())
+    );
+    let Some(window) = web_sys::window() else {
+        return fail("no window");
+    };
+    let resp =
+        match wasm_bindgen_futures::JsFuture::from(window.fetch_with_str_and_init(&url, &init))
+            .await
+        {
+            Ok(r) => r,
+            Err(_) => return fail("网络错误 / Network error"),
+        };
+    let Ok(resp) = resp.dyn_into::<web_sys::Response>() else {
+        return fail("bad response");
+    };
+    let status = resp.status();
+    let Ok(text_promise) = resp.text() else {
+        return fail("bad response");
+    };
+    let text = wasm_bindgen_futures::JsFuture::from(text_promise)
+        .await
+        .ok()
+        .and_then(|t| t.as_string())
+        .unwrap_or_default();
+    match serde_json::from_str::<ReportView>(&text) {
+        Ok(r) => Outcome::Report(r),
+        Err(_) if status == 413 => fail("文件超过上限 / The file is too large"),
+        Err(_) if status == 401 || status == 403 => {
+            fail("只有管理人员可以导入 / Only officials can import")
+        }
+        Err(_) => fail(&format!("HTTP {status}")),
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+async fn upload(_kind: String) -> Outcome {
+    Outcome::Failed(String::new())
+}
+
+#[component]
+pub fn ImportPage() -> impl IntoView {
+    let lang = use_lang();
+    let (kind, set_kind) = signal("organizations".to_string());
+    let outcome = RwSignal::new(None::<Outcome>);
+    let busy = RwSignal::new(false);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        let k = kind.get_untracked();
+        leptos::task::spawn_local(async move {
+            let o = upload(k).await;
+            outcome.set(Some(o));
+            busy.set(false);
+        });
+    };
+    view! {
+        <Title text=lang.t("批量导入", "Bulk import") />
+        <div class="page-header"><div>
+            <h1 class="page-title">{lang.t("批量导入", "Bulk import")}</h1>
+            <p class="page-desc">{lang.t(
+                "支持 CSV（UTF-8 或 GBK，Excel 另存即可）、XLSX 和 JSON Lines，最大 20 MB。先校验整个文件，有任何错误则不导入任何数据，并列出每一处错误。格式见 README 和 seeds/examples。",
+                "CSV (UTF-8 or GBK, as Excel saves it), XLSX and JSON Lines, up to 20 MB. The whole file is checked first; if any row is bad nothing is imported and every problem is listed. Formats: README and seeds/examples.",
+            )}</p>
+        </div></div>
+        <form class="form card" on:submit=on_submit>
+            <div class="field">
+                <label for="import-kind" class="required">{lang.t("数据类别", "Kind of data")}</label>
+                <select id="import-kind" name="kind" on:change=move |ev| set_kind.set(event_target_value(&ev))>
+                    <option value="organizations">{lang.t("机构", "Organizations")}</option>
+                    <option value="demands">{lang.t("技术需求", "Demands")}</option>
+                    <option value="achievements">{lang.t("科技成果", "Achievements")}</option>
+                </select>
+            </div>
+            <div class="field">
+                <label for="import-file" class="required">{lang.t("文件", "File")}</label>
+                <input id="import-file" name="file" type="file" accept=".csv,.xlsx,.jsonl,.ndjson,text/csv" />
+            </div>
+            <button class="btn btn-primary" type="submit" data-testid="import-submit" disabled=move || busy.get()>
+                {move || if busy.get() { lang.t("正在校验并导入…", "Checking and importing…") } else { lang.t("校验并导入", "Check and import") }}
+            </button>
+        </form>
+        {move || outcome.get().map(|o| match o {
+            Outcome::Failed(m) => view! { <div class="notice notice-error" role="alert">{m}</div> }.into_any(),
+            Outcome::Report(r) if r.errors.is_empty() => view! {
+                <div class="notice notice-success" role="status" data-testid="import-done">
+                    {match lang { Lang::Zh => format!("已导入 {} 行（共 {} 行）。", r.imported, r.rows), Lang::En => format!("Imported {} of {} rows.", r.imported, r.rows) }}
+                </div>
+            }.into_any(),
+            Outcome::Report(r) => view! {
+                <div class="error-summary" role="alert" data-testid="import-errors">
+                    <h2>{match lang { Lang::Zh => format!("发现 {} 处错误，未导入任何数据", r.errors.len()), Lang::En => format!("{} problem(s) found; nothing was imported", r.errors.len()) }}</h2>
+                    <div class="table-wrap"><table class="data-table">
+                        <thead><tr>
+                            <th scope="col">{lang.t("行", "Line")}</th>
+                            <th scope="col">{lang.t("列", "Column")}</th>
+                            <th scope="col">{lang.t("原因", "Reason")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {r.errors.into_iter().map(|e| view! {
+                                <tr><td class="num">{e.line}</td><td class="mono">{e.column.clone()}</td><td>{lang.pick(&e.zh, &e.en).to_string()}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table></div>
+                </div>
+            }.into_any(),
+        })}
+    }
+}
