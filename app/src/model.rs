@@ -448,3 +448,14 @@ pub struct ExpertView {
     pub accepts_review: Option<bool>,
     pub is_public: Option<bool>,
 }
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DisputeView {
+    pub id: uuid::Uuid,
+    pub org_name: String,
+    pub credit_code: String,
+    pub claimant_name: String,
+    pub claimant_email: String,
+    pub reason: String,
+    pub created_at: DateTime<Utc>,
+}

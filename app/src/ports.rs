@@ -176,6 +176,22 @@ pub struct ExpertRow {
     pub district_code: Option<String>,
 }
 
+/// A claim that someone else registered one's credit code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DisputeRecord {
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub user_id: Uuid,
+    pub reason: String,
+    /// "open", "upheld" or "dismissed".
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub org_name: String,
+    pub credit_code: String,
+    pub claimant_name: String,
+    pub claimant_email: String,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanTarget {
     pub code: String,
@@ -347,6 +363,27 @@ pub trait Store: Send + Sync {
         &self,
         q: &AchievementQuery,
     ) -> StoreResult<(Vec<AchievementRow>, i64)>;
+
+    // Credit-code disputes.
+    /// Creates the claimant's account (in no organization) and the open dispute together.
+    async fn create_dispute(
+        &self,
+        claimant: &UserRecord,
+        d: &DisputeRecord,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    async fn list_disputes(&self, open_only: bool) -> StoreResult<Vec<DisputeRecord>>;
+    /// Closes an open dispute (else `Stale`). Upheld: the organization loses its verification
+    /// and the claimant joins it as an administrator with `roles`.
+    async fn decide_dispute(
+        &self,
+        id: Uuid,
+        upheld: bool,
+        decided_by: Uuid,
+        note: &str,
+        roles: &[Role],
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
 
     // Expert pool.
     /// Creates or replaces the expert profile of a user.

@@ -184,6 +184,8 @@ pub struct RegisterInput {
     pub district: String,
     pub contact_name: String,
     pub contact_phone: String,
+    /// With mode "dispute": why the credit code is the registrant's organization's.
+    pub dispute_reason: String,
 }
 
 pub async fn register(
@@ -218,7 +220,16 @@ pub async fn register(
         );
     }
     let code = errs.take("credit_code", CreditCode::parse(&input.credit_code));
-    let joining = input.mode == "join";
+    let disputing = input.mode == "dispute";
+    let joining = input.mode == "join" || disputing;
+    let dispute_reason = if disputing {
+        errs.take(
+            "dispute_reason",
+            clean_text(&input.dispute_reason, 10, 1000),
+        )
+    } else {
+        None
+    };
     let mut new_org = None;
     if !joining {
         let name = errs.take("org_name", clean_text(&input.org_name, 2, 100));
@@ -299,7 +310,30 @@ pub async fn register(
         privacy_accepted_at: now,
         created_at: now,
     };
-    let result = if let Some(org) = existing {
+    let result = if let (true, Some(org)) = (disputing, &existing) {
+        // The claimant gets an account in no organization; officials decide the claim.
+        let d = DisputeRecord {
+            id: Uuid::new_v4(),
+            org_id: org.id,
+            user_id,
+            reason: dispute_reason.clone().unwrap_or_default(),
+            status: "open".into(),
+            created_at: now,
+            org_name: org.name.clone(),
+            credit_code: org.credit_code.clone(),
+            claimant_name: user.display_name.clone(),
+            claimant_email: user.email.clone(),
+        };
+        let mut ev = audit(
+            Some(user_id),
+            "organization",
+            org.id,
+            "dispute_credit_code",
+            now,
+        );
+        ev.reason = dispute_reason.clone();
+        state.store.create_dispute(&user, &d, &ev).await
+    } else if let Some(org) = existing {
         user.org_id = Some(org.id);
         let mut ev = audit(Some(user_id), "user", user_id, "request_join", now);
         ev.to_state = Some("pending".into());
@@ -2073,4 +2107,85 @@ pub async fn list_experts(
         page,
         per_page,
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Credit-code disputes
+
+pub async fn list_disputes(state: &AppState, actor: &Actor) -> Result<Vec<DisputeView>, AppError> {
+    authorize(Some(actor), Action::VerifyOrg, Target::NONE)?;
+    Ok(state
+        .store
+        .list_disputes(true)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|d| DisputeView {
+            id: d.id,
+            org_name: d.org_name,
+            credit_code: d.credit_code,
+            claimant_name: d.claimant_name,
+            claimant_email: d.claimant_email,
+            reason: d.reason,
+            created_at: d.created_at,
+        })
+        .collect())
+}
+
+/// Upholding a claim withdraws the organization's verification and admits the claimant as an
+/// administrator; dismissing only closes it. Either way the decision and its note are audited.
+pub async fn decide_dispute(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    upheld: bool,
+    note: &str,
+) -> Result<(), AppError> {
+    authorize(Some(actor), Action::VerifyOrg, Target::NONE)?;
+    let note = clean_text(note, 2, 1000)
+        .map_err(|e| AppError::field("note", e.message_zh(), e.message_en()))?;
+    let d = state
+        .store
+        .list_disputes(true)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .find(|d| d.id == id)
+        .ok_or_else(|| {
+            AppError::conflict(
+                "该争议不存在或已处理",
+                "This dispute does not exist or was already decided",
+            )
+        })?;
+    let org = state
+        .store
+        .get_org(d.org_id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let roles: Vec<Role> = org.org_type.default_member_role().into_iter().collect();
+    let mut ev = audit(
+        Some(actor.user_id),
+        "organization",
+        d.org_id,
+        if upheld {
+            "dispute_upheld"
+        } else {
+            "dispute_dismissed"
+        },
+        state.clock.now(),
+    );
+    ev.reason = Some(note.clone());
+    match state
+        .store
+        .decide_dispute(id, upheld, actor.user_id, &note, &roles, &ev)
+        .await
+    {
+        Ok(()) => Ok(()),
+        Err(StoreError::Stale) => Err(AppError::conflict(
+            "该争议已处理",
+            "This dispute was already decided",
+        )),
+        Err(e) => Err(internal(e)),
+    }
 }

@@ -29,6 +29,7 @@ fn reg(email: &str, credit: &str) -> RegisterInput {
         district: "qingxiu".into(),
         contact_name: "李工".into(),
         contact_phone: "0771-5550000".into(),
+        dispute_reason: String::new(),
     }
 }
 
@@ -848,6 +849,68 @@ async fn expert_profiles_are_public_only_when_the_expert_says_so() {
             .await
             .unwrap();
         assert_eq!(services::search(&s, &q).await.unwrap().total, 0);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_disputed_credit_code_goes_to_officials_who_decide() {
+    each_backend(|b| async move {
+        let s = common::seeded_state(&b).await;
+        let c = code("91450100JBTEXT014");
+        let squatter = services::register(&s, reg("first@example.cn", &c), "test-client")
+            .await
+            .unwrap();
+        let org_id = squatter.org.clone().unwrap().id;
+        // A claim needs a reason; then the claimant gets an account in no organization.
+        let mut claim = reg("owner@example.cn", &c);
+        claim.mode = "dispute".into();
+        let e = services::register(&s, claim.clone(), "test-client")
+            .await
+            .unwrap_err();
+        assert_eq!(fields(&e), vec!["dispute_reason"]);
+        claim.dispute_reason = "本人为该公司法定代表人，营业执照原件可供核验。".into();
+        let claimant = services::register(&s, claim, "test-client").await.unwrap();
+        assert!(claimant.org.is_none());
+        let official = Actor {
+            roles: vec![Role::Official],
+            ..Actor::from(&claimant)
+        };
+        assert_eq!(
+            services::list_disputes(&s, &Actor::from(&squatter))
+                .await
+                .unwrap_err(),
+            AppError::Forbidden
+        );
+        let open = services::list_disputes(&s, &official).await.unwrap();
+        assert_eq!(open.len(), 1);
+        assert_eq!(open[0].claimant_email, "owner@example.cn");
+        let e = services::decide_dispute(&s, &official, open[0].id, true, "")
+            .await
+            .unwrap_err();
+        assert_eq!(fields(&e), vec!["note"]);
+        services::decide_dispute(&s, &official, open[0].id, true, "核验营业执照，支持异议")
+            .await
+            .unwrap();
+        let org = b.store.get_org(org_id).await.unwrap().unwrap();
+        assert!(!org.verified);
+        let u = b.store.get_user(claimant.id).await.unwrap().unwrap();
+        assert_eq!(u.org_id, Some(org_id));
+        assert!(u.membership_active && u.is_org_admin);
+        assert!(services::list_disputes(&s, &official)
+            .await
+            .unwrap()
+            .is_empty());
+        assert!(matches!(
+            services::decide_dispute(&s, &official, open[0].id, false, "重复处理").await,
+            Err(AppError::Conflict { .. })
+        ));
+        let history = b
+            .store
+            .audit_for("organization", &org_id.to_string())
+            .await
+            .unwrap();
+        assert!(history.iter().any(|h| h.event.action == "dispute_upheld"));
     })
     .await;
 }

@@ -160,7 +160,7 @@ async fn public_demand_api_pages_and_never_carries_confidential_fields() {
 async fn cross_site_posts_are_refused_before_anything_runs() {
     let (app, b) = app().await;
     let users_before = b.raw.count("SELECT COUNT(*) FROM users").await;
-    let form = "email=evil%40example.cn&display_name=x&password=Correct-horse-9&password_confirm=Correct-horse-9&privacy=yes&mode=new&org_name=%E6%81%B6%E6%84%8F&org_type=enterprise&credit_code=91450100MA5KXXXX0X&district=qingxiu&contact_name=x&contact_phone=07715550000";
+    let form = "email=evil%40example.cn&display_name=x&password=Correct-horse-9&password_confirm=Correct-horse-9&privacy=yes&mode=new&org_name=%E6%81%B6%E6%84%8F&org_type=enterprise&credit_code=91450100MA5KQWQW0X&district=qingxiu&contact_name=x&contact_phone=07715550000";
     for headers in [
         vec![("origin", "http://evil.example")],
         vec![("sec-fetch-site", "cross-site")],

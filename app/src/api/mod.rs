@@ -184,6 +184,7 @@ pub async fn register(
     district: Option<String>,
     contact_name: Option<String>,
     contact_phone: Option<String>,
+    dispute_reason: Option<String>,
 ) -> Result<(), AppError> {
     let r = async {
         let s = ctx::state()?;
@@ -200,6 +201,7 @@ pub async fn register(
             district: district.unwrap_or_default(),
             contact_name: contact_name.unwrap_or_default(),
             contact_phone: contact_phone.unwrap_or_default(),
+            dispute_reason: dispute_reason.unwrap_or_default(),
         };
         crate::services::register(&s, input, &ctx::client_addr()).await?;
         let (token, _) =
@@ -705,6 +707,33 @@ pub async fn save_expert_profile(
         crate::services::save_expert_profile(&s, &ctx::require_actor()?, &form).await?;
         leptos_axum::redirect("/experts?saved=1");
         Ok(())
+    }
+    .await;
+    ctx::finish(r)
+}
+
+#[server(prefix = "/api/fn", endpoint = "disputes")]
+pub async fn list_disputes() -> Result<Vec<DisputeView>, AppError> {
+    let r = async {
+        let s = ctx::state()?;
+        crate::services::list_disputes(&s, &ctx::require_actor()?).await
+    }
+    .await;
+    ctx::finish(r)
+}
+
+#[server(prefix = "/api/fn", endpoint = "decide_dispute")]
+pub async fn decide_dispute(id: String, upheld: String, note: String) -> Result<(), AppError> {
+    let r = async {
+        let s = ctx::state()?;
+        crate::services::decide_dispute(
+            &s,
+            &ctx::require_actor()?,
+            parse_id(&id)?,
+            upheld == "true",
+            &note,
+        )
+        .await
     }
     .await;
     ctx::finish(r)

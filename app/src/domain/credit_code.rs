@@ -223,7 +223,7 @@ mod tests {
     /// Realistic 17-character prefixes: enterprise (91), institution (12),
     /// social organization (51/52), farmers' cooperative (N3), other (Y1).
     const PREFIXES: &[&str] = &[
-        "91450100MA5KXXXX1",
+        "91450100MA5KQWQW1",
         "91110000MA01ABCD3",
         "914403001922038216",
         "12100000400000624",
@@ -507,8 +507,8 @@ mod tests {
     fn compute_check_char_rejects_bad_input() {
         assert_eq!(compute_check_char(""), None);
         assert_eq!(compute_check_char("9145010"), None);
-        assert_eq!(compute_check_char("91450100MA5KXXXX1A"), None);
-        assert_eq!(compute_check_char("91450100MA5KXXXXO"), None);
+        assert_eq!(compute_check_char("91450100MA5KQWQW1A"), None);
+        assert_eq!(compute_check_char("91450100MA5KQWQWO"), None);
         assert_eq!(compute_check_char("91450100ma5kxxxx1"), None);
     }
 

@@ -1,6 +1,6 @@
 //! Officials' pages: organization verification, users and roles.
 use super::common::*;
-use crate::api::{ResetLinkFor, SetRole, VerifyOrg};
+use crate::api::{DecideDispute, ResetLinkFor, SetRole, VerifyOrg};
 use crate::domain::time::format_datetime;
 use crate::domain::Role;
 use leptos::prelude::*;
@@ -10,7 +10,15 @@ use leptos_meta::Title;
 pub fn OrgsPage() -> impl IntoView {
     let lang = use_lang();
     let verify = ServerAction::<VerifyOrg>::new();
-    let list = Resource::new(move || verify.version().get(), |_| crate::api::list_orgs());
+    let decide = ServerAction::<DecideDispute>::new();
+    let list = Resource::new(
+        move || (verify.version().get(), decide.version().get()),
+        |_| crate::api::list_orgs(),
+    );
+    let disputes = Resource::new(
+        move || decide.version().get(),
+        |_| crate::api::list_disputes(),
+    );
     view! {
         <Title text=lang.t("机构管理", "Organizations") />
         <div class="page-header"><div>
@@ -18,6 +26,46 @@ pub fn OrgsPage() -> impl IntoView {
             <p class="page-desc">{lang.t("核验机构信息后标记为“已认证”。统一社会信用代码归属有争议时，在此撤销认证并联系双方。", "Verify organizations after checking them. When a credit code is disputed, withdraw verification here and contact both parties.")}</p>
         </div></div>
         <ErrorSummary value=verify.value() />
+        <ErrorSummary value=decide.value() />
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match disputes.await {
+                    Ok(ds) if ds.is_empty() => ().into_any(),
+                    Ok(ds) => view! {
+                        <div class="card" data-testid="disputes">
+                            <h2 class="card-title">{lang.t("信用代码争议（待裁定）", "Credit-code disputes awaiting a decision")}</h2>
+                            {ds.into_iter().map(|d| {
+                                let (id1, id2) = (d.id.to_string(), d.id.to_string());
+                                view! {
+                                    <div class="queue-item">
+                                        <p><strong>{d.org_name.clone()}</strong>" "<span class="mono">{d.credit_code.clone()}</span></p>
+                                        <p>{lang.t("提出人：", "Claimant: ")}{d.claimant_name.clone()}" "<span class="muted">{d.claimant_email.clone()}</span>" · "{format_datetime(d.created_at)}</p>
+                                        <p style="white-space: pre-wrap">{d.reason.clone()}</p>
+                                        <div class="row">
+                                            <ActionForm action=decide attr:class="row">
+                                                <input type="hidden" name="id" value=id1 />
+                                                <input type="hidden" name="upheld" value="true" />
+                                                <label class="sr-only" for=format!("note-up-{}", d.id)>{lang.t("裁定说明", "Decision note")}</label>
+                                                <input id=format!("note-up-{}", d.id) name="note" type="text" maxlength="1000" placeholder=lang.t("裁定说明（必填）", "Decision note (required)") />
+                                                <button class="btn btn-primary btn-sm" type="submit">{lang.t("支持异议：撤销认证并加入提出人", "Uphold: unverify and admit the claimant")}</button>
+                                            </ActionForm>
+                                            <ActionForm action=decide attr:class="row">
+                                                <input type="hidden" name="id" value=id2 />
+                                                <input type="hidden" name="upheld" value="false" />
+                                                <label class="sr-only" for=format!("note-dn-{}", d.id)>{lang.t("裁定说明", "Decision note")}</label>
+                                                <input id=format!("note-dn-{}", d.id) name="note" type="text" maxlength="1000" placeholder=lang.t("裁定说明（必填）", "Decision note (required)") />
+                                                <button class="btn btn-sm" type="submit">{lang.t("驳回异议", "Dismiss")}</button>
+                                            </ActionForm>
+                                        </div>
+                                    </div>
+                                }
+                            }).collect_view()}
+                        </div>
+                    }.into_any(),
+                    Err(e) => error_view(&e, lang),
+                }
+            })}
+        </Suspense>
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match list.await {

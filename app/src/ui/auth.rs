@@ -123,6 +123,10 @@ pub fn RegisterPage() -> impl IntoView {
                                     <input type="radio" id="mode-join" name="mode" value="join" checked=move || mode.get() == "join" on:change=move |_| set_mode.set("join".into()) />
                                     <label for="mode-join">{lang.t("申请加入已登记的机构（由该机构管理员审核）", "Ask to join a registered organization (its administrator admits you)")}</label>
                                 </div>
+                                <div class="checkbox-row">
+                                    <input type="radio" id="mode-dispute" name="mode" value="dispute" checked=move || mode.get() == "dispute" on:change=move |_| set_mode.set("dispute".into()) />
+                                    <label for="mode-dispute">{lang.t("本机构的信用代码已被他人登记，提请管理人员裁定", "Our credit code was registered by someone else: ask an official to decide")}</label>
+                                </div>
                             </div>
                             <div class=cls("credit_code")>
                                 <label for="credit_code" class="required">{lang.t("统一社会信用代码", "Unified social credit code")}</label>
@@ -130,7 +134,13 @@ pub fn RegisterPage() -> impl IntoView {
                                 <input id="credit_code" name="credit_code" type="text" maxlength="40" class="mono" autocomplete="off" />
                                 <FieldMsg errors field="credit_code" />
                             </div>
-                            <div class="org-new" hidden=move || mode.get() == "join">
+                            <div class=cls("dispute_reason") hidden=move || mode.get() != "dispute">
+                                <label for="dispute_reason" class="required">{lang.t("异议说明", "Why the code is yours")}</label>
+                                <p class="hint">{lang.t("说明您与该机构的关系，管理人员将核实营业执照等材料后裁定", "Explain your relation to the organization; an official checks the licence and decides")}</p>
+                                <textarea id="dispute_reason" name="dispute_reason" rows="3" maxlength="1000"></textarea>
+                                <FieldMsg errors field="dispute_reason" />
+                            </div>
+                            <div class="org-new" hidden=move || mode.get() != "new">
                                 <div class=cls("org_name")>
                                     <label for="org_name" class="required">{lang.t("机构名称", "Organization name")}</label>
                                     <input id="org_name" name="org_name" type="text" maxlength="100" />

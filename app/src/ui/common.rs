@@ -168,6 +168,8 @@ pub fn field_label(field: &str, lang: Lang) -> Option<&'static str> {
         "summary" => ("成果简介", "Summary"),
         "fields" => ("专业领域", "Fields of expertise"),
         "pro_title" => ("职称", "Professional title"),
+        "dispute_reason" => ("异议说明", "Why the code is yours"),
+        "note" => ("裁定说明", "Decision note"),
         "bio" => ("个人简介", "Biography"),
         "patents" => ("专利号", "Patent numbers"),
         "transfer_modes" => ("转化方式", "Transfer modes"),
