@@ -118,6 +118,7 @@ pub struct DemandPermissions {
     pub edit: bool,
     pub submit: bool,
     pub withdraw: bool,
+    pub close: bool,
     pub reopen: bool,
     pub review: bool,
     pub see_confidential: bool,

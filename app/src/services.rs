@@ -863,7 +863,12 @@ pub async fn demand_action(
         DemandAction::Withdraw => Action::WithdrawDemand,
         _ => Action::ReviewDemand,
     };
-    authorize(Some(actor), needed, target)?;
+    // The owner or an official may close a live demand.
+    let owner_closing = action == DemandAction::Close
+        && authorize(Some(actor), Action::WithdrawDemand, target).is_ok();
+    if !owner_closing {
+        authorize(Some(actor), needed, target)?;
+    }
     let reason = match reason.map(str::trim).filter(|r| !r.is_empty()) {
         Some(r) => Some(
             clean_text(r, 2, 1000)
@@ -954,6 +959,8 @@ pub async fn demand_detail(
             && demand::transition(d.status, DemandAction::Submit).is_ok(),
         withdraw: can(Action::WithdrawDemand)
             && demand::transition(d.status, DemandAction::Withdraw).is_ok(),
+        close: (can(Action::WithdrawDemand) || can(Action::ReviewDemand))
+            && demand::transition(d.status, DemandAction::Close).is_ok(),
         reopen: can(Action::SubmitDemand)
             && demand::transition(d.status, DemandAction::Reopen).is_ok(),
         review: can(Action::ReviewDemand) && d.status == DemandStatus::Submitted,
@@ -2188,4 +2195,45 @@ pub async fn decide_dispute(
         )),
         Err(e) => Err(internal(e)),
     }
+}
+
+/// Marks published demands whose deadline has passed as expired (run periodically by the
+/// server; the transition queues their removal from search). Returns how many expired.
+pub async fn expire_demands(state: &AppState) -> Result<usize, AppError> {
+    let now = state.clock.now();
+    let q = DemandQuery {
+        statuses: vec![DemandStatus::Published],
+        limit: 1000,
+        ..Default::default()
+    };
+    let (rows, _) = state.store.list_demands(&q).await.map_err(internal)?;
+    let mut n = 0;
+    for r in rows.iter().filter(|r| r.demand.deadline <= now) {
+        let mut ev = audit(
+            None,
+            "demand",
+            r.demand.id,
+            DemandAction::Expire.as_str(),
+            now,
+        );
+        ev.from_state = Some(DemandStatus::Published.as_str().into());
+        ev.to_state = Some(DemandStatus::Expired.as_str().into());
+        ev.reason = Some("deadline passed".into());
+        match state
+            .store
+            .transition_demand(
+                r.demand.id,
+                DemandStatus::Published,
+                DemandStatus::Expired,
+                None,
+                &ev,
+            )
+            .await
+        {
+            Ok(()) => n += 1,
+            Err(StoreError::Stale) => {}
+            Err(e) => return Err(internal(e)),
+        }
+    }
+    Ok(n)
 }

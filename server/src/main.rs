@@ -241,6 +241,22 @@ async fn main() -> anyhow::Result<()> {
             let options = server::leptos_options();
             let addr = options.site_addr;
             let state = server::build_state(options, store, index, &cfg);
+            {
+                // Deadlines follow the server clock: expire published demands past theirs.
+                let state = state.clone();
+                tokio::spawn(async move {
+                    loop {
+                        match app::services::expire_demands(&state).await {
+                            Ok(n) if n > 0 => {
+                                tracing::info!(expired = n, "demands past their deadline expired")
+                            }
+                            Ok(_) => {}
+                            Err(e) => tracing::warn!(error = ?e, "expiring demands failed"),
+                        }
+                        tokio::time::sleep(std::time::Duration::from_secs(300)).await;
+                    }
+                });
+            }
             let app = server::router(state);
             let listener = tokio::net::TcpListener::bind(&addr)
                 .await

@@ -914,3 +914,107 @@ async fn a_disputed_credit_code_goes_to_officials_who_decide() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn owners_and_officials_close_demands_and_past_deadlines_expire() {
+    each_backend(|b| async move {
+        let s = common::seeded_state(&b).await;
+        let owner = services::register(
+            &s,
+            reg("c1@example.cn", &code("91450100JBTEXT015")),
+            "test-client",
+        )
+        .await
+        .unwrap();
+        let rival = services::register(
+            &s,
+            reg("c2@example.cn", &code("91450100JBTEXT016")),
+            "test-client",
+        )
+        .await
+        .unwrap();
+        let (oa, ra) = (Actor::from(&owner), Actor::from(&rival));
+        let official = Actor {
+            roles: vec![Role::Official],
+            ..ra.clone()
+        };
+        let id = services::create_demand(&s, &oa, &form(), true)
+            .await
+            .unwrap();
+        services::demand_action(&s, &official, id, DemandAction::Approve, None)
+            .await
+            .unwrap();
+        assert!(
+            services::demand_detail(&s, Some(&oa), id)
+                .await
+                .unwrap()
+                .permissions
+                .close
+        );
+        assert!(
+            !services::demand_detail(&s, Some(&ra), id)
+                .await
+                .unwrap()
+                .permissions
+                .close
+        );
+        assert_eq!(
+            services::demand_action(&s, &ra, id, DemandAction::Close, Some("不是我的"))
+                .await
+                .unwrap_err(),
+            AppError::Forbidden
+        );
+        let e = services::demand_action(&s, &oa, id, DemandAction::Close, None)
+            .await
+            .unwrap_err();
+        assert_eq!(fields(&e), vec!["reason"]);
+        assert_eq!(
+            services::demand_action(&s, &oa, id, DemandAction::Close, Some("已自行解决"))
+                .await
+                .unwrap(),
+            DemandStatus::Closed
+        );
+        // A published demand past its deadline expires on the next sweep.
+        let mut past = b.store.get_demand(id).await.unwrap().unwrap().demand;
+        past.id = uuid::Uuid::new_v4();
+        past.title = "已过期的需求".into();
+        past.status = DemandStatus::Published;
+        past.deadline = chrono::Utc::now() - chrono::Duration::hours(1);
+        b.store
+            .insert_demand(
+                &past,
+                &app::ports::AuditEvent {
+                    actor_id: None,
+                    entity_type: "demand",
+                    entity_id: past.id.to_string(),
+                    action: "create".into(),
+                    from_state: None,
+                    to_state: Some("published".into()),
+                    reason: None,
+                    at: chrono::Utc::now(),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(services::expire_demands(&s).await.unwrap(), 1);
+        assert_eq!(
+            b.store
+                .get_demand(past.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .demand
+                .status,
+            DemandStatus::Expired
+        );
+        assert_eq!(services::expire_demands(&s).await.unwrap(), 0);
+        assert_eq!(
+            services::public_demands(&s, None, None, None, None)
+                .await
+                .unwrap()
+                .total,
+            0
+        );
+    })
+    .await;
+}

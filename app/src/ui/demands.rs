@@ -265,6 +265,22 @@ pub fn DemandDetailPage() -> impl IntoView {
                             </div>
                         }
                     })}
+                    {p.close.then(|| {
+                        let id = id.clone();
+                        view! {
+                            <div class="card">
+                                <ActionForm action=act attr:class="reject-form">
+                                    <input type="hidden" name="id" value=id />
+                                    <input type="hidden" name="action" value="close" />
+                                    <div class="field">
+                                        <label for="close-reason" class="required">{lang.t("关闭理由", "Reason for closing")}</label>
+                                        <textarea id="close-reason" name="reason" rows="2" maxlength="1000"></textarea>
+                                    </div>
+                                    <button class="btn btn-danger" type="submit" data-testid="close-demand">{lang.t("关闭需求", "Close demand")}</button>
+                                </ActionForm>
+                            </div>
+                        }
+                    })}
                     {p.review.then(|| {
                         let (id1, id2) = (id.clone(), id.clone());
                         view! {
