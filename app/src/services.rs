@@ -842,6 +842,48 @@ pub async fn update_demand(
     Ok(())
 }
 
+/// The audit history of one entity as the pages show it.
+async fn history_of(
+    state: &AppState,
+    entity_type: &str,
+    id: Uuid,
+) -> Result<Vec<AuditEntry>, AppError> {
+    Ok(state
+        .store
+        .audit_for(entity_type, &id.to_string())
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|r| AuditEntry {
+            at: r.event.at,
+            actor_name: r.actor_name,
+            action: r.event.action,
+            from_state: r.event.from_state,
+            to_state: r.event.to_state,
+            reason: r.event.reason,
+        })
+        .collect())
+}
+
+/// The reason given with a state change: cleaned, and required where the process says so.
+fn action_reason(reason: Option<&str>, required: bool) -> Result<Option<String>, AppError> {
+    let reason = match reason.map(str::trim).filter(|r| !r.is_empty()) {
+        Some(r) => Some(
+            clean_text(r, 2, 1000)
+                .map_err(|e| AppError::field("reason", e.message_zh(), e.message_en()))?,
+        ),
+        None => None,
+    };
+    if required && reason.is_none() {
+        return Err(AppError::field(
+            "reason",
+            "请填写理由",
+            "Please give a reason",
+        ));
+    }
+    Ok(reason)
+}
+
 /// Applies a state-machine action to a demand on behalf of `actor`.
 pub async fn demand_action(
     state: &AppState,
@@ -869,20 +911,7 @@ pub async fn demand_action(
     if !owner_closing {
         authorize(Some(actor), needed, target)?;
     }
-    let reason = match reason.map(str::trim).filter(|r| !r.is_empty()) {
-        Some(r) => Some(
-            clean_text(r, 2, 1000)
-                .map_err(|e| AppError::field("reason", e.message_zh(), e.message_en()))?,
-        ),
-        None => None,
-    };
-    if demand::requires_reason(action) && reason.is_none() {
-        return Err(AppError::field(
-            "reason",
-            "请填写理由",
-            "Please give a reason",
-        ));
-    }
+    let reason = action_reason(reason, demand::requires_reason(action))?;
     let to = demand::transition(d.status, action)
         .map_err(|e| AppError::conflict(e.message_zh(), e.message_en()))?;
     let now = state.clock.now();
@@ -968,21 +997,7 @@ pub async fn demand_detail(
         see_history: can(Action::ViewDemand),
     };
     let history = if perms.see_history {
-        state
-            .store
-            .audit_for("demand", &id.to_string())
-            .await
-            .map_err(internal)?
-            .into_iter()
-            .map(|r| AuditEntry {
-                at: r.event.at,
-                actor_name: r.actor_name,
-                action: r.event.action,
-                from_state: r.event.from_state,
-                to_state: r.event.to_state,
-                reason: r.event.reason,
-            })
-            .collect()
+        history_of(state, "demand", id).await?
     } else {
         vec![]
     };
@@ -1770,20 +1785,7 @@ pub async fn achievement_action(
         _ => Action::EditAchievement,
     };
     authorize(Some(actor), needed, target)?;
-    let reason = match reason.map(str::trim).filter(|r| !r.is_empty()) {
-        Some(r) => Some(
-            clean_text(r, 2, 1000)
-                .map_err(|e| AppError::field("reason", e.message_zh(), e.message_en()))?,
-        ),
-        None => None,
-    };
-    if ach::requires_reason(action) && reason.is_none() {
-        return Err(AppError::field(
-            "reason",
-            "请填写理由",
-            "Please give a reason",
-        ));
-    }
+    let reason = action_reason(reason, ach::requires_reason(action))?;
     let to = ach::transition(a.status, action)
         .map_err(|e| AppError::conflict(e.message_zh(), e.message_en()))?;
     let now = state.clock.now();
@@ -1856,21 +1858,7 @@ pub async fn achievement_detail(
     };
     let see_history = can(Action::ViewAchievement);
     let history = if see_history {
-        state
-            .store
-            .audit_for("achievement", &id.to_string())
-            .await
-            .map_err(internal)?
-            .into_iter()
-            .map(|r| AuditEntry {
-                at: r.event.at,
-                actor_name: r.actor_name,
-                action: r.event.action,
-                from_state: r.event.from_state,
-                to_state: r.event.to_state,
-                reason: r.event.reason,
-            })
-            .collect()
+        history_of(state, "achievement", id).await?
     } else {
         vec![]
     };
