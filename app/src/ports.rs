@@ -225,6 +225,22 @@ pub struct EmailRecord {
     pub created_at: DateTime<Utc>,
 }
 
+/// One record of a bulk import, with the audit event that records it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImportRecord {
+    /// An organization and its contact person, who administers it.
+    Org(Box<OrgRecord>, Box<UserRecord>, Vec<Role>),
+    Demand(Box<DemandRecord>),
+    Achievement(Box<AchievementRecord>),
+    /// An expert: the person (a new account, or an existing one when `new_user` is false),
+    /// who is granted the expert role, and the profile.
+    Expert {
+        user: Box<UserRecord>,
+        new_user: bool,
+        profile: Box<ExpertRecord>,
+    },
+}
+
 /// The database, as the services use it. Every method that changes state takes the audit
 /// event(s) describing the change and writes them in the same transaction.
 #[async_trait]
@@ -256,6 +272,13 @@ pub trait Store: Send + Sync {
         user: &UserRecord,
         roles: &[Role],
         audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    /// Writes a whole validated import in one transaction: all of it, or (on any failure)
+    /// nothing. `progress(done)` is called as records are written.
+    async fn import_batch(
+        &self,
+        records: &[(ImportRecord, AuditEvent)],
+        progress: &(dyn Fn(usize) + Send + Sync),
     ) -> StoreResult<()>;
     async fn get_org(&self, id: Uuid) -> StoreResult<Option<OrgRecord>>;
     async fn find_org_by_credit_code(&self, code: &str) -> StoreResult<Option<OrgRecord>>;

@@ -1,11 +1,11 @@
-//! Bulk import of organizations, demands and achievements from CSV (UTF-8 with or without BOM,
+//! Bulk import of organizations, experts, demands and achievements from CSV (UTF-8 with or without BOM,
 //! or GBK as Excel on Chinese Windows writes it), XLSX and JSON Lines. The whole file is
 //! validated first; if any row is bad nothing is written and every bad row is reported.
 use app::domain::achievement::{AchievementStatus, TransferMode};
 use app::domain::demand::{IpPreference, Trl};
 use app::domain::money::{BudgetRange, Fen};
-use app::domain::text::{clean_text, parse_keywords, validate_phone};
-use app::domain::{CreditCode, DemandStatus, OrgType, Role};
+use app::domain::text::{clean_text, parse_keywords, validate_email, validate_phone};
+use app::domain::{CreditCode, DemandStatus, OrgType};
 use app::ports::*;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -22,6 +22,7 @@ pub enum ImportKind {
     Organizations,
     Demands,
     Achievements,
+    Experts,
 }
 
 impl ImportKind {
@@ -30,6 +31,7 @@ impl ImportKind {
             "organizations" | "organization" => Some(ImportKind::Organizations),
             "demands" | "demand" => Some(ImportKind::Demands),
             "achievements" | "achievement" => Some(ImportKind::Achievements),
+            "experts" | "expert" => Some(ImportKind::Experts),
             _ => None,
         }
     }
@@ -74,6 +76,10 @@ impl ImportKind {
                     "transfer_modes",
                 ],
                 &["id", "patents", "price_wan", "status"],
+            ),
+            ImportKind::Experts => (
+                &["name", "email", "title", "fields", "keywords"],
+                &["org_credit_code", "bio", "accepts_review", "is_public"],
             ),
         }
     }
@@ -315,12 +321,6 @@ pub fn read_table(bytes: &[u8], format: Format) -> Result<(Vec<String>, Vec<Row>
 }
 
 /// A row ready to write.
-enum Record {
-    Org(Box<OrgRecord>, Box<UserRecord>, Vec<Role>),
-    Demand(Box<DemandRecord>),
-    Achievement(Box<AchievementRecord>),
-}
-
 struct Ctx<'a> {
     store: &'a dyn Store,
     now: DateTime<Utc>,
@@ -342,6 +342,30 @@ async fn org_author(store: &dyn Store, org_id: Uuid) -> Result<Option<Uuid>, Sto
         .map(|(u, _)| u.id))
 }
 
+/// A yes/no column: true/false, 1/0, 是/否, or empty for `default`.
+fn flag(
+    errs: &mut Vec<RowError>,
+    line: usize,
+    row: &BTreeMap<String, String>,
+    column: &str,
+    default: bool,
+) -> bool {
+    match get(row, column).trim().to_ascii_lowercase().as_str() {
+        "" => default,
+        "false" | "0" | "否" | "no" => false,
+        "true" | "1" | "是" | "yes" => true,
+        _ => {
+            errs.push(row_err(
+                line,
+                column,
+                format!("{column} 应为 true 或 false（或 是 / 否）"),
+                format!("{column} must be true or false"),
+            ));
+            default
+        }
+    }
+}
+
 fn get<'r>(row: &'r BTreeMap<String, String>, k: &str) -> &'r str {
     row.get(k).map(String::as_str).unwrap_or("")
 }
@@ -353,7 +377,7 @@ async fn validate_row(
     row: &BTreeMap<String, String>,
     seen: &mut HashSet<String>,
     errs: &mut Vec<RowError>,
-) -> anyhow::Result<Option<Record>> {
+) -> anyhow::Result<Option<ImportRecord>> {
     let before = errs.len();
     macro_rules! take {
         ($col:expr, $r:expr) => {
@@ -439,19 +463,7 @@ async fn validate_row(
             }
             let contact = take!("contact_name", clean_text(get(row, "contact_name"), 1, 50));
             let phone = take!("contact_phone", validate_phone(get(row, "contact_phone")));
-            let verified = match get(row, "verified").to_ascii_lowercase().as_str() {
-                "" | "false" | "0" | "否" => false,
-                "true" | "1" | "是" => true,
-                _ => {
-                    errs.push(row_err(
-                        line,
-                        "verified",
-                        "verified 应为 true 或 false",
-                        "verified must be true or false",
-                    ));
-                    false
-                }
-            };
+            let verified = flag(errs, line, row, "verified", false);
             match (name, org_type, code, contact, phone) {
                 (Some(name), Some(org_type), Some(code), Some(contact), Some(phone))
                     if errs.len() == before =>
@@ -486,7 +498,123 @@ async fn validate_row(
                         created_at: cx.now,
                     };
                     let roles = org_type.default_member_role().into_iter().collect();
-                    Some(Record::Org(Box::new(org), Box::new(user), roles))
+                    Some(ImportRecord::Org(Box::new(org), Box::new(user), roles))
+                }
+                _ => None,
+            }
+        }
+        ImportKind::Experts => {
+            let name = take!("name", clean_text(get(row, "name"), 2, 50));
+            let email = take!("email", validate_email(get(row, "email")));
+            if let Some(e) = &email {
+                if !seen.insert(e.clone()) {
+                    errs.push(row_err(
+                        line,
+                        "email",
+                        "文件中重复的邮箱",
+                        "Duplicate e-mail address in the file",
+                    ));
+                }
+            }
+            let title = take!("title", clean_text(get(row, "title"), 2, 30));
+            let fields = take!("fields", parse_keywords(get(row, "fields")));
+            if fields.as_ref().is_some_and(|v| v.is_empty()) {
+                errs.push(row_err(
+                    line,
+                    "fields",
+                    "请至少填写一个专业领域",
+                    "Give at least one field of expertise",
+                ));
+            }
+            let keywords = take!("keywords", parse_keywords(get(row, "keywords")));
+            let bio = match get(row, "bio").trim() {
+                "" => Some(String::new()),
+                v => take!("bio", clean_text(v, 1, 2000)),
+            };
+            let accepts_review = flag(errs, line, row, "accepts_review", true);
+            // Private unless the file says otherwise: publishing a person is their choice.
+            let is_public = flag(errs, line, row, "is_public", false);
+            let org = match get(row, "org_credit_code").trim() {
+                "" => None,
+                code => match CreditCode::parse(code) {
+                    Ok(c) => match org_of(c.as_str()).await? {
+                        Some(o) => Some(o),
+                        None => {
+                            errs.push(row_err(
+                                line,
+                                "org_credit_code",
+                                "未找到该统一社会信用代码对应的机构，请先导入机构",
+                                "No organization has this credit code; import organizations first",
+                            ));
+                            None
+                        }
+                    },
+                    Err(e) => {
+                        errs.push(bi(line, "org_credit_code", e));
+                        None
+                    }
+                },
+            };
+            // An existing account gets the expert role and a profile, unless it already has one.
+            let existing = match &email {
+                Some(e) => cx.store.find_user_by_email(e).await?,
+                None => None,
+            };
+            if let Some(u) = &existing {
+                if cx.store.get_expert(u.id).await?.is_some() {
+                    errs.push(row_err(
+                        line,
+                        "email",
+                        "该邮箱的用户已有专家档案",
+                        "The user with this e-mail already has an expert profile",
+                    ));
+                }
+                if let Some(o) = &org {
+                    if u.org_id != Some(o.id) {
+                        errs.push(row_err(
+                            line,
+                            "org_credit_code",
+                            "该邮箱的用户不属于此机构",
+                            "The user with this e-mail is not a member of this organization",
+                        ));
+                    }
+                }
+            }
+            match (name, email, title, fields, keywords, bio) {
+                (Some(name), Some(email), Some(title), Some(fields), Some(keywords), Some(bio))
+                    if errs.len() == before =>
+                {
+                    let new_user = existing.is_none();
+                    let user = existing.unwrap_or_else(|| UserRecord {
+                        id: Uuid::new_v5(
+                            &Uuid::NAMESPACE_URL,
+                            format!("jiebang:expert:{email}").as_bytes(),
+                        ),
+                        email,
+                        display_name: name,
+                        // Signs in after a password reset sent to this address.
+                        password_hash: "!imported-no-login".into(),
+                        org_id: org.as_ref().map(|o| o.id),
+                        membership_active: true,
+                        is_org_admin: false,
+                        privacy_accepted_at: cx.now,
+                        created_at: cx.now,
+                    });
+                    let profile = ExpertRecord {
+                        user_id: user.id,
+                        title,
+                        fields,
+                        keywords,
+                        bio,
+                        accepts_review,
+                        is_public,
+                        updated_at: cx.now,
+                    };
+                    Some(ImportRecord::Expert {
+                        user: Box::new(user),
+                        new_user,
+                        profile: Box::new(profile),
+                    })
                 }
                 _ => None,
             }
@@ -647,7 +775,7 @@ async fn validate_row(
                         Some(ip),
                         Some(confidential),
                         Some(status),
-                    ) if errs.len() == before => Some(Record::Demand(Box::new(DemandRecord {
+                    ) if errs.len() == before => Some(ImportRecord::Demand(Box::new(DemandRecord {
                         id,
                         org_id: o.id,
                         created_by: by,
@@ -753,7 +881,7 @@ async fn validate_row(
                         Some(price_fen),
                         Some(status),
                     ) if errs.len() == before => {
-                        Some(Record::Achievement(Box::new(AchievementRecord {
+                        Some(ImportRecord::Achievement(Box::new(AchievementRecord {
                             id,
                             org_id: o.id,
                             created_by: by,
@@ -886,45 +1014,38 @@ pub async fn import(
         return Ok(report(rows.len(), 0, errors));
     }
     let total = records.len();
-    let ev = |entity: &'static str, id: Uuid, to: &str| AuditEvent {
-        actor_id: actor,
-        entity_type: entity,
-        entity_id: id.to_string(),
-        action: "import".into(),
-        from_state: None,
-        to_state: Some(to.into()),
-        reason: None,
-        at: cx.now,
-    };
-    for (i, r) in records.into_iter().enumerate() {
-        match r {
-            Record::Org(org, user, roles) => {
-                let state = if org.verified {
-                    "verified"
-                } else {
-                    "unverified"
-                };
-                store
-                    .create_org_with_owner(
-                        &org,
-                        &user,
-                        &roles,
-                        &[ev("organization", org.id, state)],
-                    )
-                    .await?
-            }
-            Record::Demand(d) => {
-                store
-                    .insert_demand(&d, &ev("demand", d.id, d.status.as_str()))
-                    .await?
-            }
-            Record::Achievement(a) => {
-                store
-                    .insert_achievement(&a, &ev("achievement", a.id, a.status.as_str()))
-                    .await?
-            }
-        }
-        progress(i + 1, total);
-    }
+    let batch: Vec<(ImportRecord, AuditEvent)> = records
+        .into_iter()
+        .map(|r| {
+            let (entity, id, to) = match &r {
+                ImportRecord::Org(org, _, _) => (
+                    "organization",
+                    org.id,
+                    if org.verified { "verified" } else { "unverified" },
+                ),
+                ImportRecord::Demand(d) => ("demand", d.id, d.status.as_str()),
+                ImportRecord::Achievement(a) => ("achievement", a.id, a.status.as_str()),
+                ImportRecord::Expert { profile, .. } => (
+                    "expert",
+                    profile.user_id,
+                    if profile.is_public { "public" } else { "private" },
+                ),
+            };
+            let ev = AuditEvent {
+                actor_id: actor,
+                entity_type: entity,
+                entity_id: id.to_string(),
+                action: "import".into(),
+                from_state: None,
+                to_state: Some(to.into()),
+                reason: None,
+                at: cx.now,
+            };
+            (r, ev)
+        })
+        .collect();
+    store
+        .import_batch(&batch, &|done| progress(done, total))
+        .await?;
     Ok(report(rows.len(), total, vec![]))
 }

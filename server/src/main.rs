@@ -151,7 +151,7 @@ async fn main() -> anyhow::Result<()> {
         Command::BenchData { .. } | Command::BenchSearch { .. } => {}
         Command::Import { kind, file } => {
             let Some(kind) = server::import::ImportKind::parse(&kind) else {
-                eprintln!("--kind must be organizations, demands or achievements");
+                eprintln!("--kind must be organizations, experts, demands or achievements");
                 std::process::exit(2);
             };
             let meta = std::fs::metadata(&file).with_context(|| format!("reading {file}"))?;

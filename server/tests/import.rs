@@ -217,3 +217,121 @@ async fn bad_files_are_refused_whole_with_every_problem_listed() {
     assert_eq!(r.rows, 0);
     assert!(r.errors[0].en.contains("limit"));
 }
+
+#[tokio::test]
+async fn experts_import_into_the_pool_and_only_public_ones_reach_search() {
+    common::each_backend(|b| async move {
+        server::seeds::load(
+            b.store.as_ref(),
+            &server::secrets::Argon2Secrets,
+            &common::seeds_dir(),
+            false,
+        )
+        .await
+        .unwrap();
+        let r = run(
+            &b,
+            ImportKind::Organizations,
+            &examples("organizations.csv"),
+            "organizations.csv",
+        )
+        .await;
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        let r = run(
+            &b,
+            ImportKind::Experts,
+            &examples("experts.csv"),
+            "experts.csv",
+        )
+        .await;
+        assert!(r.errors.is_empty(), "{}: {:?}", b.name, r.errors);
+        assert_eq!((r.rows, r.imported), (2, 2));
+        let meng = b
+            .store
+            .find_user_by_email("meng.expert@example.org")
+            .await
+            .unwrap()
+            .expect("account created");
+        assert_eq!(
+            b.store.user_roles(meng.id).await.unwrap(),
+            vec![app::domain::Role::Expert]
+        );
+        let inst = b
+            .store
+            .find_org_by_credit_code("12450000JBEX000036")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(meng.org_id, Some(inst.id));
+        let profile = b.store.get_expert(meng.id).await.unwrap().unwrap();
+        assert_eq!(profile.profile.fields, vec!["植物保护", "微生物"]);
+        assert!(profile.profile.is_public && profile.profile.accepts_review);
+        // 是/否 read as yes/no: the second expert accepts reviews but stays private.
+        let qin = b
+            .store
+            .find_user_by_email("qin.expert@example.org")
+            .await
+            .unwrap()
+            .unwrap();
+        let p = b.store.get_expert(qin.id).await.unwrap().unwrap();
+        assert!(p.profile.accepts_review && !p.profile.is_public);
+        assert_eq!(p.org_id, None);
+        // Imported people cannot sign in until they set a password through a reset link.
+        assert!(qin.password_hash.starts_with('!'));
+        // Only the public profile becomes a search document.
+        let doc = b
+            .store
+            .search_doc("expert", &meng.id.to_string())
+            .await
+            .unwrap();
+        assert!(doc.is_some());
+        let doc = b
+            .store
+            .search_doc("expert", &qin.id.to_string())
+            .await
+            .unwrap();
+        assert!(doc.is_none(), "private profile kept out of search");
+        // The same file again: both rows refused, nothing changes.
+        let again = run(
+            &b,
+            ImportKind::Experts,
+            &examples("experts.csv"),
+            "experts.csv",
+        )
+        .await;
+        assert_eq!(
+            columns(&again),
+            vec![(2, "email".into()), (3, "email".into())]
+        );
+        // Bad rows: a broken e-mail, no fields, a duplicate address, an unknown organization,
+        // and a flag that is neither yes nor no.
+        let body = "name,email,title,fields,keywords,org_credit_code,is_public\n\
+            甲专家,not-an-email,研究员,材料,铝,,true\n\
+            乙专家,b@example.org,研究员,,铝,,true\n\
+            丙专家,b@example.org,研究员,材料,铝,91450100JBEX000023,maybe\n\
+            丁专家,d@example.org,研究员,材料,铝,91450100JBEX00009X,true\n";
+        let r = run(&b, ImportKind::Experts, body.as_bytes(), "e.csv").await;
+        let cols = columns(&r);
+        for want in [
+            (2, "email"),
+            (3, "fields"),
+            (4, "email"),
+            (4, "is_public"),
+            (5, "org_credit_code"),
+        ] {
+            assert!(
+                cols.contains(&(want.0, want.1.to_string())),
+                "{want:?} missing from {cols:?}"
+            );
+        }
+        assert_eq!(r.imported, 0);
+        assert!(b
+            .store
+            .find_user_by_email("d@example.org")
+            .await
+            .unwrap()
+            .is_none());
+        assert!(b.store.verify_audit_chain().await.unwrap().is_ok());
+    })
+    .await;
+}

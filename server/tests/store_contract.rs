@@ -708,3 +708,84 @@ async fn membership_requests_are_admitted_or_declined_once() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_import_batch_is_written_whole_or_not_at_all() {
+    each_backend(|b| async move {
+        seeded(&b).await;
+        let mut o1 = org(&valid(&CODE_A[..17]));
+        o1.verified = true;
+        let u1 = user("i1@example.cn", Some(o1.id));
+        let d1 = {
+            let mut d = demand(
+                o1.id,
+                u1.id,
+                "导入需求一",
+                "strategic_emerging.high_end_aluminum",
+            );
+            d.status = DemandStatus::Published;
+            d.published_at = Some(d.created_at);
+            d
+        };
+        let o2 = org(&valid(&CODE_B[..17]));
+        // The third record reuses the first one's e-mail: the database refuses it after two
+        // records were already written inside the transaction.
+        let u2 = user("i1@example.cn", Some(o2.id));
+        let records = vec![
+            (
+                ImportRecord::Org(Box::new(o1.clone()), Box::new(u1.clone()), vec![]),
+                ev("organization", o1.id, "import"),
+            ),
+            (
+                ImportRecord::Demand(Box::new(d1.clone())),
+                ev("demand", d1.id, "import"),
+            ),
+            (
+                ImportRecord::Org(Box::new(o2.clone()), Box::new(u2), vec![]),
+                ev("organization", o2.id, "import"),
+            ),
+        ];
+        let audit_before = b.raw.count("SELECT COUNT(*) FROM audit_log").await;
+        let outbox_before = b.raw.count("SELECT COUNT(*) FROM search_outbox").await;
+        let written = std::sync::atomic::AtomicUsize::new(0);
+        let err = b
+            .store
+            .import_batch(&records, &|n| {
+                written.store(n, std::sync::atomic::Ordering::SeqCst)
+            })
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Unique), "{} {err:?}", b.name);
+        assert_eq!(written.load(std::sync::atomic::Ordering::SeqCst), 2);
+        for (table, before) in [
+            ("organizations", 0),
+            ("demands", 0),
+            ("audit_log", audit_before),
+            ("search_outbox", outbox_before),
+        ] {
+            assert_eq!(
+                b.raw.count(&format!("SELECT COUNT(*) FROM {table}")).await,
+                before,
+                "{}: {table} rolled back",
+                b.name
+            );
+        }
+        // Without the bad record, the batch lands whole: rows, audit and search outbox.
+        b.store
+            .import_batch(&records[..2], &|_| {})
+            .await
+            .unwrap();
+        assert!(b.store.get_demand(d1.id).await.unwrap().is_some());
+        assert_eq!(
+            b.raw.count("SELECT COUNT(*) FROM audit_log").await,
+            audit_before + 2
+        );
+        assert_eq!(
+            b.raw.count("SELECT COUNT(*) FROM search_outbox").await,
+            outbox_before + 2,
+            "the verified organization and the published demand are queued for search"
+        );
+        assert!(b.store.verify_audit_chain().await.unwrap().is_ok());
+    })
+    .await;
+}

@@ -123,6 +123,7 @@ pub fn ImportPage() -> impl IntoView {
                 <label for="import-kind" class="required">{lang.t("数据类别", "Kind of data")}</label>
                 <select id="import-kind" name="kind" on:change=move |ev| set_kind.set(event_target_value(&ev))>
                     <option value="organizations">{lang.t("机构", "Organizations")}</option>
+                    <option value="experts">{lang.t("专家", "Experts")}</option>
                     <option value="demands">{lang.t("技术需求", "Demands")}</option>
                     <option value="achievements">{lang.t("科技成果", "Achievements")}</option>
                 </select>

@@ -271,6 +271,129 @@ fn json_list<T: serde::Serialize>(v: &T) -> Result<String, StoreError> {
     serde_json::to_string(v).map_err(|e| StoreError::Other(e.to_string()))
 }
 
+async fn insert_org_row(
+    tx: &mut Tx<'_>,
+    org: &OrgRecord,
+    owner: &UserRecord,
+    roles: &[Role],
+) -> StoreResult<()> {
+    sqlx::query(&format!(
+        "INSERT INTO organizations ({ORG_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+    ))
+    .bind(org.id)
+    .bind(&org.name)
+    .bind(org.org_type.as_str())
+    .bind(&org.credit_code)
+    .bind(&org.district_code)
+    .bind(&org.contact_name)
+    .bind(&org.contact_phone)
+    .bind(org.verified)
+    .bind(micros(org.created_at))
+    .execute(&mut **tx)
+    .await
+    .map_err(map_err)?;
+    insert_user(tx, owner).await.map_err(map_err)?;
+    insert_roles(tx, owner.id, roles, owner.created_at)
+        .await
+        .map_err(map_err)?;
+    if org.verified {
+        queue_search(tx, "organization", &org.id.to_string(), org.created_at)
+            .await
+            .map_err(map_err)?;
+    }
+    Ok(())
+}
+
+async fn insert_demand_row(tx: &mut Tx<'_>, d: &DemandRecord) -> StoreResult<()> {
+                let kw = serde_json::to_string(&d.keywords).map_err(|e| StoreError::Other(e.to_string()))?;
+                sqlx::query(
+                    "INSERT INTO demands (id, org_id, created_by, title, description, chain_code, field, keywords, budget_min_fen, budget_max_fen, \
+                     trl, deadline, ip_preference, confidential_detail, status, rejection_reason, created_at, updated_at, published_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+                )
+                .bind(d.id)
+                .bind(d.org_id)
+                .bind(d.created_by)
+                .bind(&d.title)
+                .bind(&d.description)
+                .bind(&d.chain_code)
+                .bind(&d.field)
+                .bind(kw)
+                .bind(d.budget_min_fen)
+                .bind(d.budget_max_fen)
+                .bind(i64::from(d.trl))
+                .bind(micros(d.deadline))
+                .bind(d.ip_preference.as_str())
+                .bind(&d.confidential_detail)
+                .bind(d.status.as_str())
+                .bind(&d.rejection_reason)
+                .bind(micros(d.created_at))
+                .bind(micros(d.updated_at))
+                .bind(d.published_at.map(micros))
+                .execute(&mut **tx)
+                .await
+                .map_err(map_err)?;
+                if app::domain::demand::is_public(d.status) {
+                    queue_search(tx, "demand", &d.id.to_string(), d.updated_at).await.map_err(map_err)?;
+                }
+                Ok(())
+}
+
+async fn insert_achievement_row(tx: &mut Tx<'_>, a: &AchievementRecord) -> StoreResult<()> {
+                let modes: Vec<&str> = a.transfer_modes.iter().map(|m| m.as_str()).collect();
+                sqlx::query(
+                    "INSERT INTO achievements (id, org_id, created_by, title, summary, chain_code, field, keywords, trl, patents, \
+                     transfer_modes, price_fen, status, status_reason, created_at, updated_at, published_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+                )
+                .bind(a.id)
+                .bind(a.org_id)
+                .bind(a.created_by)
+                .bind(&a.title)
+                .bind(&a.summary)
+                .bind(&a.chain_code)
+                .bind(&a.field)
+                .bind(json_list(&a.keywords)?)
+                .bind(i64::from(a.trl))
+                .bind(json_list(&a.patents)?)
+                .bind(json_list(&modes)?)
+                .bind(a.price_fen)
+                .bind(a.status.as_str())
+                .bind(&a.status_reason)
+                .bind(micros(a.created_at))
+                .bind(micros(a.updated_at))
+                .bind(a.published_at.map(micros))
+                .execute(&mut **tx)
+                .await
+                .map_err(map_err)?;
+                if app::domain::achievement::is_public(a.status) {
+                    queue_search(tx, "achievement", &a.id.to_string(), a.updated_at).await.map_err(map_err)?;
+                }
+                Ok(())
+}
+
+async fn upsert_expert_row(tx: &mut Tx<'_>, e: &ExpertRecord) -> StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO expert_profiles (user_id, title, fields, keywords, bio, accepts_review, is_public, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (user_id) DO UPDATE SET title = excluded.title, \
+                     fields = excluded.fields, keywords = excluded.keywords, bio = excluded.bio, accepts_review = excluded.accepts_review, \
+                     is_public = excluded.is_public, updated_at = excluded.updated_at",
+                )
+                .bind(e.user_id)
+                .bind(&e.title)
+                .bind(json_list(&e.fields)?)
+                .bind(json_list(&e.keywords)?)
+                .bind(&e.bio)
+                .bind(e.accepts_review)
+                .bind(e.is_public)
+                .bind(micros(e.updated_at))
+                .execute(&mut **tx)
+                .await
+                .map_err(map_err)?;
+                // Always queued: making a profile private must take it out of the index.
+                queue_search(tx, "expert", &e.user_id.to_string(), e.updated_at).await.map_err(map_err)
+}
+
 const USER_COLS: &str = "id, email, display_name, password_hash, org_id, membership_active, is_org_admin, privacy_accepted_at, created_at";
 const ORG_COLS: &str = "id, name, org_type, credit_code, district_code, contact_name, contact_phone, verified, created_at";
 
@@ -457,32 +580,42 @@ impl Store for SqlStore {
         audit: &[AuditEvent],
     ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(map_err)?;
-        sqlx::query(&format!(
-            "INSERT INTO organizations ({ORG_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-        ))
-        .bind(org.id)
-        .bind(&org.name)
-        .bind(org.org_type.as_str())
-        .bind(&org.credit_code)
-        .bind(&org.district_code)
-        .bind(&org.contact_name)
-        .bind(&org.contact_phone)
-        .bind(org.verified)
-        .bind(micros(org.created_at))
-        .execute(&mut *tx)
-        .await
-        .map_err(map_err)?;
-        insert_user(&mut tx, owner).await.map_err(map_err)?;
-        insert_roles(&mut tx, owner.id, roles, owner.created_at)
-            .await
-            .map_err(map_err)?;
-        if org.verified {
-            queue_search(&mut tx, "organization", &org.id.to_string(), org.created_at)
-                .await
-                .map_err(map_err)?;
-        }
+        insert_org_row(&mut tx, org, owner, roles).await?;
         for ev in audit {
             append_audit(&mut tx, ev).await.map_err(map_err)?;
+        }
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn import_batch(
+        &self,
+        records: &[(ImportRecord, AuditEvent)],
+        progress: &(dyn Fn(usize) + Send + Sync),
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        for (i, (record, audit)) in records.iter().enumerate() {
+            match record {
+                ImportRecord::Org(org, owner, roles) => {
+                    insert_org_row(&mut tx, org, owner, roles).await?
+                }
+                ImportRecord::Demand(d) => insert_demand_row(&mut tx, d).await?,
+                ImportRecord::Achievement(a) => insert_achievement_row(&mut tx, a).await?,
+                ImportRecord::Expert {
+                    user,
+                    new_user,
+                    profile,
+                } => {
+                    if *new_user {
+                        insert_user(&mut tx, user).await.map_err(map_err)?;
+                    }
+                    insert_roles(&mut tx, user.id, &[Role::Expert], profile.updated_at)
+                        .await
+                        .map_err(map_err)?;
+                    upsert_expert_row(&mut tx, profile).await?;
+                }
+            }
+            append_audit(&mut tx, audit).await.map_err(map_err)?;
+            progress(i + 1);
         }
         tx.commit().await.map_err(map_err)
     }
@@ -871,44 +1004,10 @@ impl Store for SqlStore {
     }
 
     async fn insert_demand(&self, d: &DemandRecord, audit: &AuditEvent) -> StoreResult<()> {
-        let d = d.clone();
-        self.audited(audit, move |tx| {
-            Box::pin(async move {
-                let kw = serde_json::to_string(&d.keywords).map_err(|e| StoreError::Other(e.to_string()))?;
-                sqlx::query(
-                    "INSERT INTO demands (id, org_id, created_by, title, description, chain_code, field, keywords, budget_min_fen, budget_max_fen, \
-                     trl, deadline, ip_preference, confidential_detail, status, rejection_reason, created_at, updated_at, published_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
-                )
-                .bind(d.id)
-                .bind(d.org_id)
-                .bind(d.created_by)
-                .bind(&d.title)
-                .bind(&d.description)
-                .bind(&d.chain_code)
-                .bind(&d.field)
-                .bind(kw)
-                .bind(d.budget_min_fen)
-                .bind(d.budget_max_fen)
-                .bind(i64::from(d.trl))
-                .bind(micros(d.deadline))
-                .bind(d.ip_preference.as_str())
-                .bind(&d.confidential_detail)
-                .bind(d.status.as_str())
-                .bind(&d.rejection_reason)
-                .bind(micros(d.created_at))
-                .bind(micros(d.updated_at))
-                .bind(d.published_at.map(micros))
-                .execute(&mut **tx)
-                .await
-                .map_err(map_err)?;
-                if app::domain::demand::is_public(d.status) {
-                    queue_search(tx, "demand", &d.id.to_string(), d.updated_at).await.map_err(map_err)?;
-                }
-                Ok(())
-            })
-        })
-        .await
+        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        insert_demand_row(&mut tx, d).await?;
+        append_audit(&mut tx, audit).await.map_err(map_err)?;
+        tx.commit().await.map_err(map_err)
     }
 
     async fn update_demand_draft(&self, d: &DemandRecord, audit: &AuditEvent) -> StoreResult<()> {
@@ -1083,42 +1182,10 @@ impl Store for SqlStore {
         a: &AchievementRecord,
         audit: &AuditEvent,
     ) -> StoreResult<()> {
-        let a = a.clone();
-        self.audited(audit, move |tx| {
-            Box::pin(async move {
-                let modes: Vec<&str> = a.transfer_modes.iter().map(|m| m.as_str()).collect();
-                sqlx::query(
-                    "INSERT INTO achievements (id, org_id, created_by, title, summary, chain_code, field, keywords, trl, patents, \
-                     transfer_modes, price_fen, status, status_reason, created_at, updated_at, published_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
-                )
-                .bind(a.id)
-                .bind(a.org_id)
-                .bind(a.created_by)
-                .bind(&a.title)
-                .bind(&a.summary)
-                .bind(&a.chain_code)
-                .bind(&a.field)
-                .bind(json_list(&a.keywords)?)
-                .bind(i64::from(a.trl))
-                .bind(json_list(&a.patents)?)
-                .bind(json_list(&modes)?)
-                .bind(a.price_fen)
-                .bind(a.status.as_str())
-                .bind(&a.status_reason)
-                .bind(micros(a.created_at))
-                .bind(micros(a.updated_at))
-                .bind(a.published_at.map(micros))
-                .execute(&mut **tx)
-                .await
-                .map_err(map_err)?;
-                if app::domain::achievement::is_public(a.status) {
-                    queue_search(tx, "achievement", &a.id.to_string(), a.updated_at).await.map_err(map_err)?;
-                }
-                Ok(())
-            })
-        })
-        .await
+        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        insert_achievement_row(&mut tx, a).await?;
+        append_audit(&mut tx, audit).await.map_err(map_err)?;
+        tx.commit().await.map_err(map_err)
     }
 
     async fn update_achievement_draft(
@@ -1378,31 +1445,10 @@ impl Store for SqlStore {
     }
 
     async fn upsert_expert(&self, e: &ExpertRecord, audit: &AuditEvent) -> StoreResult<()> {
-        let e = e.clone();
-        self.audited(audit, move |tx| {
-            Box::pin(async move {
-                sqlx::query(
-                    "INSERT INTO expert_profiles (user_id, title, fields, keywords, bio, accepts_review, is_public, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (user_id) DO UPDATE SET title = excluded.title, \
-                     fields = excluded.fields, keywords = excluded.keywords, bio = excluded.bio, accepts_review = excluded.accepts_review, \
-                     is_public = excluded.is_public, updated_at = excluded.updated_at",
-                )
-                .bind(e.user_id)
-                .bind(&e.title)
-                .bind(json_list(&e.fields)?)
-                .bind(json_list(&e.keywords)?)
-                .bind(&e.bio)
-                .bind(e.accepts_review)
-                .bind(e.is_public)
-                .bind(micros(e.updated_at))
-                .execute(&mut **tx)
-                .await
-                .map_err(map_err)?;
-                // Always queued: making a profile private must take it out of the index.
-                queue_search(tx, "expert", &e.user_id.to_string(), e.updated_at).await.map_err(map_err)
-            })
-        })
-        .await
+        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        upsert_expert_row(&mut tx, e).await?;
+        append_audit(&mut tx, audit).await.map_err(map_err)?;
+        tx.commit().await.map_err(map_err)
     }
 
     async fn get_expert(&self, user_id: Uuid) -> StoreResult<Option<ExpertRow>> {
