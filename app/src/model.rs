@@ -90,6 +90,7 @@ pub struct DemandSummary {
     pub id: Uuid,
     pub title: String,
     pub summary: String,
+    pub org_id: Uuid,
     pub org_name: String,
     pub chain_code: String,
     pub district_code: String,
@@ -392,6 +393,7 @@ pub struct AchievementSummary {
     pub id: uuid::Uuid,
     pub title: String,
     pub summary: String,
+    pub org_id: uuid::Uuid,
     pub org_name: String,
     pub chain_code: String,
     pub trl: u8,
@@ -442,6 +444,7 @@ pub struct ExpertView {
     pub user_id: uuid::Uuid,
     pub name: String,
     pub title: String,
+    pub org_id: Option<uuid::Uuid>,
     pub org_name: Option<String>,
     pub fields: Vec<String>,
     pub keywords: Vec<String>,
@@ -459,4 +462,14 @@ pub struct DisputeView {
     pub claimant_email: String,
     pub reason: String,
     pub created_at: DateTime<Utc>,
+}
+
+/// An organization's public page: who it is and what it has published.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrgProfile {
+    pub org: OrgSummary,
+    pub demands: Page<DemandSummary>,
+    pub achievements: Page<AchievementSummary>,
+    /// Public expert profiles of its members.
+    pub experts: Vec<ExpertView>,
 }

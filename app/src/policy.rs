@@ -71,8 +71,14 @@ pub enum Action {
     EditExpertProfile,
     /// See the whole expert pool, private profiles and review availability included.
     ViewExpertPool,
-    /// Bulk import of organizations, demands and achievements.
+    /// Bulk import of organizations, experts, demands and achievements.
     ImportData,
+    /// An organization's profile page: public once verified; before that, its own members and
+    /// officials only.
+    ViewOrgProfile,
+    /// One expert's profile: public when the expert published it; otherwise officials only
+    /// (the expert edits their own at /experts/me).
+    ViewExpertProfile,
 }
 
 impl Action {
@@ -99,6 +105,8 @@ impl Action {
         Action::EditExpertProfile,
         Action::ViewExpertPool,
         Action::ImportData,
+        Action::ViewOrgProfile,
+        Action::ViewExpertProfile,
     ];
 }
 
@@ -140,13 +148,16 @@ impl From<Denial> for crate::error::AppError {
 }
 
 pub fn authorize(actor: Option<&Actor>, action: Action, target: Target) -> Result<(), Denial> {
+    let public_read = matches!(
+        action,
+        Action::ViewPublicDemand | Action::ViewOrgProfile | Action::ViewExpertProfile
+    );
+    if public_read && target.is_public {
+        return Ok(());
+    }
     if action == Action::ViewPublicDemand {
-        return if target.is_public {
-            Ok(())
-        } else {
-            // Unpublished demands are looked at only through ViewDemand.
-            authorize(actor, Action::ViewDemand, target)
-        };
+        // Unpublished demands are looked at only through ViewDemand.
+        return authorize(actor, Action::ViewDemand, target);
     }
     let Some(a) = actor else {
         return Err(Denial::Unauthenticated);
@@ -180,7 +191,8 @@ pub fn authorize(actor: Option<&Actor>, action: Action, target: Target) -> Resul
         Action::ReviewAchievement => official,
         Action::EditExpertProfile => a.has(Role::Expert),
         Action::ViewExpertPool | Action::ImportData => official,
-        Action::ViewOrgMembers => official || own,
+        Action::ViewOrgMembers | Action::ViewOrgProfile => official || own,
+        Action::ViewExpertProfile => official,
     };
     if allowed {
         Ok(())
@@ -249,7 +261,11 @@ mod tests {
     fn expected(who: Who, action: Action, own: bool, public: bool) -> Result<(), Denial> {
         use Action::*;
         use Who::*;
-        if matches!(action, ViewPublicDemand) && public {
+        if matches!(
+            action,
+            ViewPublicDemand | ViewOrgProfile | ViewExpertProfile
+        ) && public
+        {
             return Ok(());
         }
         if matches!(who, Anonymous) {
@@ -271,14 +287,14 @@ mod tests {
             (Enterprise | EnterpriseAdmin, CreateDemand) => true,
             (Enterprise | EnterpriseAdmin, EditDemand | SubmitDemand | WithdrawDemand) => own,
             (EnterpriseAdmin, AdmitMember) => own,
-            (Enterprise | EnterpriseAdmin, ViewOrgMembers) => own,
+            (Enterprise | EnterpriseAdmin, ViewOrgMembers | ViewOrgProfile) => own,
             (Expert, EditExpertProfile) => true,
             (Enterprise | EnterpriseAdmin | Researcher, CreateAchievement) => true,
             (Enterprise | EnterpriseAdmin | Researcher, EditAchievement) => own,
             (Enterprise | EnterpriseAdmin | Researcher | Expert | Clerk, ViewAchievement) => own,
             (
                 Researcher | Expert | Clerk,
-                ViewPublicDemand | ViewDemand | ViewConfidential | ViewOrgMembers,
+                ViewPublicDemand | ViewDemand | ViewConfidential | ViewOrgMembers | ViewOrgProfile,
             ) => own,
             _ => false,
         };

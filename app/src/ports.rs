@@ -412,10 +412,12 @@ pub trait Store: Send + Sync {
     /// Creates or replaces the expert profile of a user.
     async fn upsert_expert(&self, e: &ExpertRecord, audit: &AuditEvent) -> StoreResult<()>;
     async fn get_expert(&self, user_id: Uuid) -> StoreResult<Option<ExpertRow>>;
-    /// Profiles of users who still hold the expert role; `public_only` for the public directory.
+    /// Profiles of users who still hold the expert role; `public_only` for the public directory,
+    /// `org_id` for one organization's (active) members.
     async fn list_experts(
         &self,
         public_only: bool,
+        org_id: Option<Uuid>,
         limit: i64,
         offset: i64,
     ) -> StoreResult<(Vec<ExpertRow>, i64)>;

@@ -42,6 +42,95 @@ fn audit(
     }
 }
 
+/// One expert's profile: public if the expert published it, otherwise officials only (anyone
+/// else gets "not found", so private profiles do not reveal that they exist).
+pub async fn expert_detail(
+    state: &AppState,
+    actor: Option<&Actor>,
+    user_id: Uuid,
+) -> Result<ExpertView, AppError> {
+    let e = state
+        .store
+        .get_expert(user_id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let target = Target {
+        owner_org: None,
+        is_public: e.profile.is_public,
+    };
+    authorize(actor, Action::ViewExpertProfile, target).map_err(|_| AppError::NotFound)?;
+    let full = authorize(actor, Action::ViewExpertPool, Target::NONE).is_ok();
+    Ok(expert_view(e, full))
+}
+
+/// An organization's page. Public once verified or once it has published work; otherwise shown
+/// only to its members and officials (anyone else gets "not found"). Lists only published work.
+pub async fn org_profile(
+    state: &AppState,
+    actor: Option<&Actor>,
+    org_id: Uuid,
+) -> Result<OrgProfile, AppError> {
+    let org = state
+        .store
+        .get_org(org_id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    const SHOWN: i64 = 20;
+    let dq = DemandQuery {
+        statuses: DemandStatus::ALL
+            .iter()
+            .copied()
+            .filter(|s| demand::is_public(*s))
+            .collect(),
+        org_id: Some(org.id),
+        limit: SHOWN,
+        ..Default::default()
+    };
+    let (drows, dtotal) = state.store.list_demands(&dq).await.map_err(internal)?;
+    let aq = AchievementQuery {
+        statuses: AchievementStatus::ALL
+            .iter()
+            .copied()
+            .filter(|s| ach::is_public(*s))
+            .collect(),
+        org_id: Some(org.id),
+        limit: SHOWN,
+        offset: 0,
+    };
+    let (arows, atotal) = state.store.list_achievements(&aq).await.map_err(internal)?;
+    // Its name is already public wherever it has published work, so the page is too.
+    let public = org.verified || dtotal > 0 || atotal > 0;
+    authorize(
+        actor,
+        Action::ViewOrgProfile,
+        Target::owned_by(org.id, public),
+    )
+    .map_err(|_| AppError::NotFound)?;
+    let (experts, _) = state
+        .store
+        .list_experts(true, Some(org.id), 100, 0)
+        .await
+        .map_err(internal)?;
+    Ok(OrgProfile {
+        org: org_summary(&org),
+        demands: Page {
+            items: drows.iter().map(summary_of).collect(),
+            total: dtotal,
+            page: 1,
+            per_page: SHOWN as u32,
+        },
+        achievements: Page {
+            items: arows.iter().map(achievement_summary).collect(),
+            total: atotal,
+            page: 1,
+            per_page: SHOWN as u32,
+        },
+        experts: experts.into_iter().map(|e| expert_view(e, false)).collect(),
+    })
+}
+
 // ---------------------------------------------------------------------------------------------
 // Rate limiting
 
@@ -953,6 +1042,7 @@ pub fn summary_of(row: &DemandRow) -> DemandSummary {
         id: d.id,
         title: d.title.clone(),
         summary,
+        org_id: d.org_id,
         org_name: row.org_name.clone(),
         chain_code: d.chain_code.clone(),
         district_code: row.district_code.clone(),
@@ -1813,6 +1903,7 @@ fn achievement_summary(row: &AchievementRow) -> AchievementSummary {
         id: a.id,
         title: a.title.clone(),
         summary: a.summary.chars().take(140).collect(),
+        org_id: a.org_id,
         org_name: row.org_name.clone(),
         chain_code: a.chain_code.clone(),
         trl: a.trl,
@@ -1999,6 +2090,7 @@ fn expert_view(e: ExpertRow, full: bool) -> ExpertView {
         user_id: e.profile.user_id,
         name: e.name,
         title: e.profile.title,
+        org_id: e.org_id,
         org_name: e.org_name,
         fields: e.profile.fields,
         keywords: e.profile.keywords,
@@ -2091,6 +2183,7 @@ pub async fn list_experts(
         .store
         .list_experts(
             !full,
+            None,
             per_page as i64,
             ((page - 1) as i64) * per_page as i64,
         )

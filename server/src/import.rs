@@ -775,27 +775,29 @@ async fn validate_row(
                         Some(ip),
                         Some(confidential),
                         Some(status),
-                    ) if errs.len() == before => Some(ImportRecord::Demand(Box::new(DemandRecord {
-                        id,
-                        org_id: o.id,
-                        created_by: by,
-                        title,
-                        description,
-                        chain_code: get(row, "chain").into(),
-                        field,
-                        keywords,
-                        budget_min_fen: budget.min().fen(),
-                        budget_max_fen: budget.max().fen(),
-                        trl,
-                        deadline,
-                        ip_preference: ip,
-                        confidential_detail: confidential,
-                        status,
-                        rejection_reason: None,
-                        created_at: cx.now,
-                        updated_at: cx.now,
-                        published_at: (status == DemandStatus::Published).then_some(cx.now),
-                    }))),
+                    ) if errs.len() == before => {
+                        Some(ImportRecord::Demand(Box::new(DemandRecord {
+                            id,
+                            org_id: o.id,
+                            created_by: by,
+                            title,
+                            description,
+                            chain_code: get(row, "chain").into(),
+                            field,
+                            keywords,
+                            budget_min_fen: budget.min().fen(),
+                            budget_max_fen: budget.max().fen(),
+                            trl,
+                            deadline,
+                            ip_preference: ip,
+                            confidential_detail: confidential,
+                            status,
+                            rejection_reason: None,
+                            created_at: cx.now,
+                            updated_at: cx.now,
+                            published_at: (status == DemandStatus::Published).then_some(cx.now),
+                        })))
+                    }
                     _ => None,
                 }
             } else {
@@ -1021,14 +1023,22 @@ pub async fn import(
                 ImportRecord::Org(org, _, _) => (
                     "organization",
                     org.id,
-                    if org.verified { "verified" } else { "unverified" },
+                    if org.verified {
+                        "verified"
+                    } else {
+                        "unverified"
+                    },
                 ),
                 ImportRecord::Demand(d) => ("demand", d.id, d.status.as_str()),
                 ImportRecord::Achievement(a) => ("achievement", a.id, a.status.as_str()),
                 ImportRecord::Expert { profile, .. } => (
                     "expert",
                     profile.user_id,
-                    if profile.is_public { "public" } else { "private" },
+                    if profile.is_public {
+                        "public"
+                    } else {
+                        "private"
+                    },
                 ),
             };
             let ev = AuditEvent {

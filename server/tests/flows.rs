@@ -806,6 +806,28 @@ async fn expert_profiles_are_public_only_when_the_expert_says_so() {
             .unwrap();
         assert_eq!(pool.total, 1);
         assert_eq!(pool.items[0].accepts_review, Some(true));
+        // The private profile's own page: officials only; anyone else is told it does not exist.
+        assert_eq!(
+            services::expert_detail(&s, None, user.id)
+                .await
+                .unwrap_err(),
+            AppError::NotFound
+        );
+        let stranger = Actor {
+            user_id: uuid::Uuid::new_v4(),
+            roles: vec![Role::Researcher],
+            ..a.clone()
+        };
+        assert_eq!(
+            services::expert_detail(&s, Some(&stranger), user.id)
+                .await
+                .unwrap_err(),
+            AppError::NotFound
+        );
+        let seen = services::expert_detail(&s, Some(&official), user.id)
+            .await
+            .unwrap();
+        assert_eq!(seen.is_public, Some(false));
         server::search::catch_up(b.store.as_ref(), s.search.as_ref())
             .await
             .unwrap();
@@ -828,6 +850,8 @@ async fn expert_profiles_are_public_only_when_the_expert_says_so() {
         let listed = services::list_experts(&s, None, None, None).await.unwrap();
         assert_eq!(listed.total, 1);
         assert_eq!(listed.items[0].accepts_review, None);
+        let page = services::expert_detail(&s, None, user.id).await.unwrap();
+        assert_eq!((page.title.as_str(), page.accepts_review), ("研究员", None));
         assert_eq!(listed.items[0].fields, vec!["铝合金", "热处理"]);
         server::search::catch_up(b.store.as_ref(), s.search.as_ref())
             .await
@@ -1014,6 +1038,87 @@ async fn owners_and_officials_close_demands_and_past_deadlines_expire() {
                 .unwrap()
                 .total,
             0
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_organization_page_shows_only_published_work_and_hides_until_public() {
+    each_backend(|b| async move {
+        let s = common::seeded_state(&b).await;
+        let user = services::register(
+            &s,
+            reg("orgpage@example.cn", &code("91450100JBTEXT015")),
+            "test-client",
+        )
+        .await
+        .unwrap();
+        let a = Actor::from(&user);
+        let org_id = user.org.as_ref().unwrap().id;
+        // Unverified with nothing published: only its members and officials see the page.
+        assert_eq!(
+            services::org_profile(&s, None, org_id).await.unwrap_err(),
+            AppError::NotFound
+        );
+        let own = services::org_profile(&s, Some(&a), org_id).await.unwrap();
+        assert_eq!(own.demands.total, 0);
+        assert!(!own.org.verified);
+        // A demand awaiting review stays off the page; once published, the page and the demand
+        // are public.
+        let d = services::create_demand(&s, &a, &form(), true)
+            .await
+            .unwrap();
+        assert_eq!(
+            services::org_profile(&s, None, org_id).await.unwrap_err(),
+            AppError::NotFound
+        );
+        let off = services::register(
+            &s,
+            reg("orgpage-off@example.cn", &code("11450100JBTEXT016")),
+            "test-client",
+        )
+        .await
+        .unwrap();
+        b.store
+            .grant_role(
+                off.id,
+                Role::Official,
+                &app::ports::AuditEvent {
+                    actor_id: None,
+                    entity_type: "user",
+                    entity_id: off.id.to_string(),
+                    action: "grant_role".into(),
+                    from_state: None,
+                    to_state: None,
+                    reason: None,
+                    at: chrono::Utc::now(),
+                },
+            )
+            .await
+            .unwrap();
+        let off_a = Actor {
+            roles: vec![Role::Official],
+            ..Actor::from(&off)
+        };
+        // Officials see the unverified organization's page before anything is public.
+        assert!(services::org_profile(&s, Some(&off_a), org_id)
+            .await
+            .is_ok());
+        services::demand_action(&s, &off_a, d, DemandAction::Approve, None)
+            .await
+            .unwrap();
+        let public = services::org_profile(&s, None, org_id).await.unwrap();
+        assert_eq!(public.demands.total, 1);
+        assert_eq!(public.demands.items[0].id, d);
+        assert_eq!(public.demands.items[0].org_id, org_id);
+        assert_eq!(public.achievements.total, 0);
+        // An unknown id is simply not found.
+        assert_eq!(
+            services::org_profile(&s, None, uuid::Uuid::new_v4())
+                .await
+                .unwrap_err(),
+            AppError::NotFound
         );
     })
     .await;

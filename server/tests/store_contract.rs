@@ -771,10 +771,7 @@ async fn an_import_batch_is_written_whole_or_not_at_all() {
             );
         }
         // Without the bad record, the batch lands whole: rows, audit and search outbox.
-        b.store
-            .import_batch(&records[..2], &|_| {})
-            .await
-            .unwrap();
+        b.store.import_batch(&records[..2], &|_| {}).await.unwrap();
         assert!(b.store.get_demand(d1.id).await.unwrap().is_some());
         assert_eq!(
             b.raw.count("SELECT COUNT(*) FROM audit_log").await,

@@ -675,6 +675,26 @@ pub async fn list_experts(page: Option<u32>) -> Result<Page<ExpertView>, AppErro
     ctx::finish(crate::services::list_experts(&s, ctx::actor().as_ref(), page, Some(20)).await)
 }
 
+#[server(prefix = "/api/fn", endpoint = "expert")]
+pub async fn get_expert(id: String) -> Result<ExpertView, AppError> {
+    let r = async {
+        let s = ctx::state()?;
+        crate::services::expert_detail(&s, ctx::actor().as_ref(), parse_id(&id)?).await
+    }
+    .await;
+    ctx::finish(r)
+}
+
+#[server(prefix = "/api/fn", endpoint = "org")]
+pub async fn get_org_profile(id: String) -> Result<OrgProfile, AppError> {
+    let r = async {
+        let s = ctx::state()?;
+        crate::services::org_profile(&s, ctx::actor().as_ref(), parse_id(&id)?).await
+    }
+    .await;
+    ctx::finish(r)
+}
+
 #[server(prefix = "/api/fn", endpoint = "my_expert_profile")]
 pub async fn my_expert_profile() -> Result<Option<ExpertForm>, AppError> {
     let r = async {

@@ -35,13 +35,13 @@ fn modes_text(m: &[TransferMode], lang: Lang) -> String {
         .join(lang.t("、", ", "))
 }
 
-fn item(a: AchievementSummary, refs: &RefData, lang: Lang) -> impl IntoView {
+pub(crate) fn item(a: AchievementSummary, refs: &RefData, lang: Lang) -> impl IntoView {
     view! {
         <li class="demand-item" data-testid="achievement-item">
             <h3><a href=format!("/achievements/{}", a.id)>{a.title.clone()}</a></h3>
             <div class="demand-meta">
                 <span class="meta-item"><AchStatus status=a.status /></span>
-                <span class="meta-item">{a.org_name.clone()}</span>
+                <span class="meta-item"><a href=format!("/orgs/{}", a.org_id)>{a.org_name.clone()}</a></span>
                 <span class="meta-item">{refs.chain_name(&a.chain_code, lang)}</span>
                 <span class="meta-item">{format!("TRL {}", a.trl)}</span>
                 <span class="meta-item">{modes_text(&a.transfer_modes, lang)}</span>
@@ -163,7 +163,7 @@ pub fn AchievementDetailPage() -> impl IntoView {
                     <div class="page-header">
                         <div>
                             <h1 class="page-title" data-testid="achievement-title">{s.title.clone()}</h1>
-                            <p class="page-desc"><AchStatus status=s.status />" "{s.org_name.clone()}</p>
+                            <p class="page-desc"><AchStatus status=s.status />" "<a href=format!("/orgs/{}", s.org_id)>{s.org_name.clone()}</a></p>
                         </div>
                         <div class="page-actions">
                             {perms.edit.then(|| view! { <a class="btn" href=format!("/achievements/{id}/edit")>{lang.t("编辑", "Edit")}</a> })}

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-fn demand_item(d: DemandSummary, refs: &RefData, lang: Lang) -> impl IntoView {
+pub(crate) fn demand_item(d: DemandSummary, refs: &RefData, lang: Lang) -> impl IntoView {
     let chain = refs.chain_name(&d.chain_code, lang);
     let district = refs.district_name(&d.district_code, lang);
     let now = chrono::Utc::now();
@@ -26,7 +26,7 @@ fn demand_item(d: DemandSummary, refs: &RefData, lang: Lang) -> impl IntoView {
             </h3>
             <div class="demand-meta">
                 <span class="meta-item"><StatusTag status=d.status /></span>
-                <span class="meta-item">{d.org_name.clone()}</span>
+                <span class="meta-item"><a href=format!("/orgs/{}", d.org_id)>{d.org_name.clone()}</a></span>
                 <span class="meta-item">{lang.t("产业链：", "Chain: ")}{chain}</span>
                 <span class="meta-item">{lang.t("区域：", "District: ")}{district}</span>
                 <span class="meta-item budget">{budget_text(d.budget_min_fen, d.budget_max_fen, lang)}</span>
@@ -192,7 +192,7 @@ pub fn DemandDetailPage() -> impl IntoView {
                     <div class="page-header">
                         <div>
                             <h1 class="page-title" data-testid="demand-title">{s.title.clone()}</h1>
-                            <p class="page-desc"><StatusTag status=s.status />" "{s.org_name.clone()}</p>
+                            <p class="page-desc"><StatusTag status=s.status />" "<a href=format!("/orgs/{}", s.org_id)>{s.org_name.clone()}</a></p>
                         </div>
                         <div class="page-actions">
                             {p.edit.then(|| view! { <a class="btn" href=format!("/demands/{id}/edit")>{lang.t("编辑", "Edit")}</a> })}

@@ -53,9 +53,9 @@ pub fn ExpertsPage() -> impl IntoView {
                             <tbody>
                                 {p.items.into_iter().map(|e| view! {
                                     <tr data-testid="expert-row">
-                                        <td>{e.name.clone()}{(e.is_public == Some(false)).then(|| view! { " "<span class="tag tag-grey">{lang.t("未公开", "Private")}</span> })}</td>
+                                        <td><a href=format!("/experts/{}", e.user_id)>{e.name.clone()}</a>{(e.is_public == Some(false)).then(|| view! { " "<span class="tag tag-grey">{lang.t("未公开", "Private")}</span> })}</td>
                                         <td>{e.title.clone()}</td>
-                                        <td>{e.org_name.clone().unwrap_or_default()}</td>
+                                        <td>{org_link(&e)}</td>
                                         <td>{e.fields.join("、")}</td>
                                         <td>{match e.accepts_review { Some(true) => lang.t("接受", "Yes"), Some(false) => lang.t("暂不接受", "No"), None => "—" }}</td>
                                     </tr>
@@ -64,6 +64,58 @@ pub fn ExpertsPage() -> impl IntoView {
                         </table></div>
                     }.into_any(),
                 }
+            })}
+        </Suspense>
+    }
+}
+
+fn org_link(e: &crate::model::ExpertView) -> AnyView {
+    match (e.org_id, e.org_name.clone()) {
+        (Some(id), Some(name)) => view! { <a href=format!("/orgs/{id}")>{name}</a> }.into_any(),
+        (_, name) => view! { <span>{name.unwrap_or_default()}</span> }.into_any(),
+    }
+}
+
+/// One expert's profile (public ones for everybody; private ones for officials).
+#[component]
+pub fn ExpertPage() -> impl IntoView {
+    let lang = use_lang();
+    let params = leptos_router::hooks::use_params_map();
+    let expert = Resource::new(
+        move || params.read().get("id").unwrap_or_default(),
+        crate::api::get_expert,
+    );
+    view! {
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                let e = match expert.await {
+                    Ok(e) => e,
+                    Err(err) => {
+                        #[cfg(feature = "ssr")]
+                        if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
+                            r.set_status(http::StatusCode::from_u16(err.status()).unwrap_or(http::StatusCode::NOT_FOUND));
+                        }
+                        return error_view(&err, lang);
+                    }
+                };
+                view! {
+                    <Title text=e.name.clone() />
+                    <div class="page-header"><div>
+                        <h1 class="page-title" data-testid="expert-name">{e.name.clone()}</h1>
+                        <p class="page-desc">{e.title.clone()}{(e.is_public == Some(false)).then(|| view! { " "<span class="tag tag-grey">{lang.t("未公开", "Private")}</span> })}</p>
+                    </div></div>
+                    <div class="card">
+                        <dl class="desc-list">
+                            <dt>{lang.t("所在机构", "Organization")}</dt><dd>{org_link(&e)}</dd>
+                            <dt>{lang.t("专业领域", "Fields")}</dt><dd>{e.fields.join("、")}</dd>
+                            <dt>{lang.t("关键词", "Keywords")}</dt><dd>{e.keywords.join("、")}</dd>
+                            {e.accepts_review.map(|a| view! {
+                                <dt>{lang.t("承担评审", "Reviews")}</dt><dd>{if a { lang.t("接受", "Yes") } else { lang.t("暂不接受", "No") }}</dd>
+                            })}
+                            <dt>{lang.t("个人简介", "About")}</dt><dd class="full" style="white-space: pre-wrap">{if e.bio.is_empty() { lang.t("未填写", "Not given").to_string() } else { e.bio.clone() }}</dd>
+                        </dl>
+                    </div>
+                }.into_any()
             })}
         </Suspense>
     }

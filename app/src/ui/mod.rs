@@ -6,6 +6,7 @@ mod common;
 mod demands;
 mod experts;
 mod import;
+mod orgs;
 mod search;
 
 use crate::i18n::Lang;
@@ -122,6 +123,8 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/my/achievements") view=achievements::MyAchievementsPage ssr=SsrMode::Async />
                 <Route path=path!("/experts") view=experts::ExpertsPage ssr=SsrMode::Async />
                 <Route path=path!("/experts/me") view=experts::MyExpertProfilePage ssr=SsrMode::Async />
+                <Route path=path!("/experts/:id") view=experts::ExpertPage ssr=SsrMode::Async />
+                <Route path=path!("/orgs/:id") view=orgs::OrgPage ssr=SsrMode::Async />
                 <Route path=path!("/search") view=search::SearchPage ssr=SsrMode::Async />
                 <Route path=path!("/my/demands") view=demands::MyDemandsPage ssr=SsrMode::Async />
                 <Route path=path!("/review") view=demands::ReviewQueuePage ssr=SsrMode::Async />

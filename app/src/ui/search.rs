@@ -59,14 +59,13 @@ pub fn SearchPage() -> impl IntoView {
             )
         },
     );
-    // A URL with one parameter changed (and the page reset).
-    let url_with = move |key: &str, value: Option<&str>| {
+    // A URL with some parameters changed (and the page reset).
+    let url_set = move |changes: &[(&str, Option<&str>)]| {
         let mut parts = vec![];
         for k in PARAMS {
-            let v = if k == key {
-                value.map(str::to_string)
-            } else {
-                get(k)
+            let v = match changes.iter().find(|(c, _)| *c == k) {
+                Some((_, v)) => v.map(str::to_string),
+                None => get(k),
             };
             if let Some(v) = v {
                 parts.push(format!("{k}={}", urlencode(&v)));
@@ -74,6 +73,7 @@ pub fn SearchPage() -> impl IntoView {
         }
         format!("/search?{}", parts.join("&"))
     };
+    let url_with = move |key: &str, value: Option<&str>| url_set(&[(key, value)]);
     // Search-as-you-type: titles of the best matches offered through a datalist.
     let (typed, set_typed) = signal(String::new());
     let suggestions = Resource::new(
@@ -128,7 +128,13 @@ pub fn SearchPage() -> impl IntoView {
                 let refs = refs.await.unwrap_or_default();
                 match results.await {
                     Err(e) => error_view(&e, lang),
-                    Ok(r) => render_results(r, &refs, lang, url_with, get("page").and_then(|p| p.parse().ok()).unwrap_or(1)),
+                    Ok(r) => {
+                        let active: Vec<(String, String)> = PARAMS[1..8]
+                            .iter()
+                            .filter_map(|k| get(k).map(|v| (k.to_string(), v)))
+                            .collect();
+                        render_results(r, &refs, lang, url_set, &active, get("page").and_then(|p| p.parse().ok()).unwrap_or(1))
+                    }
                 }
             })}
         </Suspense>
@@ -154,22 +160,60 @@ fn render_results(
     r: SearchResults,
     refs: &crate::model::RefData,
     lang: Lang,
-    url_with: impl Fn(&str, Option<&str>) -> String + Copy + Send + Sync + 'static,
+    url_set: impl Fn(&[(&str, Option<&str>)]) -> String + Copy + Send + Sync + 'static,
+    active: &[(String, String)],
     page: u32,
 ) -> AnyView {
     let pages = r.total.div_ceil(10).clamp(1, 1000) as u32;
-    let facets = r
-        .facets
+    // The filters in force, each with a link that removes it.
+    let chips = (!active.is_empty()).then(|| {
+        let chips = active
+            .iter()
+            .map(|(k, v)| {
+                let (label, href) = match k.as_str() {
+                    "trl_min" | "trl_max" => (
+                        format!(
+                            "TRL {} {v}",
+                            if k == "trl_min" { "≥" } else { "≤" }
+                        ),
+                        url_set(&[(k.as_str(), None)]),
+                    ),
+                    _ => (
+                        format!("{}：{}", facet_title(k, lang), facet_value_label(k, v, refs, lang)),
+                        url_set(&[(k.as_str(), None)]),
+                    ),
+                };
+                let remove = match lang {
+                    Lang::Zh => format!("移除筛选：{label}"),
+                    Lang::En => format!("Remove filter: {label}"),
+                };
+                view! { <a class="chip" href=href aria-label=remove>{label}" ×"</a> }
+            })
+            .collect_view();
+        view! {
+            <div class="active-filters row" data-testid="active-filters">
+                <span class="muted">{lang.t("当前筛选：", "Filters:")}</span>
+                {chips}
+                <a class="chip chip-clear" href=url_set(&[("kind", None), ("chain", None), ("district", None), ("org_type", None), ("transfer_mode", None), ("trl_min", None), ("trl_max", None)])>{lang.t("全部清除", "Clear all")}</a>
+            </div>
+        }
+    });
+    let facets = ["kind", "chain", "district", "org_type", "transfer_mode", "trl"]
         .iter()
-        .filter(|(name, v)| !v.is_empty() && name.as_str() != "kind" && name.as_str() != "trl")
+        .filter_map(|name| r.facets.get(*name).map(|v| (*name, v)))
+        .filter(|(_, v)| !v.is_empty())
         .map(|(name, values)| {
-            let key = if name == "trl" { "trl_min" } else { name.as_str() };
             view! {
                 <div class="facet" data-testid=format!("facet-{name}")>
                     <h3 class="card-title">{facet_title(name, lang)}</h3>
                     <ul>
                         {values.iter().map(|fc| {
-                            let href = url_with(key, Some(&fc.value));
+                            // A TRL value filters to exactly that level.
+                            let href = if name == "trl" {
+                                url_set(&[("trl_min", Some(&fc.value)), ("trl_max", Some(&fc.value))])
+                            } else {
+                                url_set(&[(name, Some(&fc.value))])
+                            };
                             view! { <li><a href=href>{facet_value_label(name, &fc.value, refs, lang)}</a>" "<span class="muted">"("{fc.count}")"</span></li> }
                         }).collect_view()}
                     </ul>
@@ -195,7 +239,8 @@ fn render_results(
                     let href = match h.kind {
                         SearchKind::Demand => format!("/demands/{}", h.id),
                         SearchKind::Achievement => format!("/achievements/{}", h.id),
-                        _ => format!("/search?q={}", urlencode(&h.title)),
+                        SearchKind::Expert => format!("/experts/{}", h.id),
+                        SearchKind::Organization => format!("/orgs/{}", h.id),
                     };
                     let runs = highlight_runs(&h.snippet, &h.highlights);
                     view! {
@@ -223,7 +268,7 @@ fn render_results(
                     {(1..=pages.min(20)).map(|n| if n == page {
                         view! { <span class="current" aria-current="page">{n}</span> }.into_any()
                     } else {
-                        let href = format!("{}&page={n}", url_with("", None));
+                        let href = format!("{}&page={n}", url_set(&[]));
                         view! { <a href=href>{n}</a> }.into_any()
                     }).collect_view()}
                 </nav>
@@ -235,6 +280,7 @@ fn render_results(
         <div class="search-layout">
             <aside class="search-facets card" aria-label=lang.t("筛选", "Filters")>{facets}</aside>
             <section class="search-results">
+                {chips}
                 <p class="list-count" data-testid="search-count">{count}</p>
                 {hits}
             </section>

@@ -239,10 +239,19 @@ fn achievement_from(r: &DbRow) -> Result<AchievementRow, sqlx::Error> {
     })
 }
 
-const EXPERT_SELECT: &str = "SELECT e.user_id, e.title, e.fields, e.keywords, e.bio, e.accepts_review, e.is_public, e.updated_at, \
-    u.display_name AS name, o.id AS org_id, o.name AS org_name, o.org_type AS org_type, o.district_code AS org_district \
-    FROM expert_profiles e JOIN users u ON u.id = e.user_id LEFT JOIN organizations o ON o.id = u.org_id AND u.membership_active \
-    JOIN user_roles r ON r.user_id = e.user_id AND r.role = 'expert'";
+macro_rules! expert_from_sql {
+    () => {
+        "FROM expert_profiles e JOIN users u ON u.id = e.user_id \
+         LEFT JOIN organizations o ON o.id = u.org_id AND u.membership_active \
+         JOIN user_roles r ON r.user_id = e.user_id AND r.role = 'expert'"
+    };
+}
+const EXPERT_FROM: &str = expert_from_sql!();
+const EXPERT_SELECT: &str = concat!(
+    "SELECT e.user_id, e.title, e.fields, e.keywords, e.bio, e.accepts_review, e.is_public, e.updated_at, \
+     u.display_name AS name, o.id AS org_id, o.name AS org_name, o.org_type AS org_type, o.district_code AS org_district ",
+    expert_from_sql!()
+);
 
 fn expert_from(r: &DbRow) -> Result<ExpertRow, sqlx::Error> {
     let fields: String = r.try_get("fields")?;
@@ -305,8 +314,8 @@ async fn insert_org_row(
 }
 
 async fn insert_demand_row(tx: &mut Tx<'_>, d: &DemandRecord) -> StoreResult<()> {
-                let kw = serde_json::to_string(&d.keywords).map_err(|e| StoreError::Other(e.to_string()))?;
-                sqlx::query(
+    let kw = serde_json::to_string(&d.keywords).map_err(|e| StoreError::Other(e.to_string()))?;
+    sqlx::query(
                     "INSERT INTO demands (id, org_id, created_by, title, description, chain_code, field, keywords, budget_min_fen, budget_max_fen, \
                      trl, deadline, ip_preference, confidential_detail, status, rejection_reason, created_at, updated_at, published_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
@@ -333,15 +342,17 @@ async fn insert_demand_row(tx: &mut Tx<'_>, d: &DemandRecord) -> StoreResult<()>
                 .execute(&mut **tx)
                 .await
                 .map_err(map_err)?;
-                if app::domain::demand::is_public(d.status) {
-                    queue_search(tx, "demand", &d.id.to_string(), d.updated_at).await.map_err(map_err)?;
-                }
-                Ok(())
+    if app::domain::demand::is_public(d.status) {
+        queue_search(tx, "demand", &d.id.to_string(), d.updated_at)
+            .await
+            .map_err(map_err)?;
+    }
+    Ok(())
 }
 
 async fn insert_achievement_row(tx: &mut Tx<'_>, a: &AchievementRecord) -> StoreResult<()> {
-                let modes: Vec<&str> = a.transfer_modes.iter().map(|m| m.as_str()).collect();
-                sqlx::query(
+    let modes: Vec<&str> = a.transfer_modes.iter().map(|m| m.as_str()).collect();
+    sqlx::query(
                     "INSERT INTO achievements (id, org_id, created_by, title, summary, chain_code, field, keywords, trl, patents, \
                      transfer_modes, price_fen, status, status_reason, created_at, updated_at, published_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
@@ -366,14 +377,16 @@ async fn insert_achievement_row(tx: &mut Tx<'_>, a: &AchievementRecord) -> Store
                 .execute(&mut **tx)
                 .await
                 .map_err(map_err)?;
-                if app::domain::achievement::is_public(a.status) {
-                    queue_search(tx, "achievement", &a.id.to_string(), a.updated_at).await.map_err(map_err)?;
-                }
-                Ok(())
+    if app::domain::achievement::is_public(a.status) {
+        queue_search(tx, "achievement", &a.id.to_string(), a.updated_at)
+            .await
+            .map_err(map_err)?;
+    }
+    Ok(())
 }
 
 async fn upsert_expert_row(tx: &mut Tx<'_>, e: &ExpertRecord) -> StoreResult<()> {
-                sqlx::query(
+    sqlx::query(
                     "INSERT INTO expert_profiles (user_id, title, fields, keywords, bio, accepts_review, is_public, updated_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (user_id) DO UPDATE SET title = excluded.title, \
                      fields = excluded.fields, keywords = excluded.keywords, bio = excluded.bio, accepts_review = excluded.accepts_review, \
@@ -390,8 +403,10 @@ async fn upsert_expert_row(tx: &mut Tx<'_>, e: &ExpertRecord) -> StoreResult<()>
                 .execute(&mut **tx)
                 .await
                 .map_err(map_err)?;
-                // Always queued: making a profile private must take it out of the index.
-                queue_search(tx, "expert", &e.user_id.to_string(), e.updated_at).await.map_err(map_err)
+    // Always queued: making a profile private must take it out of the index.
+    queue_search(tx, "expert", &e.user_id.to_string(), e.updated_at)
+        .await
+        .map_err(map_err)
 }
 
 const USER_COLS: &str = "id, email, display_name, password_hash, org_id, membership_active, is_org_admin, privacy_accepted_at, created_at";
@@ -1463,26 +1478,42 @@ impl Store for SqlStore {
     async fn list_experts(
         &self,
         public_only: bool,
+        org_id: Option<Uuid>,
         limit: i64,
         offset: i64,
     ) -> StoreResult<(Vec<ExpertRow>, i64)> {
-        let filter = if public_only {
-            " WHERE e.is_public"
+        let mut conds = vec![];
+        if public_only {
+            conds.push("e.is_public");
+        }
+        if org_id.is_some() {
+            conds.push("o.id = $3");
+        }
+        let filter = if conds.is_empty() {
+            String::new()
         } else {
-            ""
+            format!(" WHERE {}", conds.join(" AND "))
         };
-        let rows = sqlx::query(&format!(
+        let sql = format!(
             "{EXPERT_SELECT}{filter} ORDER BY e.updated_at DESC, e.user_id LIMIT $1 OFFSET $2"
-        ))
-        .bind(limit.clamp(1, 1000))
-        .bind(offset.max(0))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(map_err)?;
-        let count_sql = format!(
-            "SELECT COUNT(*) AS n FROM expert_profiles e JOIN user_roles r ON r.user_id = e.user_id AND r.role = 'expert'{filter}"
         );
-        let total: i64 = sqlx::query(&count_sql)
+        let mut q = sqlx::query(&sql)
+            .bind(limit.clamp(1, 1000))
+            .bind(offset.max(0));
+        if let Some(id) = org_id {
+            q = q.bind(id);
+        }
+        let rows = q.fetch_all(&self.pool).await.map_err(map_err)?;
+        // The count takes the same filter; `$3` becomes `$1` there.
+        let count_sql = format!(
+            "SELECT COUNT(*) AS n {EXPERT_FROM}{}",
+            filter.replace("$3", "$1")
+        );
+        let mut cq = sqlx::query(&count_sql);
+        if let Some(id) = org_id {
+            cq = cq.bind(id);
+        }
+        let total: i64 = cq
             .fetch_one(&self.pool)
             .await
             .and_then(|r| r.try_get("n"))
