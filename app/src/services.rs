@@ -64,8 +64,9 @@ pub async fn expert_detail(
     Ok(expert_view(e, full))
 }
 
-/// An organization's page. Public once verified or once it has published work; otherwise shown
-/// only to its members and officials (anyone else gets "not found"). Lists only published work.
+/// An organization's page. Public once verified or once it has published work or a public
+/// expert profile; otherwise shown only to its members and officials (anyone else gets "not
+/// found"). Lists only published work.
 pub async fn org_profile(
     state: &AppState,
     actor: Option<&Actor>,
@@ -100,19 +101,20 @@ pub async fn org_profile(
         offset: 0,
     };
     let (arows, atotal) = state.store.list_achievements(&aq).await.map_err(internal)?;
-    // Its name is already public wherever it has published work, so the page is too.
-    let public = org.verified || dtotal > 0 || atotal > 0;
+    let (experts, _) = state
+        .store
+        .list_experts(true, Some(org.id), 100, 0)
+        .await
+        .map_err(internal)?;
+    // Its name is already public wherever it has published work or a public expert, so the
+    // page is too.
+    let public = org.verified || dtotal > 0 || atotal > 0 || !experts.is_empty();
     authorize(
         actor,
         Action::ViewOrgProfile,
         Target::owned_by(org.id, public),
     )
     .map_err(|_| AppError::NotFound)?;
-    let (experts, _) = state
-        .store
-        .list_experts(true, Some(org.id), 100, 0)
-        .await
-        .map_err(internal)?;
     Ok(OrgProfile {
         org: org_summary(&org),
         demands: Page {

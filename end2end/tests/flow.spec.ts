@@ -159,6 +159,14 @@ test("search finds a two-character Chinese word, filters by chain, and opens the
   for (const text of await hits.locator(".demand-meta").allTextContents()) {
     expect(text).toContain("现代农业");
   }
+  // The filter in force is shown, and removing it widens the results again.
+  const chip = page.locator('[data-testid="active-filters"] a.chip', { hasText: "现代农业" });
+  await expect(chip).toBeVisible();
+  await chip.click();
+  await expect(page).not.toHaveURL(/chain=/);
+  await expect(page.locator('[data-testid="active-filters"]')).toHaveCount(0);
+  await page.click('[data-testid="facet-chain"] a:has-text("现代农业")');
+  await expect(page).toHaveURL(/chain=modern_agriculture/);
   // Only demands, then open the first result.
   await page.click('.kind-tabs a:has-text("技术需求")');
   await expect(page).toHaveURL(/kind=demand/);
@@ -246,9 +254,31 @@ test("an official imports a CSV file and sees every bad row of a second attempt"
   await page.click('[data-testid="import-submit"]');
   await expect(page.locator('[data-testid="import-errors"] tbody tr')).toHaveCount(3);
   await expect(page.locator('[data-testid="import-errors"]')).toContainText("credit_code");
-  // The imported, verified organizations are searchable.
+  // The imported, verified organizations are searchable, and a hit opens the organization's page.
   await expect(async () => {
-    await page.goto("/search?q=" + encodeURIComponent("南宁示例精密制造"));
+    await page.goto("/search?kind=organization&q=" + encodeURIComponent("南宁示例精密制造"));
     await expect(page.locator('[data-testid="search-hit"]').first()).toBeVisible({ timeout: 1000 });
   }).toPass({ timeout: 15_000 });
+  await page.locator('[data-testid="search-hit"] h3 a').first().click();
+  await expect(page.locator('[data-testid="org-name"]')).toHaveText("南宁示例精密制造有限公司");
+  // Experts next: the public one is found by a word of their keywords and opens their profile,
+  // which links to their organization; the private one stays out of search.
+  await page.goto("/admin/import");
+  await hydrated(page);
+  await page.selectOption("#import-kind", "experts");
+  await page.setInputFiles("#import-file", "../seeds/examples/experts.csv");
+  await page.click('[data-testid="import-submit"]');
+  await expect(page.locator('[data-testid="import-done"]')).toContainText("已导入 2 行");
+  await expect(async () => {
+    await page.goto("/search?kind=expert&q=" + encodeURIComponent("枯萎病"));
+    await expect(page.locator('[data-testid="search-hit"]').first()).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 15_000 });
+  await page.locator('[data-testid="search-hit"] h3 a').first().click();
+  await expect(page.locator('[data-testid="expert-name"]')).toHaveText("蒙研究员");
+  await page.click('a:has-text("广西示例农业科学研究所")');
+  await expect(page.locator('[data-testid="org-name"]')).toHaveText("广西示例农业科学研究所");
+  const anon = await page.request.get("/api/v1/search?kind=expert&q=" + encodeURIComponent("视觉检测"), {
+    headers: { cookie: "" },
+  });
+  expect(await anon.text()).not.toContain("覃教授");
 });
