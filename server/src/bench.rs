@@ -378,3 +378,264 @@ pub async fn run(
     }
     Ok(())
 }
+
+/// What `write_import_files` wrote.
+#[derive(Debug, Default)]
+pub struct ImportFiles {
+    pub organizations: usize,
+    pub experts: usize,
+    pub demands: usize,
+    pub achievements: usize,
+    /// In the order they must be imported: `(kind, path)`.
+    pub files: Vec<(&'static str, std::path::PathBuf)>,
+}
+
+/// Rows per file: keeps every file under the import's 20 MB and 50,000-row limits.
+const ROWS_PER_FILE: usize = 20_000;
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// The same synthetic documents as importable files (organizations, experts, demands,
+/// achievements), so a whole server can be loaded through the real import path and measured.
+/// Each distinct organization name becomes one verified organization with a valid credit code.
+pub fn write_import_files(
+    docs: &[SearchDoc],
+    dir: &std::path::Path,
+) -> anyhow::Result<ImportFiles> {
+    use std::collections::HashMap;
+    std::fs::create_dir_all(dir)?;
+    let mut out = ImportFiles::default();
+    // Organizations, first seen first.
+    let mut orgs: HashMap<&str, String> = HashMap::new();
+    let mut org_rows =
+        String::from("name,org_type,credit_code,district,contact_name,contact_phone,verified\n");
+    for d in docs {
+        if orgs.contains_key(d.org_name.as_str()) {
+            continue;
+        }
+        let n = orgs.len();
+        let body = format!("91450100BH{n:07}");
+        let check = app::domain::credit_code::compute_check_char(&body)
+            .ok_or_else(|| anyhow::anyhow!("no check character for {body}"))?;
+        let code = format!("{body}{check}");
+        let org_type = if d.org_name.ends_with("公司") {
+            "enterprise"
+        } else {
+            d.org_type
+                .as_deref()
+                .filter(|t| *t != "enterprise")
+                .unwrap_or("university")
+        };
+        org_rows.push_str(&format!(
+            "{},{org_type},{code},{},联系人,0771-{:07},true\n",
+            csv_field(&d.org_name),
+            d.district.as_deref().unwrap_or("qingxiu"),
+            5_000_000 + n
+        ));
+        orgs.insert(&d.org_name, code);
+    }
+    out.organizations = orgs.len();
+    let path = dir.join("organizations.csv");
+    std::fs::write(&path, org_rows)?;
+    out.files.push(("organizations", path));
+    let mut write_parts = |kind: &'static str,
+                           header: Option<&str>,
+                           ext: &str,
+                           rows: Vec<String>|
+     -> anyhow::Result<usize> {
+        let n = rows.len();
+        for (i, chunk) in rows.chunks(ROWS_PER_FILE).enumerate() {
+            let path = dir.join(format!("{kind}-{:02}.{ext}", i + 1));
+            let mut body = header.map(str::to_string).unwrap_or_default();
+            for r in chunk {
+                body.push_str(r);
+                body.push('\n');
+            }
+            std::fs::write(&path, body)?;
+            out.files.push((kind, path));
+        }
+        Ok(n)
+    };
+    let code_of = |d: &SearchDoc| orgs[d.org_name.as_str()].clone();
+    let experts: Vec<String> = docs
+        .iter()
+        .filter(|d| d.kind == SearchKind::Expert)
+        .map(|d| {
+            let name: String = format!("专家{}", d.id.trim_start_matches("bench-"));
+            [
+                name,
+                format!("{}@bench.example.org", d.id),
+                "研究员".into(),
+                csv_field(&d.keywords[0]),
+                csv_field(&d.keywords.join("、")),
+                code_of(d),
+                csv_field(&d.body),
+                "true".into(),
+                "true".into(),
+            ]
+            .join(",")
+        })
+        .collect();
+    let experts_n = write_parts(
+        "experts",
+        Some("name,email,title,fields,keywords,org_credit_code,bio,accepts_review,is_public\n"),
+        "csv",
+        experts,
+    )?;
+    let demands: Vec<String> = docs
+        .iter()
+        .filter(|d| d.kind == SearchKind::Demand)
+        .map(|d| {
+            let wan = d.budget_fen.unwrap_or(10_000_000) / 1_000_000;
+            [
+                d.id.clone(),
+                code_of(d),
+                csv_field(&d.title),
+                csv_field(&d.body),
+                d.chain.clone().unwrap_or_default(),
+                csv_field(&d.keywords[0]),
+                csv_field(&d.keywords.join("、")),
+                (wan / 2).max(1).to_string(),
+                wan.max(1).to_string(),
+                d.trl.unwrap_or(5).to_string(),
+                "2030-12-31".into(),
+                "negotiable".into(),
+            ]
+            .join(",")
+        })
+        .collect();
+    let demands_n = write_parts(
+        "demands",
+        Some("id,org_credit_code,title,description,chain,field,keywords,budget_min_wan,budget_max_wan,trl,deadline,ip_preference\n"),
+        "csv",
+        demands,
+    )?;
+    let achievements: Vec<String> = docs
+        .iter()
+        .filter(|d| d.kind == SearchKind::Achievement)
+        .map(|d| {
+            serde_json::json!({
+                "id": d.id,
+                "org_credit_code": code_of(d),
+                "title": d.title,
+                "summary": d.body,
+                "chain": d.chain,
+                "field": d.keywords[0],
+                "keywords": d.keywords,
+                "trl": d.trl.unwrap_or(5),
+                "transfer_modes": d.transfer_modes,
+                "price_wan": (d.budget_fen.unwrap_or(0) / 1_000_000).to_string(),
+            })
+            .to_string()
+        })
+        .collect();
+    let achievements_n = write_parts("achievements", None, "jsonl", achievements)?;
+    out.experts = experts_n;
+    out.demands = demands_n;
+    out.achievements = achievements_n;
+    Ok(out)
+}
+
+/// The same 200 queries through `GET /api/v1/search` of a running server; with `pid`, that
+/// server's memory (peak and current, from /proc) is printed afterwards.
+pub async fn run_http(base: &str, pid: Option<u32>, rounds: usize) -> anyhow::Result<()> {
+    let client = reqwest::Client::new();
+    let base = base.trim_end_matches('/');
+    let url_of = |p: &SearchParams| {
+        let mut pairs: Vec<(&str, String)> = vec![
+            ("q", p.q.clone()),
+            ("page", p.page.to_string()),
+            ("per_page", p.per_page.to_string()),
+        ];
+        if let Some(k) = p.kind {
+            pairs.push(("kind", k.as_str().into()));
+        }
+        if let Some(c) = &p.chain {
+            pairs.push(("chain", c.clone()));
+        }
+        if let Some(d) = &p.district {
+            pairs.push(("district", d.clone()));
+        }
+        if let Some(t) = p.trl_min {
+            pairs.push(("trl_min", t.to_string()));
+        }
+        if let Some(t) = p.trl_max {
+            pairs.push(("trl_max", t.to_string()));
+        }
+        if p.sort == SearchSort::Newest {
+            pairs.push(("sort", "newest".into()));
+        }
+        let qs: Vec<String> = pairs
+            .into_iter()
+            .map(|(k, v)| format!("{k}={}", urlencoding(&v)))
+            .collect();
+        format!("{base}/api/v1/search?{}", qs.join("&"))
+    };
+    let qs = queries(42);
+    let mut lat = Vec::with_capacity(qs.len() * rounds);
+    let mut total = 0u64;
+    for round in 0..=rounds {
+        for q in &qs {
+            let t = Instant::now();
+            let resp = client.get(url_of(q)).send().await?;
+            let status = resp.status();
+            let body = resp.text().await?;
+            if !status.is_success() {
+                anyhow::bail!("HTTP {status} for {:?}: {body}", q.q);
+            }
+            let v: serde_json::Value = serde_json::from_str(&body)?;
+            // Round 0 warms up.
+            if round > 0 {
+                lat.push(t.elapsed().as_secs_f64() * 1000.0);
+                total += v["total"].as_u64().unwrap_or(0);
+            }
+        }
+    }
+    lat.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "HTTP search latency over {} requests: p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms (mean matches per query {:.0})",
+        lat.len(),
+        percentile(&lat, 50.0),
+        percentile(&lat, 95.0),
+        percentile(&lat, 99.0),
+        lat.last().copied().unwrap_or(0.0),
+        total as f64 / lat.len().max(1) as f64
+    );
+    if let Some(pid) = pid {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+        for key in ["VmHWM:", "VmRSS:"] {
+            if let Some(kb) = status
+                .lines()
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<f64>().ok())
+            {
+                let what = if key == "VmHWM:" {
+                    "peak RSS"
+                } else {
+                    "RSS now"
+                };
+                println!("server {what}: {:.0} MiB", kb / 1024.0);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn urlencoding(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}

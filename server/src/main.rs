@@ -35,9 +35,10 @@ enum Command {
     VerifyAudit,
     /// Rebuild the search index from the database.
     Reindex,
-    /// Import organizations, demands or achievements from CSV (UTF-8 or GBK), XLSX or JSON Lines.
+    /// Import organizations, experts, demands or achievements from CSV (UTF-8 or GBK), XLSX or
+    /// JSON Lines.
     Import {
-        /// organizations | demands | achievements
+        /// organizations | experts | demands | achievements
         #[arg(long)]
         kind: String,
         #[arg(long)]
@@ -51,14 +52,25 @@ enum Command {
         out: String,
         #[arg(long, default_value_t = 7)]
         seed: u64,
-    },
-    /// Index a bench-data file into a fresh embedded index and measure 200 mixed queries.
-    BenchSearch {
+        /// Also write the same records as import files (organizations, experts, demands,
+        /// achievements) into this directory.
         #[arg(long)]
-        data: String,
+        import_dir: Option<String>,
+    },
+    /// Index a bench-data file into a fresh embedded index (or Meilisearch when MEILISEARCH_URL
+    /// is set) and measure 200 mixed queries; with --url, send them to a running server instead.
+    BenchSearch {
+        #[arg(long, required_unless_present = "url")]
+        data: Option<String>,
         /// Measured passes over the 200 queries.
         #[arg(long, default_value_t = 5)]
         rounds: usize,
+        /// A running server's base URL: measure GET /api/v1/search end to end.
+        #[arg(long)]
+        url: Option<String>,
+        /// With --url: the server's process id, to report its memory.
+        #[arg(long)]
+        pid: Option<u32>,
     },
 }
 
@@ -80,13 +92,40 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     // The benchmark commands need no database.
     match &cli.command {
-        Some(Command::BenchData { n, out, seed }) => {
+        Some(Command::BenchData {
+            n,
+            out,
+            seed,
+            import_dir,
+        }) => {
             let docs = server::bench::generate(*n, *seed);
             server::bench::write_jsonl(Path::new(out), &docs)?;
             println!("wrote {} documents to {out}", docs.len());
+            if let Some(dir) = import_dir {
+                let f = server::bench::write_import_files(&docs, Path::new(dir))?;
+                println!(
+                    "wrote import files to {dir}: {} organizations, {} experts, {} demands, {} achievements",
+                    f.organizations, f.experts, f.demands, f.achievements
+                );
+                for (kind, path) in &f.files {
+                    println!("{kind} {}", path.display());
+                }
+            }
             return Ok(());
         }
-        Some(Command::BenchSearch { data, rounds }) => {
+        Some(Command::BenchSearch {
+            url: Some(url),
+            pid,
+            rounds,
+            ..
+        }) => {
+            return server::bench::run_http(url, *pid, *rounds).await;
+        }
+        Some(Command::BenchSearch {
+            data: Some(data),
+            rounds,
+            ..
+        }) => {
             let docs = server::bench::read_jsonl(Path::new(data))?;
             if let Ok(url) = std::env::var("MEILISEARCH_URL") {
                 // Same documents and queries against Meilisearch, in a throwaway index.

@@ -371,11 +371,29 @@ async fn outbox_brings_published_demands_in_and_takes_unpublished_ones_out() {
                 .any(|h| h.id == d.id.to_string()),
             "gone after it"
         );
-        // A full rebuild gives the same answer.
+        // A full rebuild gives the same answer, and covers changes queued before it started:
+        // close a second demand, rebuild without running the worker, and nothing is left pending.
+        let (rows, _) = b.store.list_demands(&q_demands).await.unwrap();
+        let d2 = &rows[0].demand;
+        b.store
+            .transition_demand(
+                d2.id,
+                app::domain::DemandStatus::Published,
+                app::domain::DemandStatus::Closed,
+                Some("test"),
+                &app::ports::AuditEvent {
+                    entity_id: d2.id.to_string(),
+                    ..ev.clone()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(b.store.pending_search_updates().await.unwrap(), 1);
         server::search::reindex(b.store.as_ref(), &ix)
             .await
             .unwrap();
-        assert_eq!(ix.search(&q("")).await.unwrap().total, all.total - 1);
+        assert_eq!(b.store.pending_search_updates().await.unwrap(), 0);
+        assert_eq!(ix.search(&q("")).await.unwrap().total, all.total - 2);
     })
     .await;
 }

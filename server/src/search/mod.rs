@@ -55,8 +55,16 @@ pub async fn catch_up(store: &dyn Store, index: &dyn SearchIndex) -> anyhow::Res
     }
 }
 
-/// Rebuilds the index from the database: clears it and indexes every searchable entity.
+/// Rebuilds the index from the database: clears it and indexes every searchable entity. Outbox
+/// rows already committed when it starts are covered by the rebuild (it reads every entity
+/// afterwards) and are marked done; rows committed later are left for the worker.
 pub async fn reindex(store: &dyn Store, index: &dyn SearchIndex) -> anyhow::Result<usize> {
+    let covered: Vec<i64> = store
+        .search_outbox_batch(i64::MAX)
+        .await?
+        .into_iter()
+        .map(|r| r.0)
+        .collect();
     index.clear().await?;
     let keys = store.searchable_keys().await?;
     let mut n = 0;
@@ -70,6 +78,9 @@ pub async fn reindex(store: &dyn Store, index: &dyn SearchIndex) -> anyhow::Resu
         n += docs.len();
         index.apply(docs, vec![]).await?;
     }
+    store
+        .mark_search_processed(&covered, chrono::Utc::now())
+        .await?;
     Ok(n)
 }
 
