@@ -257,7 +257,9 @@ test("an official imports a CSV file and sees every bad row of a second attempt"
   // The imported, verified organizations are searchable, and a hit opens the organization's page.
   await expect(async () => {
     await page.goto("/search?kind=organization&q=" + encodeURIComponent("南宁示例精密制造"));
-    await expect(page.locator('[data-testid="search-hit"]').first()).toBeVisible({ timeout: 1000 });
+    await expect(page.locator('[data-testid="search-hit"] h3 a').first()).toHaveText("南宁示例精密制造有限公司", {
+      timeout: 1000,
+    });
   }).toPass({ timeout: 15_000 });
   await page.locator('[data-testid="search-hit"] h3 a').first().click();
   await expect(page.locator('[data-testid="org-name"]')).toHaveText("南宁示例精密制造有限公司");
@@ -271,7 +273,7 @@ test("an official imports a CSV file and sees every bad row of a second attempt"
   await expect(page.locator('[data-testid="import-done"]')).toContainText("已导入 2 行");
   await expect(async () => {
     await page.goto("/search?kind=expert&q=" + encodeURIComponent("枯萎病"));
-    await expect(page.locator('[data-testid="search-hit"]').first()).toBeVisible({ timeout: 1000 });
+    await expect(page.locator('[data-testid="search-hit"] h3 a').first()).toHaveText(/^蒙研究员/, { timeout: 1000 });
   }).toPass({ timeout: 15_000 });
   await page.locator('[data-testid="search-hit"] h3 a').first().click();
   await expect(page.locator('[data-testid="expert-name"]')).toHaveText("蒙研究员");

@@ -9,7 +9,7 @@ use app::domain::{CreditCode, DemandStatus, OrgType};
 use app::ports::*;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use uuid::Uuid;
 
 /// Largest file accepted, checked before anything is parsed.
@@ -324,6 +324,9 @@ pub fn read_table(bytes: &[u8], format: Format) -> Result<(Vec<String>, Vec<Row>
 struct Ctx<'a> {
     store: &'a dyn Store,
     now: DateTime<Utc>,
+    /// Lookups repeated for every row of an organization, made once per file.
+    orgs: std::sync::Mutex<HashMap<String, Option<OrgRecord>>>,
+    authors: std::sync::Mutex<HashMap<Uuid, Option<Uuid>>>,
     districts: HashSet<String>,
     chains: HashSet<String>,
 }
@@ -420,7 +423,17 @@ async fn validate_row(
     };
     let org_of = |code: &str| {
         let code = code.to_string();
-        async move { cx.store.find_org_by_credit_code(&code).await }
+        async move {
+            let cached = cx.orgs.lock().ok().and_then(|m| m.get(&code).cloned());
+            if let Some(o) = cached {
+                return Ok::<_, StoreError>(o);
+            }
+            let o = cx.store.find_org_by_credit_code(&code).await?;
+            if let Ok(mut m) = cx.orgs.lock() {
+                m.insert(code, o.clone());
+            }
+            Ok(o)
+        }
     };
     let record = match kind {
         ImportKind::Organizations => {
@@ -696,7 +709,19 @@ async fn validate_row(
             let keywords = take!("keywords", parse_keywords(get(row, "keywords")));
             let trl = trl(errs, get(row, "trl"));
             let author = match &org {
-                Some(o) => org_author(cx.store, o.id).await?,
+                Some(o) => {
+                    let cached = cx.authors.lock().ok().and_then(|m| m.get(&o.id).copied());
+                    match cached {
+                        Some(a) => a,
+                        None => {
+                            let a = org_author(cx.store, o.id).await?;
+                            if let Ok(mut m) = cx.authors.lock() {
+                                m.insert(o.id, a);
+                            }
+                            a
+                        }
+                    }
+                }
                 None => None,
             };
             if org.is_some() && author.is_none() {
@@ -991,6 +1016,8 @@ pub async fn import(
     let cx = Ctx {
         store,
         now: Utc::now(),
+        orgs: Default::default(),
+        authors: Default::default(),
         districts: store
             .list_districts()
             .await?

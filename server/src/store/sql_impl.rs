@@ -413,6 +413,30 @@ const USER_COLS: &str = "id, email, display_name, password_hash, org_id, members
 const ORG_COLS: &str = "id, name, org_type, credit_code, district_code, contact_name, contact_phone, verified, created_at";
 
 impl SqlStore {
+    /// Role names of the users matching `filter` (on `users u`), by user.
+    async fn roles_where(
+        &self,
+        filter: &str,
+        bind: Option<Uuid>,
+    ) -> Result<std::collections::HashMap<Uuid, Vec<String>>, sqlx::Error> {
+        let sql = format!(
+            "SELECT r.user_id, r.role FROM user_roles r JOIN users u ON u.id = r.user_id{filter}"
+        );
+        let mut q = sqlx::query(&sql);
+        if let Some(b) = bind {
+            q = q.bind(b);
+        }
+        let mut by_user: std::collections::HashMap<Uuid, Vec<String>> =
+            std::collections::HashMap::new();
+        for r in q.fetch_all(&self.pool).await? {
+            by_user
+                .entry(r.try_get("user_id")?)
+                .or_default()
+                .push(r.try_get("role")?);
+        }
+        Ok(by_user)
+    }
+
     async fn roles_of(&self, id: Uuid) -> Result<Vec<Role>, sqlx::Error> {
         let rows = sqlx::query("SELECT role FROM user_roles WHERE user_id = $1")
             .bind(id)
@@ -746,12 +770,13 @@ impl Store for SqlStore {
         .fetch_all(&self.pool)
         .await
         .map_err(map_err)?;
+        let mut roles = self.roles_where("", None).await.map_err(map_err)?;
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
             let u = user_from(r).map_err(map_err)?;
             let org: Option<String> = r.try_get("org_name").map_err(map_err)?;
-            let roles = self.roles_of(u.id).await.map_err(map_err)?;
-            out.push((u, roles, org));
+            let list = roles.remove(&u.id).unwrap_or_default();
+            out.push((u, roles_from(list), org));
         }
         Ok(out)
     }
@@ -764,11 +789,16 @@ impl Store for SqlStore {
         .fetch_all(&self.pool)
         .await
         .map_err(map_err)?;
+        // All members' roles in one query, not one per member (institutions have thousands).
+        let mut roles = self
+            .roles_where(" WHERE u.org_id = $1", Some(org_id))
+            .await
+            .map_err(map_err)?;
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
             let u = user_from(r).map_err(map_err)?;
-            let roles = self.roles_of(u.id).await.map_err(map_err)?;
-            out.push((u, roles));
+            let list = roles.remove(&u.id).unwrap_or_default();
+            out.push((u, roles_from(list)));
         }
         Ok(out)
     }
