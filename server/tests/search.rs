@@ -269,12 +269,41 @@ async fn embedded_index_survives_reopen() {
 #[tokio::test]
 async fn outbox_brings_published_demands_in_and_takes_unpublished_ones_out() {
     common::each_backend(|b| async move {
+        let ix = EmbeddedIndex::in_memory().unwrap();
+        outbox_conformance(&b, &ix).await;
+    })
+    .await;
+}
+
+/// The same outbox checks with Meilisearch as the index (only when `MEILISEARCH_URL` is set).
+#[tokio::test]
+async fn outbox_on_meilisearch() {
+    let Ok(url) = std::env::var("MEILISEARCH_URL") else {
+        eprintln!("MEILISEARCH_URL is not set: skipping the Meilisearch outbox run");
+        return;
+    };
+    let key = std::env::var("MEILISEARCH_KEY").ok();
+    common::each_backend(|b| {
+        let (url, key) = (url.clone(), key.clone());
+        async move {
+            let uid = format!("jiebang_test_{}", uuid::Uuid::new_v4().simple());
+            let ix = MeiliIndex::connect(&url, key.as_deref(), &uid)
+                .await
+                .unwrap();
+            outbox_conformance(&b, &ix).await;
+            ix.delete_index().await.unwrap();
+        }
+    })
+    .await;
+}
+
+async fn outbox_conformance(b: &common::Backend, ix: &dyn SearchIndex) {
+    {
         let s = server::secrets::Argon2Secrets;
         server::seeds::load(b.store.as_ref(), &s, &common::seeds_dir(), true)
             .await
             .unwrap();
-        let ix = EmbeddedIndex::in_memory().unwrap();
-        let n = server::search::catch_up(b.store.as_ref(), &ix)
+        let n = server::search::catch_up(b.store.as_ref(), ix)
             .await
             .unwrap();
         assert!(n > 0);
@@ -359,7 +388,7 @@ async fn outbox_brings_published_demands_in_and_takes_unpublished_ones_out() {
                 .any(|h| h.id == d.id.to_string()),
             "still there before the worker"
         );
-        server::search::catch_up(b.store.as_ref(), &ix)
+        server::search::catch_up(b.store.as_ref(), ix)
             .await
             .unwrap();
         assert!(
@@ -389,13 +418,10 @@ async fn outbox_brings_published_demands_in_and_takes_unpublished_ones_out() {
             .await
             .unwrap();
         assert_eq!(b.store.pending_search_updates().await.unwrap(), 1);
-        server::search::reindex(b.store.as_ref(), &ix)
-            .await
-            .unwrap();
+        server::search::reindex(b.store.as_ref(), ix).await.unwrap();
         assert_eq!(b.store.pending_search_updates().await.unwrap(), 0);
         assert_eq!(ix.search(&q("")).await.unwrap().total, all.total - 2);
-    })
-    .await;
+    }
 }
 
 #[tokio::test]
