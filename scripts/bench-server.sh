@@ -15,7 +15,8 @@ PORT=${PORT:-3917}
 export DATABASE_URL="sqlite://$W/db.sqlite" JIEBANG_INDEX_DIR="$W/index" JIEBANG_SEEDS_DIR=seeds
 export LEPTOS_SITE_ADDR="127.0.0.1:$PORT" RUST_LOG=warn
 unset MEILISEARCH_URL MEILISEARCH_KEY
-trap '[ -n "${PID:-}" ] && kill "$PID" 2>/dev/null; rm -rf "$W"' EXIT
+# KEEP=1 keeps the database and index for a closer look.
+trap '[ -n "${PID:-}" ] && kill "$PID" 2>/dev/null; [ -n "${KEEP:-}" ] && echo "kept $W" || rm -rf "$W"' EXIT
 
 "$B" migrate >/dev/null
 "$B" seed >/dev/null
@@ -41,4 +42,6 @@ end=$(date +%s.%N)
 awk -v s="$start" -v e="$end" 'BEGIN { printf "server start-up (index rebuilt from the database): %.1f s\n", e - s }'
 total=$(curl -fsS "http://127.0.0.1:$PORT/api/v1/search?per_page=1" | sed -E 's/.*"total":([0-9]+).*/\1/')
 echo "documents searchable through the server: $total"
+grep -E 'VmHWM|VmRSS|RssAnon|RssFile' "/proc/$PID/status" | tr -s ' \t' ' ' | paste -sd ';' | sed 's/^/after start-up: /'
+echo "index on disk: $(du -sh "$W/index" | cut -f1)"
 "$B" bench-search --url "http://127.0.0.1:$PORT" --pid "$PID"

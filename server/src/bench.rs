@@ -609,20 +609,23 @@ pub async fn run_http(base: &str, pid: Option<u32>, rounds: usize) -> anyhow::Re
     );
     if let Some(pid) = pid {
         let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-        for key in ["VmHWM:", "VmRSS:"] {
-            if let Some(kb) = status
+        let field = |key: &str| {
+            status
                 .lines()
                 .find(|l| l.starts_with(key))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|v| v.parse::<f64>().ok())
-            {
-                let what = if key == "VmHWM:" {
-                    "peak RSS"
-                } else {
-                    "RSS now"
-                };
-                println!("server {what}: {:.0} MiB", kb / 1024.0);
-            }
+                .map(|kb| kb / 1024.0)
+        };
+        if let (Some(peak), Some(now), Some(anon), Some(file)) = (
+            field("VmHWM:"),
+            field("VmRSS:"),
+            field("RssAnon:"),
+            field("RssFile:"),
+        ) {
+            println!(
+                "server RSS: peak {peak:.0} MiB, now {now:.0} MiB (heap and stacks {anon:.0} MiB, mapped files such as the index {file:.0} MiB)"
+            );
         }
     }
     Ok(())
