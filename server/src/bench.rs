@@ -342,12 +342,14 @@ pub async fn run(
     }
     let secs = started.elapsed().as_secs_f64();
     println!("engine: {}", index.engine());
-    println!("documents: {n}");
-    println!(
-        "indexing: {:.1} s, {:.0} documents/s",
-        secs,
-        n as f64 / secs
-    );
+    if n > 0 {
+        println!("documents: {n}");
+        println!(
+            "indexing: {:.1} s, {:.0} documents/s",
+            secs,
+            n as f64 / secs
+        );
+    }
     let qs = queries(42);
     // One warm-up pass, then `rounds` measured passes over the same 200 queries.
     for q in &qs {

@@ -153,11 +153,24 @@ async fn run() -> anyhow::Result<()> {
                 let key = std::env::var("MEILISEARCH_KEY")
                     .ok()
                     .filter(|k| !k.is_empty());
-                let uid = format!("jiebang_bench_{}", std::process::id());
+                // BENCH_MEILI_INDEX names an index to keep between runs (loaded once).
+                let kept = std::env::var("BENCH_MEILI_INDEX").ok();
+                let uid = kept
+                    .clone()
+                    .unwrap_or_else(|| format!("jiebang_bench_{}", std::process::id()));
                 let index =
                     server::search::meili::MeiliIndex::connect(&url, key.as_deref(), &uid).await?;
+                let loaded = kept.is_some() && index.num_docs().await? == docs.len();
+                let docs = if loaded {
+                    println!("index {uid} already holds the {} documents", docs.len());
+                    vec![]
+                } else {
+                    docs
+                };
                 let r = server::bench::run(&index, docs, *rounds).await;
-                let _ = index.delete_index().await;
+                if kept.is_none() {
+                    let _ = index.delete_index().await;
+                }
                 return r;
             }
             let dir = std::env::temp_dir().join(format!("jiebang-bench-{}", std::process::id()));

@@ -39,8 +39,9 @@ const TASK_TIMEOUT: Duration = Duration::from_secs(300);
 const TASK_POLL: Duration = Duration::from_millis(100);
 /// Documents per add request: well under Meilisearch's 100 MB payload limit.
 const BATCH: usize = 500;
-/// Deepest page the service allows is 1000 × 50; Meilisearch returns nothing past this.
-const MAX_TOTAL_HITS: usize = 50_000;
+/// Meilisearch counts `totalHits` only up to this, so it is well above any catalog Nanning
+/// will have; pages go no deeper than 1000 × 50 anyway.
+const MAX_TOTAL_HITS: usize = 1_000_000;
 /// Most matches read back per word when a query has several words (see `search_words`).
 const WORD_CAP: usize = 10_000;
 const MAX_FACET_VALUES: usize = 1_000;
@@ -474,6 +475,16 @@ impl MeiliIndex {
         Ok(MeiliIndex { client, index })
     }
 
+    /// How many documents the index holds.
+    pub async fn num_docs(&self) -> Result<usize, SearchError> {
+        Ok(self
+            .index
+            .get_stats()
+            .await
+            .map_err(err)?
+            .number_of_documents)
+    }
+
     /// Deletes the whole index (tests use a throwaway index each).
     pub async fn delete_index(&self) -> Result<(), SearchError> {
         let task = self
@@ -533,8 +544,16 @@ impl MeiliIndex {
             .collect())
     }
 
-    /// No query words: browse everything that passes the filters, in one request.
-    async fn browse(&self, p: &SearchParams, filter: &str) -> Result<SearchResults, SearchError> {
+    /// One request answers it: no query words (browse everything that passes the filters), or
+    /// a single term (strategy `all`, so "all words" and "some words" are the same thing).
+    /// Meilisearch then ranks, sorts, pages and counts facets itself, exactly.
+    async fn single(
+        &self,
+        p: &SearchParams,
+        filter: &str,
+        term: Option<&str>,
+        highlight: &[String],
+    ) -> Result<SearchResults, SearchError> {
         let per = p.per_page.max(1) as usize;
         let page = p.page.max(1) as usize;
         let mut q = self.query(filter);
@@ -542,6 +561,11 @@ impl MeiliIndex {
             .with_hits_per_page(per)
             .with_facets(Selectors::Some(&FACET_ATTRS[..]))
             .with_attributes_to_retrieve(Selectors::Some(&HIT_ATTRS[..]));
+        if let Some(t) = term {
+            q.with_query(t)
+                .with_locales(&LOCALES[..])
+                .with_show_ranking_score(true);
+        }
         if let Some(sort) = sort_spec(p.sort) {
             q.with_sort(sort);
         }
@@ -551,7 +575,14 @@ impl MeiliIndex {
         let hits = res
             .hits
             .into_iter()
-            .map(|h| to_hit(h.result, 0.0, &[]))
+            .map(|h| {
+                let score = if term.is_some() {
+                    h.ranking_score.unwrap_or(0.0) as f32
+                } else {
+                    0.0
+                };
+                to_hit(h.result, score, highlight)
+            })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(SearchResults {
             hits,
@@ -737,16 +768,18 @@ impl SearchIndex for MeiliIndex {
         let words = zh::query_words(&params.q);
         let terms = match_terms(&words);
         let filter = filter_for(params);
-        let mut out = if terms.is_empty() {
-            self.browse(params, &filter).await?
-        } else {
-            // Highlight the words and their parts, as the embedded engine does.
-            let highlight: Vec<String> = words
-                .iter()
-                .flat_map(|w| std::iter::once(w.word.clone()).chain(w.parts.iter().cloned()))
-                .collect();
-            self.search_words(params, &filter, &terms, &highlight)
-                .await?
+        // Highlight the words and their parts, as the embedded engine does.
+        let highlight: Vec<String> = words
+            .iter()
+            .flat_map(|w| std::iter::once(w.word.clone()).chain(w.parts.iter().cloned()))
+            .collect();
+        let mut out = match terms.as_slice() {
+            [] => self.single(params, &filter, None, &[]).await?,
+            [one] => self.single(params, &filter, Some(one), &highlight).await?,
+            _ => {
+                self.search_words(params, &filter, &terms, &highlight)
+                    .await?
+            }
         };
         out.took_ms = started.elapsed().as_millis() as u64;
         Ok(out)
