@@ -140,6 +140,27 @@ async fn conformance(ix: &dyn SearchIndex) {
         "partial matches are kept, lower: {got:?}"
     );
     assert_eq!(r.total, 2);
+    let kinds = &r.facets["kind"];
+    assert_eq!(
+        (kinds.len(), kinds[0].value.as_str(), kinds[0].count),
+        (1, "demand", 2),
+        "facets count every match, full or partial"
+    );
+    // One result per page: the full match, then the partial one, then nothing; the total and
+    // the facets stay the same on every page.
+    for (page, want) in [(1, vec!["d2"]), (2, vec!["d3"]), (3, vec![])] {
+        let mut p = q("新能源汽车");
+        p.per_page = 1;
+        p.page = page;
+        let r = ix.search(&p).await.unwrap();
+        assert_eq!(ids(&r), want, "page {page} ({})", ix.engine());
+        assert_eq!(r.total, 2, "page {page}");
+        let am = r.facets["chain"]
+            .iter()
+            .find(|f| f.value == "advanced_manufacturing")
+            .map(|f| f.count);
+        assert_eq!(am, Some(2), "page {page}");
+    }
     // Filters combine with the query and with each other; facets count the matches.
     let mut p = q("");
     p.district = Some("qingxiu".into());

@@ -23,7 +23,8 @@ use meilisearch_sdk::search::{
     MatchingStrategies, SearchQuery, SearchResults as MeiliResults, Selectors,
 };
 use meilisearch_sdk::settings::{
-    FacetingSettings, LocalizedAttributes, PaginationSetting, Settings, TypoToleranceSettings,
+    FacetingSettings, LocalizedAttributes, PaginationSetting, PrefixSearchSettings, Settings,
+    TypoToleranceSettings,
 };
 use meilisearch_sdk::task_info::TaskInfo;
 use meilisearch_sdk::tasks::Task;
@@ -45,6 +46,9 @@ const MAX_TOTAL_HITS: usize = 1_000_000;
 /// Most matches read back per word when a query has several words (see `search_words`).
 const WORD_CAP: usize = 10_000;
 const MAX_FACET_VALUES: usize = 1_000;
+/// Up to this many terms, the matches of a multi-word query are counted exactly with one
+/// count-only query per subset of terms (2^k - 1 of them, a few milliseconds each).
+const EXACT_COUNT_MAX_TERMS: usize = 6;
 
 /// Query and attribute language: without it Meilisearch may guess Japanese for Han text and
 /// segment documents and queries differently.
@@ -471,6 +475,14 @@ impl MeiliIndex {
         let index = client.index(index_uid);
         let task = index.set_settings(&index_settings()).await.map_err(err)?;
         succeeded(wait_task(&client, task).await?)?;
+        // A query word matches that word only, as in the embedded engine: with prefix search
+        // the last word of a query would also match longer words, so "a b" would no longer be
+        // exactly "a" and "b" (which the exact counts in `search_words` rely on).
+        let task = index
+            .set_prefix_search(PrefixSearchSettings::Disabled)
+            .await
+            .map_err(err)?;
+        succeeded(wait_task(&client, task).await?)?;
         tracing::info!(index = index_uid, "meilisearch index ready");
         Ok(MeiliIndex { client, index })
     }
@@ -609,6 +621,120 @@ impl MeiliIndex {
     /// key in a second request. A strict hit only counts as full if every single-term query
     /// also found it: Meilisearch reads at most 10 query words, so with more terms its strict
     /// answer is too broad and the rest of it falls back into the partial list.
+    /// Relevance order and few terms: full matches come first, so a page that lies inside them
+    /// is the strict query's own page. The total and facets of "any term" are counted exactly by
+    /// inclusion–exclusion over the subsets of terms: |A ∪ B| = |A| + |B| - |A ∩ B|, and the
+    /// same for every facet value (count-only queries, no ranking). Returns None when the page
+    /// reaches past the full matches; `search_words` then merges the ranked lists, keeping the
+    /// exact counts.
+    async fn counted(
+        &self,
+        p: &SearchParams,
+        filter: &str,
+        terms: &[String],
+        highlight: &[String],
+    ) -> Result<
+        (
+            Option<Vec<SearchHit>>,
+            u64,
+            BTreeMap<String, Vec<FacetCount>>,
+        ),
+        SearchError,
+    > {
+        let k = terms.len();
+        let per = p.per_page.max(1) as usize;
+        let page = p.page.max(1) as usize;
+        let subsets: Vec<String> = (1u32..(1u32 << k))
+            .map(|mask| {
+                terms
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| mask & (1 << i) != 0)
+                    .map(|(_, t)| t.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        let strict_q = terms.join(" ");
+        let mut ms = self.client.multi_search();
+        let mut strict = self.query(filter);
+        strict
+            .with_query(&strict_q)
+            .with_locales(&LOCALES[..])
+            .with_page(page)
+            .with_hits_per_page(per)
+            .with_attributes_to_retrieve(Selectors::Some(&HIT_ATTRS[..]))
+            .with_show_ranking_score(true);
+        ms.with_search_query(strict);
+        for text in &subsets {
+            let mut q = self.query(filter);
+            q.with_query(text)
+                .with_locales(&LOCALES[..])
+                .with_page(1)
+                .with_hits_per_page(0)
+                .with_facets(Selectors::Some(&FACET_ATTRS[..]));
+            ms.with_search_query(q);
+        }
+        let resp = self
+            .client
+            .execute_multi_search_query::<Stored>(&ms)
+            .await
+            .map_err(err)?;
+        if resp.results.len() != subsets.len() + 1 {
+            return Err(err(format!(
+                "multi-search answered {} of {} queries",
+                resp.results.len(),
+                subsets.len() + 1
+            )));
+        }
+        let mut results = resp.results.into_iter();
+        let strict = results
+            .next()
+            .ok_or_else(|| err("multi-search answered no query"))?;
+        let full = strict.total_hits.unwrap_or(0) as u64;
+        let mut total: i64 = 0;
+        let mut counts: Vec<HashMap<String, i64>> = vec![HashMap::new(); FACETS.len()];
+        for (mask, r) in (1u32..).zip(results) {
+            let sign: i64 = if mask.count_ones() % 2 == 1 { 1 } else { -1 };
+            total += sign * r.total_hits.unwrap_or(0) as i64;
+            let dist = facets_from_distribution(r.facet_distribution.as_ref());
+            for (i, (name, _)) in FACETS.iter().enumerate() {
+                for fc in dist.get(*name).into_iter().flatten() {
+                    *counts[i].entry(fc.value.clone()).or_insert(0) += sign * fc.count as i64;
+                }
+            }
+        }
+        let facets: BTreeMap<String, Vec<FacetCount>> = FACETS
+            .iter()
+            .zip(counts)
+            .map(|((name, _), c)| {
+                let positive: HashMap<String, u64> = c
+                    .into_iter()
+                    .filter(|(_, n)| *n > 0)
+                    .map(|(v, n)| (v, n as u64))
+                    .collect();
+                (name.to_string(), sorted_counts(positive))
+            })
+            .collect();
+        let total = total.max(0) as u64;
+        let offset = (page - 1).saturating_mul(per) as u64;
+        let hits = if offset + per as u64 <= full || offset >= total {
+            let hits = strict
+                .hits
+                .into_iter()
+                .filter(|_| offset < total)
+                .map(|h| {
+                    let score = h.ranking_score.unwrap_or(0.0) as f32;
+                    to_hit(h.result, score, highlight)
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Some(hits)
+        } else {
+            None
+        };
+        Ok((hits, total, facets))
+    }
+
     async fn search_words(
         &self,
         p: &SearchParams,
@@ -617,6 +743,21 @@ impl MeiliIndex {
         highlight: &[String],
     ) -> Result<SearchResults, SearchError> {
         let k = terms.len();
+        let exact = if k <= EXACT_COUNT_MAX_TERMS && p.sort == SearchSort::Relevance {
+            match self.counted(p, filter, terms, highlight).await? {
+                (Some(hits), total, facets) => {
+                    return Ok(SearchResults {
+                        hits,
+                        facets,
+                        total,
+                        took_ms: 0,
+                    })
+                }
+                (None, total, facets) => Some((total, facets)),
+            }
+        } else {
+            None
+        };
         let strict_q = terms.join(" ");
         let mut ms = self.client.multi_search();
         ms.with_search_query(self.word_query(filter, &strict_q));
@@ -673,8 +814,15 @@ impl MeiliIndex {
             .filter(|(key, _)| entries.get(key).is_some_and(|e| e.matched == k))
             .map(|(key, s)| (key, s as f32))
             .collect();
-        let facets = count_facets(entries.values().map(|e| &e.doc));
-        let total = entries.len() as u64;
+        // Exact counts when they were made; otherwise counted over the lists read (exact
+        // unless a word has more than WORD_CAP matches).
+        let (total, facets) = match exact {
+            Some(counted) => counted,
+            None => (
+                entries.len() as u64,
+                count_facets(entries.values().map(|e| &e.doc)),
+            ),
+        };
 
         let order: Vec<(String, f32)> = match p.sort {
             SearchSort::Relevance => {
