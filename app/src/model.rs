@@ -473,3 +473,20 @@ pub struct OrgProfile {
     /// Public expert profiles of its members.
     pub experts: Vec<ExpertView>,
 }
+
+/// One problem with one cell of an imported file (line 0: the whole file).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportRowError {
+    pub line: usize,
+    pub column: String,
+    pub zh: String,
+    pub en: String,
+}
+
+/// What an import did: every row written, or nothing and every problem.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportOutcome {
+    pub rows: usize,
+    pub imported: usize,
+    pub errors: Vec<ImportRowError>,
+}

@@ -59,6 +59,7 @@ pub fn router(state: AppState) -> Router {
     // Imports take files up to their own limit; everything else keeps the 1 MiB limit.
     let import = Router::new()
         .route("/api/v1/import/{kind}", post(rest::import))
+        .route("/admin/import/upload", post(web::import_upload))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             import::MAX_IMPORT_BYTES,
         ))

@@ -173,6 +173,119 @@ pub async fn logout(State(state): State<AppState>, req: Request<Body>) -> Respon
     res
 }
 
+/// The import form without JavaScript: `multipart/form-data` with `kind` and `file`. Imports
+/// like `POST /api/v1/import/{kind}` and redirects to `/admin/import?result=<token>`, where the
+/// page shows the report.
+pub async fn import_upload(
+    State(state): State<AppState>,
+    axum::Extension(auth): axum::Extension<Auth>,
+    mut form: axum::extract::Multipart,
+) -> Response {
+    let Some(actor) = auth.user.as_ref().map(app::policy::Actor::from) else {
+        return Redirect::to("/login?next=/admin/import").into_response();
+    };
+    if app::policy::authorize(
+        Some(&actor),
+        app::policy::Action::ImportData,
+        app::policy::Target::NONE,
+    )
+    .is_err()
+    {
+        return (
+            StatusCode::FORBIDDEN,
+            "只有管理人员可以导入 / Only officials can import",
+        )
+            .into_response();
+    }
+    let mut kind = None;
+    let mut file: Option<(Option<String>, axum::body::Bytes)> = None;
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("kind") => kind = field.text().await.ok(),
+                Some("file") => {
+                    let name = field.file_name().map(str::to_string);
+                    match field.bytes().await {
+                        Ok(b) => file = Some((name, b)),
+                        Err(_) => return bad_upload(),
+                    }
+                }
+                _ => {}
+            },
+            Ok(None) => break,
+            Err(_) => return bad_upload(),
+        }
+    }
+    let kind = kind.as_deref().and_then(crate::import::ImportKind::parse);
+    let report = match (kind, file) {
+        (Some(kind), Some((name, bytes))) if !bytes.is_empty() => {
+            match crate::import::import(
+                state.store.as_ref(),
+                kind,
+                &bytes,
+                name.as_deref(),
+                Some(actor.user_id),
+                &|_, _| {},
+            )
+            .await
+            {
+                Ok(r) => app::model::ImportOutcome {
+                    rows: r.rows,
+                    imported: r.imported,
+                    errors: r
+                        .errors
+                        .into_iter()
+                        .map(|e| app::model::ImportRowError {
+                            line: e.line,
+                            column: e.column,
+                            zh: e.zh,
+                            en: e.en,
+                        })
+                        .collect(),
+                },
+                Err(e) => {
+                    tracing::error!(error = %e, "import failed");
+                    return (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "导入失败，未写入任何数据 / The import failed; nothing was written",
+                    )
+                        .into_response();
+                }
+            }
+        }
+        (kind, _) => app::model::ImportOutcome {
+            rows: 0,
+            imported: 0,
+            errors: vec![app::model::ImportRowError {
+                line: 0,
+                column: if kind.is_none() { "kind" } else { "file" }.into(),
+                zh: if kind.is_none() {
+                    "请选择数据类别"
+                } else {
+                    "请选择要导入的文件"
+                }
+                .into(),
+                en: if kind.is_none() {
+                    "Choose the kind of data"
+                } else {
+                    "Choose a file to import"
+                }
+                .into(),
+            }],
+        },
+    };
+    let token = services::stash_import_report(&actor, report, state.clock.now());
+    Redirect::to(&format!("/admin/import?result={token}")).into_response()
+}
+
+fn bad_upload() -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        "上传的表单无法读取 / The uploaded form could not be read",
+    )
+        .into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -393,3 +393,131 @@ async fn import_api_is_for_officials_and_refuses_oversized_files_early() {
         .insert(header::CONTENT_LENGTH, big_json.len().into());
     assert_eq!(send(&app, req).await.0, StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+#[tokio::test]
+async fn import_form_without_javascript_uploads_redirects_and_shows_the_report() {
+    let (app, b) = app().await;
+    let official = api_token(&app, "official@demo.jiebang.local", "Demo-2026-official").await;
+    let enterprise = api_token(
+        &app,
+        "enterprise@demo.jiebang.local",
+        "Demo-2026-enterprise_member",
+    )
+    .await;
+    let csv = std::fs::read(common::seeds_dir().join("examples/organizations.csv")).unwrap();
+    let boundary = "jiebangBoundary7MA4YWxk";
+    let form = |kind: &str, file: &[u8]| {
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"organizations.csv\"\r\n\
+             Content-Type: text/csv\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(file);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        body
+    };
+    let upload = |cookie: &str, origin: &str, body: Vec<u8>| {
+        Request::post("/admin/import/upload")
+            .header(header::HOST, "127.0.0.1:3000")
+            .header(header::ORIGIN, origin)
+            .header(header::COOKIE, format!("jb_session={cookie}"))
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let page = |cookie: &str, location: &str| {
+        Request::get(location)
+            .header(header::HOST, "127.0.0.1:3000")
+            .header(header::COOKIE, format!("jb_session={cookie}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let before = b.raw.count("SELECT COUNT(*) FROM organizations").await;
+    // Another site's form, and a non-official, change nothing.
+    let (status, _, _) = send(
+        &app,
+        upload(
+            &official,
+            "https://evil.example",
+            form("organizations", &csv),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = send(
+        &app,
+        upload(
+            &enterprise,
+            "http://127.0.0.1:3000",
+            form("organizations", &csv),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        b.raw.count("SELECT COUNT(*) FROM organizations").await,
+        before
+    );
+    // The official's upload imports, then the page shows the report.
+    let (status, headers, _) = send(
+        &app,
+        upload(
+            &official,
+            "http://127.0.0.1:3000",
+            form("organizations", &csv),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let location = headers[header::LOCATION].to_str().unwrap().to_string();
+    assert!(location.starts_with("/admin/import?result="), "{location}");
+    assert_eq!(
+        b.raw.count("SELECT COUNT(*) FROM organizations").await,
+        before + 3
+    );
+    let (status, _, html) = send(&app, page(&official, &location)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("已导入 3 行"), "report shown on the page");
+    // Only to the official who uploaded: another account sees no report.
+    let (_, _, html) = send(&app, page(&enterprise, &location)).await;
+    assert!(!html.contains("已导入 3 行"));
+    // The same file again: every row is listed, nothing written.
+    let (_, headers, _) = send(
+        &app,
+        upload(
+            &official,
+            "http://127.0.0.1:3000",
+            form("organizations", &csv),
+        ),
+    )
+    .await;
+    let location = headers[header::LOCATION].to_str().unwrap().to_string();
+    let (_, _, html) = send(&app, page(&official, &location)).await;
+    assert!(html.contains("data-testid=\"import-errors\""), "{html}");
+    assert_eq!(
+        html.matches(r#"<td class="mono">credit_code</td>"#).count(),
+        3,
+        "three bad rows listed"
+    );
+    assert_eq!(
+        b.raw.count("SELECT COUNT(*) FROM organizations").await,
+        before + 3
+    );
+    // No file chosen: a clear message, nothing written.
+    let (_, headers, _) = send(
+        &app,
+        upload(
+            &official,
+            "http://127.0.0.1:3000",
+            form("organizations", b""),
+        ),
+    )
+    .await;
+    let location = headers[header::LOCATION].to_str().unwrap().to_string();
+    let (_, _, html) = send(&app, page(&official, &location)).await;
+    assert!(html.contains("请选择要导入的文件"), "{html}");
+}

@@ -695,6 +695,16 @@ pub async fn get_org_profile(id: String) -> Result<OrgProfile, AppError> {
     ctx::finish(r)
 }
 
+#[server(prefix = "/api/fn", endpoint = "import_result")]
+pub async fn import_result(token: String) -> Result<Option<ImportOutcome>, AppError> {
+    let r = async {
+        let s = ctx::state()?;
+        crate::services::import_report(&ctx::require_actor()?, &token, s.clock.now())
+    }
+    .await;
+    ctx::finish(r)
+}
+
 #[server(prefix = "/api/fn", endpoint = "my_expert_profile")]
 pub async fn my_expert_profile() -> Result<Option<ExpertForm>, AppError> {
     let r = async {

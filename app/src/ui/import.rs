@@ -1,26 +1,14 @@
-//! Officials' bulk import page. The browser sends the chosen file as-is to
-//! `POST /api/v1/import/{kind}` (same origin, session cookie) and shows the report; every bad
-//! row is listed and nothing is written unless the whole file is good.
+//! Officials' bulk import page. With JavaScript the browser sends the chosen file as-is to
+//! `POST /api/v1/import/{kind}` (same origin, session cookie) and shows the report in place.
+//! Without it the form posts `multipart/form-data` to `/admin/import/upload`, which imports and
+//! redirects back here with `?result=<token>`. Either way every bad row is listed and nothing is
+//! written unless the whole file is good.
 use super::common::*;
 use crate::i18n::Lang;
+use crate::model::ImportOutcome as ReportView;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use serde::Deserialize;
-
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-pub struct RowErrorView {
-    pub line: usize,
-    pub column: String,
-    pub zh: String,
-    pub en: String,
-}
-
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-pub struct ReportView {
-    pub rows: usize,
-    pub imported: usize,
-    pub errors: Vec<RowErrorView>,
-}
+use leptos_router::hooks::use_query_map;
 
 // Reports are only ever produced in the browser.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
@@ -93,9 +81,49 @@ async fn upload(_kind: String) -> Outcome {
     Outcome::Failed(String::new())
 }
 
+fn report_view(r: ReportView, lang: Lang) -> AnyView {
+    if r.errors.is_empty() {
+        return view! {
+            <div class="notice notice-success" role="status" data-testid="import-done">
+                {match lang { Lang::Zh => format!("已导入 {} 行（共 {} 行）。", r.imported, r.rows), Lang::En => format!("Imported {} of {} rows.", r.imported, r.rows) }}
+            </div>
+        }
+        .into_any();
+    }
+    view! {
+        <div class="error-summary" role="alert" data-testid="import-errors">
+            <h2>{match lang { Lang::Zh => format!("发现 {} 处错误，未导入任何数据", r.errors.len()), Lang::En => format!("{} problem(s) found; nothing was imported", r.errors.len()) }}</h2>
+            <div class="table-wrap"><table class="data-table">
+                <thead><tr>
+                    <th scope="col">{lang.t("行", "Line")}</th>
+                    <th scope="col">{lang.t("列", "Column")}</th>
+                    <th scope="col">{lang.t("原因", "Reason")}</th>
+                </tr></thead>
+                <tbody>
+                    {r.errors.into_iter().map(|e| view! {
+                        <tr><td class="num">{e.line}</td><td class="mono">{e.column.clone()}</td><td>{lang.pick(&e.zh, &e.en).to_string()}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table></div>
+        </div>
+    }
+    .into_any()
+}
+
 #[component]
 pub fn ImportPage() -> impl IntoView {
     let lang = use_lang();
+    let query = use_query_map();
+    // The report of an upload made without JavaScript.
+    let posted = Resource::new(
+        move || query.read().get("result").filter(|t| !t.is_empty()),
+        |token| async move {
+            match token {
+                Some(t) => crate::api::import_result(t).await,
+                None => Ok(None),
+            }
+        },
+    );
     let (kind, set_kind) = signal("organizations".to_string());
     let outcome = RwSignal::new(None::<Outcome>);
     let busy = RwSignal::new(false);
@@ -118,7 +146,7 @@ pub fn ImportPage() -> impl IntoView {
                 "CSV (UTF-8 or GBK, as Excel saves it), XLSX and JSON Lines, up to 20 MB. The whole file is checked first; if any row is bad nothing is imported and every problem is listed. Formats: README and seeds/examples.",
             )}</p>
         </div></div>
-        <form class="form card" on:submit=on_submit>
+        <form class="form card" method="post" action="/admin/import/upload" enctype="multipart/form-data" on:submit=on_submit>
             <div class="field">
                 <label for="import-kind" class="required">{lang.t("数据类别", "Kind of data")}</label>
                 <select id="import-kind" name="kind" on:change=move |ev| set_kind.set(event_target_value(&ev))>
@@ -138,28 +166,16 @@ pub fn ImportPage() -> impl IntoView {
         </form>
         {move || outcome.get().map(|o| match o {
             Outcome::Failed(m) => view! { <div class="notice notice-error" role="alert">{m}</div> }.into_any(),
-            Outcome::Report(r) if r.errors.is_empty() => view! {
-                <div class="notice notice-success" role="status" data-testid="import-done">
-                    {match lang { Lang::Zh => format!("已导入 {} 行（共 {} 行）。", r.imported, r.rows), Lang::En => format!("Imported {} of {} rows.", r.imported, r.rows) }}
-                </div>
-            }.into_any(),
-            Outcome::Report(r) => view! {
-                <div class="error-summary" role="alert" data-testid="import-errors">
-                    <h2>{match lang { Lang::Zh => format!("发现 {} 处错误，未导入任何数据", r.errors.len()), Lang::En => format!("{} problem(s) found; nothing was imported", r.errors.len()) }}</h2>
-                    <div class="table-wrap"><table class="data-table">
-                        <thead><tr>
-                            <th scope="col">{lang.t("行", "Line")}</th>
-                            <th scope="col">{lang.t("列", "Column")}</th>
-                            <th scope="col">{lang.t("原因", "Reason")}</th>
-                        </tr></thead>
-                        <tbody>
-                            {r.errors.into_iter().map(|e| view! {
-                                <tr><td class="num">{e.line}</td><td class="mono">{e.column.clone()}</td><td>{lang.pick(&e.zh, &e.en).to_string()}</td></tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table></div>
-                </div>
-            }.into_any(),
+            Outcome::Report(r) => report_view(r, lang),
         })}
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match posted.await {
+                    Ok(Some(r)) if outcome.get().is_none() => report_view(r, lang),
+                    Ok(_) => ().into_any(),
+                    Err(e) => error_view(&e, lang),
+                }
+            })}
+        </Transition>
     }
 }
