@@ -138,9 +138,10 @@ pub async fn org_profile(
 
 /// Import reports waiting to be shown after a form upload without JavaScript (the upload
 /// redirects to `/admin/import?result=<token>`). Kept 30 minutes, for the official who uploaded.
-static IMPORT_REPORTS: std::sync::LazyLock<
-    Mutex<HashMap<String, (DateTime<Utc>, Uuid, ImportOutcome)>>,
-> = std::sync::LazyLock::new(Default::default);
+/// Token → (when, who uploaded, report).
+type ImportReports = HashMap<String, (DateTime<Utc>, Uuid, ImportOutcome)>;
+static IMPORT_REPORTS: std::sync::LazyLock<Mutex<ImportReports>> =
+    std::sync::LazyLock::new(Default::default);
 
 pub fn stash_import_report(actor: &Actor, report: ImportOutcome, now: DateTime<Utc>) -> String {
     let token = Uuid::new_v4().simple().to_string();
