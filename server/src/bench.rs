@@ -644,3 +644,29 @@ fn urlencoding(s: &str) -> String {
     }
     out
 }
+
+/// Runs the 200 benchmark queries on two engines and prints those whose totals differ, with
+/// both totals (a check of the conformance promise at scale; prints, never asserts).
+pub async fn compare(a: &dyn SearchIndex, b: &dyn SearchIndex) -> anyhow::Result<usize> {
+    let mut differ = 0;
+    for q in queries(42) {
+        let (ra, rb) = (a.search(&q).await?, b.search(&q).await?);
+        if ra.total != rb.total {
+            differ += 1;
+            println!(
+                "{:?} kind={:?} chain={:?} district={:?} sort={:?}: {} {} vs {} {}",
+                q.q,
+                q.kind,
+                q.chain,
+                q.district,
+                q.sort,
+                a.engine(),
+                ra.total,
+                b.engine(),
+                rb.total
+            );
+        }
+    }
+    println!("{differ} of 200 queries differ in their totals");
+    Ok(differ)
+}

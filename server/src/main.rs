@@ -71,6 +71,10 @@ enum Command {
         /// With --url: the server's process id, to report its memory.
         #[arg(long)]
         pid: Option<u32>,
+        /// With MEILISEARCH_URL: print the queries whose totals differ between the embedded
+        /// engine and Meilisearch instead of timing them.
+        #[arg(long)]
+        compare: bool,
     },
 }
 
@@ -145,6 +149,7 @@ async fn run() -> anyhow::Result<()> {
         Some(Command::BenchSearch {
             data: Some(data),
             rounds,
+            compare,
             ..
         }) => {
             let docs = server::bench::read_jsonl(Path::new(data))?;
@@ -167,7 +172,24 @@ async fn run() -> anyhow::Result<()> {
                 } else {
                     docs
                 };
-                let r = server::bench::run(&index, docs, *rounds).await;
+                let r = if *compare {
+                    use app::ports::SearchIndex as _;
+                    if !docs.is_empty() {
+                        index.apply(docs.clone(), vec![]).await?;
+                    }
+                    let dir = std::env::temp_dir()
+                        .join(format!("jiebang-compare-{}", std::process::id()));
+                    let embedded = server::search::embedded::EmbeddedIndex::open(&dir)?;
+                    let all = server::bench::read_jsonl(Path::new(data))?;
+                    for chunk in all.chunks(5_000) {
+                        embedded.apply(chunk.to_vec(), vec![]).await?;
+                    }
+                    let r = server::bench::compare(&embedded, &index).await.map(|_| ());
+                    let _ = std::fs::remove_dir_all(&dir);
+                    r
+                } else {
+                    server::bench::run(&index, docs, *rounds).await
+                };
                 if kept.is_none() {
                     let _ = index.delete_index().await;
                 }

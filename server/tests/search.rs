@@ -202,6 +202,29 @@ async fn conformance(ix: &dyn SearchIndex) {
     assert_eq!(ids(&ix.search(&p).await.unwrap())[0], "d3");
     p.sort = SearchSort::Newest;
     assert_eq!(ids(&ix.search(&p).await.unwrap())[0], "d3");
+    // A sort order overrides relevance, for one word and for several (新能源汽车 ranks d2 first
+    // by relevance; d3 is newer and has the larger budget).
+    for text in ["汽车", "新能源汽车"] {
+        for sort in [SearchSort::Newest, SearchSort::Budget] {
+            let mut p = q(text);
+            p.sort = sort;
+            let r = ix.search(&p).await.unwrap();
+            assert_eq!(
+                ids(&r),
+                vec!["d3", "d2"],
+                "{text} {sort:?} ({})",
+                ix.engine()
+            );
+            assert_eq!(r.total, 2);
+            p.per_page = 1;
+            p.page = 2;
+            assert_eq!(
+                ids(&ix.search(&p).await.unwrap()),
+                vec!["d2"],
+                "{text} page 2"
+            );
+        }
+    }
     // Paging.
     let mut p = q("");
     p.per_page = 3;
