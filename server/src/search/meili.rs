@@ -9,7 +9,8 @@
 //! stored beside it for display; snippets and highlights are computed here (`zh::snippet`),
 //! never taken from engine-highlighted HTML.
 //!
-//! Needs Meilisearch 1.10 or later (localized attributes and the `locales` search parameter).
+//! Needs Meilisearch 1.12 or later (localized attributes, the `locales` search parameter and the
+//! prefix-search setting); tested against 1.50.
 use super::zh;
 use app::model::{
     FacetCount, SearchDoc, SearchHit, SearchKind, SearchParams, SearchResults, SearchSort,
