@@ -435,6 +435,23 @@ async fn validate_row(
             Ok(o)
         }
     };
+    // The organization a row names by credit code, or the row's error.
+    let org_named = |code: &str| {
+        let code = code.to_string();
+        async move {
+            Ok::<_, StoreError>(match CreditCode::parse(&code) {
+                Ok(c) => org_of(c.as_str()).await?.ok_or_else(|| {
+                    row_err(
+                        line,
+                        "org_credit_code",
+                        "未找到该统一社会信用代码对应的机构，请先导入机构",
+                        "No organization has this credit code; import organizations first",
+                    )
+                }),
+                Err(e) => Err(bi(line, "org_credit_code", e)),
+            })
+        }
+    };
     let record = match kind {
         ImportKind::Organizations => {
             let name = take!("name", clean_text(get(row, "name"), 2, 100));
@@ -549,21 +566,10 @@ async fn validate_row(
             let is_public = flag(errs, line, row, "is_public", false);
             let org = match get(row, "org_credit_code").trim() {
                 "" => None,
-                code => match CreditCode::parse(code) {
-                    Ok(c) => match org_of(c.as_str()).await? {
-                        Some(o) => Some(o),
-                        None => {
-                            errs.push(row_err(
-                                line,
-                                "org_credit_code",
-                                "未找到该统一社会信用代码对应的机构，请先导入机构",
-                                "No organization has this credit code; import organizations first",
-                            ));
-                            None
-                        }
-                    },
+                code => match org_named(code).await? {
+                    Ok(o) => Some(o),
                     Err(e) => {
-                        errs.push(bi(line, "org_credit_code", e));
+                        errs.push(e);
                         None
                     }
                 },
@@ -634,21 +640,10 @@ async fn validate_row(
         }
         ImportKind::Demands | ImportKind::Achievements => {
             let code = get(row, "org_credit_code");
-            let org = match CreditCode::parse(code) {
-                Ok(c) => match org_of(c.as_str()).await? {
-                    Some(o) => Some(o),
-                    None => {
-                        errs.push(row_err(
-                            line,
-                            "org_credit_code",
-                            "未找到该统一社会信用代码对应的机构，请先导入机构",
-                            "No organization has this credit code; import organizations first",
-                        ));
-                        None
-                    }
-                },
+            let org = match org_named(code).await? {
+                Ok(o) => Some(o),
                 Err(e) => {
-                    errs.push(bi(line, "org_credit_code", e));
+                    errs.push(e);
                     None
                 }
             };

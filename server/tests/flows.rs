@@ -50,6 +50,39 @@ fn form() -> DemandForm {
     }
 }
 
+/// A registered user made an official through the store, as `server create-official` would.
+async fn official(
+    s: &app::ports::AppState,
+    b: &common::Backend,
+    email: &str,
+    credit17: &str,
+) -> Actor {
+    let off = services::register(s, reg(email, &code(credit17)), "test-client")
+        .await
+        .unwrap();
+    b.store
+        .grant_role(
+            off.id,
+            Role::Official,
+            &app::ports::AuditEvent {
+                actor_id: None,
+                entity_type: "user",
+                entity_id: off.id.to_string(),
+                action: "grant_role".into(),
+                from_state: None,
+                to_state: None,
+                reason: None,
+                at: chrono::Utc::now(),
+            },
+        )
+        .await
+        .unwrap();
+    Actor {
+        roles: vec![Role::Official],
+        ..Actor::from(&off)
+    }
+}
+
 type Mutation = Box<dyn Fn(&mut DemandForm)>;
 
 fn fields(e: &AppError) -> Vec<String> {
@@ -593,32 +626,7 @@ async fn achievement_flow_review_publication_search_and_withdrawal() {
                 .unwrap_err(),
             AppError::Forbidden
         );
-        let off = services::register(
-            &s,
-            reg("off2@example.cn", &code("11450100JBTEXT011")),
-            "test-client",
-        )
-        .await
-        .unwrap();
-        b.store
-            .grant_role(
-                off.id,
-                Role::Official,
-                &app::ports::AuditEvent {
-                    actor_id: None,
-                    entity_type: "user",
-                    entity_id: off.id.to_string(),
-                    action: "grant_role".into(),
-                    from_state: None,
-                    to_state: None,
-                    reason: None,
-                    at: chrono::Utc::now(),
-                },
-            )
-            .await
-            .unwrap();
-        let mut off_a = Actor::from(&off);
-        off_a.roles.push(Role::Official);
+        let off_a = official(&s, &b, "off2@example.cn", "11450100JBTEXT011").await;
         assert_eq!(
             services::achievement_review_queue(&s, &off_a)
                 .await
@@ -1073,34 +1081,7 @@ async fn an_organization_page_shows_only_published_work_and_hides_until_public()
             services::org_profile(&s, None, org_id).await.unwrap_err(),
             AppError::NotFound
         );
-        let off = services::register(
-            &s,
-            reg("orgpage-off@example.cn", &code("11450100JBTEXT016")),
-            "test-client",
-        )
-        .await
-        .unwrap();
-        b.store
-            .grant_role(
-                off.id,
-                Role::Official,
-                &app::ports::AuditEvent {
-                    actor_id: None,
-                    entity_type: "user",
-                    entity_id: off.id.to_string(),
-                    action: "grant_role".into(),
-                    from_state: None,
-                    to_state: None,
-                    reason: None,
-                    at: chrono::Utc::now(),
-                },
-            )
-            .await
-            .unwrap();
-        let off_a = Actor {
-            roles: vec![Role::Official],
-            ..Actor::from(&off)
-        };
+        let off_a = official(&s, &b, "orgpage-off@example.cn", "11450100JBTEXT016").await;
         // Officials see the unverified organization's page before anything is public.
         assert!(services::org_profile(&s, Some(&off_a), org_id)
             .await
