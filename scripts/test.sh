@@ -32,7 +32,11 @@ export REQUIRE_POSTGRES=1
 
 echo "== unit, contract, service and router tests"
 cargo test -p app --features ssr
-cargo test -p server
+# One test at a time: tests that render pages in the same process could hang when run in
+# parallel on a loaded machine (about 1 run in 20 with three busy cores; never in 40 runs one at
+# a time, and never in the real server: 2,880 concurrent page requests under the same load all
+# answered). Not understood yet; see the session 2 notes.
+cargo test -p server -- --test-threads=1
 
 echo "== end-to-end (Chromium via Playwright, fresh embedded database)"
 E2E_DIR=$(mktemp -d)
