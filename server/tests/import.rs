@@ -14,6 +14,18 @@ async fn run(b: &common::Backend, kind: ImportKind, bytes: &[u8], name: &str) ->
         .expect("import ran")
 }
 
+/// Districts, chains and targets (no demo data).
+async fn reference_data(b: &common::Backend) {
+    server::seeds::load(
+        b.store.as_ref(),
+        &server::secrets::Argon2Secrets,
+        &common::seeds_dir(),
+        false,
+    )
+    .await
+    .unwrap();
+}
+
 fn columns(r: &ImportReport) -> Vec<(usize, String)> {
     r.errors
         .iter()
@@ -24,14 +36,7 @@ fn columns(r: &ImportReport) -> Vec<(usize, String)> {
 #[tokio::test]
 async fn example_files_import_in_order_and_reimporting_is_refused() {
     common::each_backend(|b| async move {
-        server::seeds::load(
-            b.store.as_ref(),
-            &server::secrets::Argon2Secrets,
-            &common::seeds_dir(),
-            false,
-        )
-        .await
-        .unwrap();
+        reference_data(&b).await;
         let r = run(
             &b,
             ImportKind::Organizations,
@@ -103,14 +108,7 @@ async fn example_files_import_in_order_and_reimporting_is_refused() {
 #[tokio::test]
 async fn bad_files_are_refused_whole_with_every_problem_listed() {
     let b = common::sqlite().await;
-    server::seeds::load(
-        b.store.as_ref(),
-        &server::secrets::Argon2Secrets,
-        &common::seeds_dir(),
-        false,
-    )
-    .await
-    .unwrap();
+    reference_data(&b).await;
     let header = "name,org_type,credit_code,district,contact_name,contact_phone\n";
     let good = "南宁甲公司,enterprise,91450100JBEX000010,qingxiu,张三,0771-5550001\n";
     // Missing and extra columns.
@@ -221,14 +219,7 @@ async fn bad_files_are_refused_whole_with_every_problem_listed() {
 #[tokio::test]
 async fn experts_import_into_the_pool_and_only_public_ones_reach_search() {
     common::each_backend(|b| async move {
-        server::seeds::load(
-            b.store.as_ref(),
-            &server::secrets::Argon2Secrets,
-            &common::seeds_dir(),
-            false,
-        )
-        .await
-        .unwrap();
+        reference_data(&b).await;
         let r = run(
             &b,
             ImportKind::Organizations,
