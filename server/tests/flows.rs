@@ -320,31 +320,8 @@ async fn demand_flow_from_draft_to_published_with_authorization_and_confidential
                 .unwrap_err(),
             AppError::Forbidden
         );
-        // An official: grant the role through the store as the CLI would.
-        let off = services::register(
-            &s,
-            reg("off@example.cn", &code("11450100JBTEXT007")),
-            "test-client",
-        )
-        .await
-        .unwrap();
-        b.store
-            .grant_role(
-                off.id,
-                Role::Official,
-                &app::ports::AuditEvent {
-                    actor_id: None,
-                    entity_type: "user",
-                    entity_id: off.id.to_string(),
-                    action: "grant_role".into(),
-                    from_state: None,
-                    to_state: None,
-                    reason: None,
-                    at: chrono::Utc::now(),
-                },
-            )
-            .await
-            .unwrap();
+        // An official (the role granted through the store, as the CLI would), signed in.
+        official(&s, &b, "off@example.cn", "11450100JBTEXT007").await;
         let off = services::resolve_session(
             &s,
             &services::login(&s, "off@example.cn", "Correct-horse-9", "x", "web")
