@@ -1,33 +1,4 @@
-import { test, expect, Page } from "@playwright/test";
-
-// GB 32100-2015 check character, so every run registers a fresh, valid credit code.
-const ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-const WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-function creditCode(): string {
-  let body = "91450100";
-  for (let i = 0; i < 9; i++) body += ALPHABET[Math.floor(Math.random() * ALPHABET.length)];
-  const sum = [...body].reduce((s, c, i) => s + ALPHABET.indexOf(c) * WEIGHTS[i], 0);
-  const check = (31 - (sum % 31)) % 31;
-  return body + ALPHABET[check];
-}
-
-async function hydrated(page: Page) {
-  await expect(page.locator('[data-hydrated="true"]')).toBeAttached();
-}
-
-async function login(page: Page, email: string, password: string) {
-  await page.goto("/login");
-  await hydrated(page);
-  await page.fill("#email", email);
-  await page.fill("#password", password);
-  await page.click('[data-testid="login-submit"]');
-  await expect(page.locator(".user-menu .user-name")).toBeVisible();
-}
-
-async function logout(page: Page) {
-  await page.click('[data-testid="logout"]');
-  await expect(page.locator('a[href="/login"]').first()).toBeVisible();
-}
+import { test, expect, creditCode, hydrated, login, logout } from "./fixtures";
 
 test("the page hydrates: the wasm bundle loaded and took over", async ({ page }) => {
   const errors: string[] = [];

@@ -2,12 +2,12 @@
 //! and what public HTML contains.
 mod common;
 
+use common::http::{api_token, get, post_json, send};
+
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
-use http_body_util::BodyExt;
 use serde_json::Value;
-use tower::ServiceExt;
 
 async fn app() -> (Router, common::Backend) {
     let b = common::sqlite().await;
@@ -21,43 +21,6 @@ async fn app() -> (Router, common::Backend) {
     .expect("seeds");
     let state = common::state(b.store.clone());
     (server::router(state), b)
-}
-
-async fn send(app: &Router, req: Request<Body>) -> (StatusCode, header::HeaderMap, String) {
-    let res = app.clone().oneshot(req).await.expect("response");
-    let status = res.status();
-    let headers = res.headers().clone();
-    let body = res.into_body().collect().await.expect("body").to_bytes();
-    (status, headers, String::from_utf8_lossy(&body).into_owned())
-}
-
-fn get(uri: &str) -> Request<Body> {
-    Request::get(uri)
-        .header(header::HOST, "127.0.0.1:3000")
-        .body(Body::empty())
-        .unwrap()
-}
-
-fn post_json(uri: &str, json: &str) -> Request<Body> {
-    Request::post(uri)
-        .header(header::HOST, "127.0.0.1:3000")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(json.to_string()))
-        .unwrap()
-}
-
-async fn api_token(app: &Router, email: &str, password: &str) -> String {
-    let (status, _, body) = send(
-        app,
-        post_json(
-            "/api/v1/auth/login",
-            &format!(r#"{{"email":"{email}","password":"{password}"}}"#),
-        ),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let v: Value = serde_json::from_str(&body).unwrap();
-    v["token"].as_str().unwrap().to_string()
 }
 
 #[tokio::test]

@@ -16,6 +16,24 @@ pub const MAX_PASSWORD_CHARS: usize = 128;
 /// Maximum email length (RFC 5321 path limit).
 pub const MAX_EMAIL_CHARS: usize = 254;
 
+/// Escapes text for an HTML text node or a quoted attribute value (`&`, `<`, `>`, `"`, `'`).
+/// The view macros escape on their own; this is for HTML that is written by hand, such as the
+/// page title that leptos_meta writes into `<title>` unescaped.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Why a text input was rejected. Lengths are counted in characters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum TextError {
@@ -240,6 +258,18 @@ pub fn validate_phone(input: &str) -> Result<String, TextError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escape_html_leaves_no_markup_and_keeps_the_text() {
+        let attack = "测试</title><script>window.__pwned=1</script> \"x\" 'y' & z";
+        let escaped = escape_html(attack);
+        assert!(!escaped.contains('<') && !escaped.contains('>') && !escaped.contains('"'));
+        assert_eq!(
+            escaped,
+            "测试&lt;/title&gt;&lt;script&gt;window.__pwned=1&lt;/script&gt; &quot;x&quot; &#39;y&#39; &amp; z"
+        );
+        assert_eq!(escape_html("南宁 AI"), "南宁 AI");
+    }
 
     #[test]
     fn clean_text_trims_and_normalizes_newlines() {

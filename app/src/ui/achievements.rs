@@ -183,7 +183,7 @@ pub fn AchievementDetailPage() -> impl IntoView {
                             <dt>{lang.t("所在区域", "District")}</dt><dd>{refs.district_name(&d.district_code, lang)}</dd>
                             <dt>{lang.t("专利", "Patents")}</dt><dd class="mono">{if d.patents.is_empty() { lang.t("无", "None").to_string() } else { d.patents.join("，") }}</dd>
                             <dt>{lang.t("关键词", "Keywords")}</dt><dd>{d.keywords.join("、")}</dd>
-                            <dt>{lang.t("成果简介", "Summary")}</dt><dd class="full" style="white-space: pre-wrap">{d.full_summary.clone()}</dd>
+                            <dt>{lang.t("成果简介", "Summary")}</dt><dd class="full pre-wrap">{d.full_summary.clone()}</dd>
                         </dl>
                         {s.published_at.map(|p| view! { <p class="muted small">{lang.t("发布于 ", "Published ")}{format_date(p)}</p> })}
                     </div>
@@ -229,7 +229,7 @@ pub fn AchievementDetailPage() -> impl IntoView {
                                     <input type="hidden" name="action" value="reject" />
                                     <div class="field">
                                         <label for="reason" class="required">{lang.t("驳回理由", "Reason for rejection")}</label>
-                                        <textarea id="reason" name="reason" rows="3" maxlength="1000"></textarea>
+                                        <TextArea id="reason" rows=3 maxlength=1000 />
                                     </div>
                                     <button class="btn btn-danger" type="submit" data-testid="reject">{lang.t("驳回", "Reject")}</button>
                                 </ActionForm>
@@ -313,7 +313,7 @@ pub fn AchievementEditPage() -> impl IntoView {
                         <div class=cls("summary")>
                             <label for="summary" class="required">{lang.t("成果简介", "Summary")}</label>
                             <p class="hint">{lang.t("20–5000 字：技术原理、指标、应用场景、成熟度依据", "20–5000 characters: principle, figures, applications, evidence of readiness")}</p>
-                            <textarea id="summary" name="summary" rows="6" maxlength="5000">{f.summary.clone()}</textarea>
+                            <TextArea id="summary" rows=6 maxlength=5000 value=f.summary.clone() />
                             <FieldMsg errors field="summary" />
                         </div>
                         <div class="grid-2">
@@ -358,7 +358,7 @@ pub fn AchievementEditPage() -> impl IntoView {
                             <div class=cls("patents")>
                                 <label for="patents">{lang.t("专利号（选填）", "Patent numbers (optional)")}</label>
                                 <p class="hint">{lang.t("每行或用逗号分隔一个，如 CN112345678B", "One per line or comma-separated, e.g. CN112345678B")}</p>
-                                <textarea id="patents" name="patents" rows="2">{f.patents.clone()}</textarea>
+                                <TextArea id="patents" rows=2 value=f.patents.clone() />
                                 <FieldMsg errors field="patents" />
                             </div>
                         </div>

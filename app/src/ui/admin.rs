@@ -40,7 +40,7 @@ pub fn OrgsPage() -> impl IntoView {
                                     <div class="queue-item">
                                         <p><strong>{d.org_name.clone()}</strong>" "<span class="mono">{d.credit_code.clone()}</span></p>
                                         <p>{lang.t("提出人：", "Claimant: ")}{d.claimant_name.clone()}" "<span class="muted">{d.claimant_email.clone()}</span>" · "{format_datetime(d.created_at)}</p>
-                                        <p style="white-space: pre-wrap">{d.reason.clone()}</p>
+                                        <p class="pre-wrap">{d.reason.clone()}</p>
                                         <div class="row">
                                             <ActionForm action=decide attr:class="row">
                                                 <input type="hidden" name="id" value=id1 />

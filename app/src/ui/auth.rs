@@ -137,7 +137,7 @@ pub fn RegisterPage() -> impl IntoView {
                             <div class=cls("dispute_reason") hidden=move || mode.get() != "dispute">
                                 <label for="dispute_reason" class="required">{lang.t("异议说明", "Why the code is yours")}</label>
                                 <p class="hint">{lang.t("说明您与该机构的关系，管理人员将核实营业执照等材料后裁定", "Explain your relation to the organization; an official checks the licence and decides")}</p>
-                                <textarea id="dispute_reason" name="dispute_reason" rows="3" maxlength="1000"></textarea>
+                                <TextArea id="dispute_reason" rows=3 maxlength=1000 />
                                 <FieldMsg errors field="dispute_reason" />
                             </div>
                             <div class="org-new" hidden=move || mode.get() != "new">

@@ -13,6 +13,27 @@ pub fn t(zh: &'static str, en: &'static str) -> &'static str {
     use_lang().t(zh, en)
 }
 
+/// Every `<textarea>` of the app. tachys 0.2.19 writes a textarea's children unescaped on the
+/// server (its `textarea` element is declared with `ESCAPE_CHILDREN = false`, like `<script>`),
+/// so a saved text containing `</textarea><script>…` would leave the field and become markup.
+/// The value is escaped here on the server; the browser decodes the character references of a
+/// textarea's content, so the field holds exactly what was saved, and hydration sees the same
+/// text the browser renders.
+#[component]
+pub fn TextArea(
+    id: &'static str,
+    /// The form field name, when it differs from `id`.
+    #[prop(optional)]
+    name: Option<&'static str>,
+    rows: u32,
+    #[prop(optional)] maxlength: Option<u32>,
+    #[prop(optional, into)] value: String,
+) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let value = crate::domain::text::escape_html(&value);
+    view! { <textarea id=id name=name.unwrap_or(id) rows=rows maxlength=maxlength>{value}</textarea> }
+}
+
 pub fn urlencode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
@@ -197,4 +218,29 @@ pub fn error_view(e: &AppError, lang: Lang) -> AnyView {
 
 pub fn loading() -> impl IntoView {
     view! { <p class="muted">{t("加载中…", "Loading…")}</p> }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The server writes a raw `<textarea>`'s content unescaped (see [`super::TextArea`]), so no
+    /// page may use one directly.
+    #[test]
+    fn every_textarea_goes_through_the_escaping_wrapper() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(&dir).expect("ui dir") {
+            let path = entry.expect("entry").path();
+            if path.file_name().is_some_and(|n| n == "common.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("read");
+            assert!(
+                !text.contains("<textarea"),
+                "{} writes a <textarea> directly: use TextArea",
+                path.display()
+            );
+            checked += 1;
+        }
+        assert!(checked > 5);
+    }
 }

@@ -223,13 +223,13 @@ pub fn DemandDetailPage() -> impl IntoView {
                             <dt>{lang.t("截止时间", "Deadline")}</dt><dd>{format_datetime(s.deadline)}{lang.t("（北京时间）", " (Beijing time)")}</dd>
                             <dt>{lang.t("知识产权意向", "IP preference")}</dt><dd>{ip}</dd>
                             <dt>{lang.t("关键词", "Keywords")}</dt><dd>{d.keywords.join("、")}</dd>
-                            <dt>{lang.t("需求描述", "Description")}</dt><dd class="full" style="white-space: pre-wrap">{d.description.clone()}</dd>
+                            <dt>{lang.t("需求描述", "Description")}</dt><dd class="full pre-wrap">{d.description.clone()}</dd>
                         </dl>
                     </div>
                     {d.confidential_detail.clone().map(|c| view! {
                         <div class="card confidential" data-testid="confidential">
                             <h2 class="card-title">{lang.t("保密详情（仅本机构和管理人员可见）", "Confidential detail (own organization and officials only)")}</h2>
-                            <p style="white-space: pre-wrap">{if c.is_empty() { lang.t("（未填写）", "(none)").to_string() } else { c }}</p>
+                            <p class="pre-wrap">{if c.is_empty() { lang.t("（未填写）", "(none)").to_string() } else { c }}</p>
                         </div>
                     })}
                     {(p.submit || p.withdraw).then(|| {
@@ -274,7 +274,7 @@ pub fn DemandDetailPage() -> impl IntoView {
                                     <input type="hidden" name="action" value="close" />
                                     <div class="field">
                                         <label for="close-reason" class="required">{lang.t("关闭理由", "Reason for closing")}</label>
-                                        <textarea id="close-reason" name="reason" rows="2" maxlength="1000"></textarea>
+                                        <TextArea id="close-reason" name="reason" rows=2 maxlength=1000 />
                                     </div>
                                     <button class="btn btn-danger" type="submit" data-testid="close-demand">{lang.t("关闭需求", "Close demand")}</button>
                                 </ActionForm>
@@ -298,7 +298,7 @@ pub fn DemandDetailPage() -> impl IntoView {
                                     <input type="hidden" name="action" value="reject" />
                                     <div class="field">
                                         <label for="reason" class="required">{lang.t("驳回理由", "Reason for rejection")}</label>
-                                        <textarea id="reason" name="reason" rows="3" maxlength="1000"></textarea>
+                                        <TextArea id="reason" rows=3 maxlength=1000 />
                                     </div>
                                     <button class="btn btn-danger" type="submit" data-testid="reject">{lang.t("驳回", "Reject")}</button>
                                 </ActionForm>
@@ -384,7 +384,7 @@ pub fn DemandEditPage() -> impl IntoView {
                         <div class=input_class("description")>
                             <label for="description" class="required">{lang.t("需求描述（公开）", "Description (public)")}</label>
                             <p class="hint">{lang.t("公开展示的内容：背景、现状、目标指标。不要写入保密信息。", "Shown publicly: background, current state, target figures. Keep secrets out of it.")}</p>
-                            <textarea id="description" name="description" rows="6" maxlength="5000">{f.description.clone()}</textarea>
+                            <TextArea id="description" rows=6 maxlength=5000 value=f.description.clone() />
                             <FieldMsg errors field="description" />
                         </div>
                         <div class="grid-2">
@@ -464,7 +464,7 @@ pub fn DemandEditPage() -> impl IntoView {
                         <div class=input_class("confidential_detail")>
                             <label for="confidential_detail">{lang.t("保密详情（选填）", "Confidential detail (optional)")}</label>
                             <p class="hint">{lang.t("仅本机构成员和管理人员可见，不会出现在公开页面、搜索或接口中", "Only your organization and officials see this; never on public pages, search or the API")}</p>
-                            <textarea id="confidential_detail" name="confidential_detail" rows="4" maxlength="5000">{f.confidential_detail.clone()}</textarea>
+                            <TextArea id="confidential_detail" rows=4 maxlength=5000 value=f.confidential_detail.clone() />
                             <FieldMsg errors field="confidential_detail" />
                         </div>
                         <div class="form-actions">
@@ -562,7 +562,7 @@ pub fn ReviewQueuePage() -> impl IntoView {
                 }
             })}
         </Suspense>
-        <h2 class="page-title" style="margin-top: 24px">{lang.t("待审核科技成果", "Achievements awaiting review")}</h2>
+        <h2 class="page-title section-gap">{lang.t("待审核科技成果", "Achievements awaiting review")}</h2>
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match achievements.await {

@@ -112,7 +112,7 @@ pub fn ExpertPage() -> impl IntoView {
                             {e.accepts_review.map(|a| view! {
                                 <dt>{lang.t("承担评审", "Reviews")}</dt><dd>{if a { lang.t("接受", "Yes") } else { lang.t("暂不接受", "No") }}</dd>
                             })}
-                            <dt>{lang.t("个人简介", "About")}</dt><dd class="full" style="white-space: pre-wrap">{if e.bio.is_empty() { lang.t("未填写", "Not given").to_string() } else { e.bio.clone() }}</dd>
+                            <dt>{lang.t("个人简介", "About")}</dt><dd class="full pre-wrap">{if e.bio.is_empty() { lang.t("未填写", "Not given").to_string() } else { e.bio.clone() }}</dd>
                         </dl>
                     </div>
                 }.into_any()
@@ -165,7 +165,7 @@ pub fn MyExpertProfilePage() -> impl IntoView {
                         </div>
                         <div class=cls("bio")>
                             <label for="bio">{lang.t("个人简介", "Short biography")}</label>
-                            <textarea id="bio" name="bio" rows="5" maxlength="2000">{f.bio.clone()}</textarea>
+                            <TextArea id="bio" rows=5 maxlength=2000 value=f.bio.clone() />
                             <FieldMsg errors field="bio" />
                         </div>
                         <div class="field">

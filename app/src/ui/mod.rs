@@ -21,6 +21,7 @@ use leptos_router::{
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    provide_csp_nonce();
     view! {
         <!DOCTYPE html>
         <html lang="zh-CN">
@@ -37,6 +38,42 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The per-request nonce of the Content-Security-Policy header (set by the server's security
+/// layer), carried in the request's extensions.
+#[derive(Clone, Debug)]
+pub struct CspNonce(pub String);
+
+/// Makes the request's CSP nonce the one Leptos writes on its hydration and streaming scripts,
+/// so those run while any other inline script (an injected one) is refused by the browser.
+fn provide_csp_nonce() {
+    #[cfg(feature = "ssr")]
+    if let Some(n) =
+        use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<CspNonce>().cloned())
+    {
+        provide_context(leptos::nonce::Nonce::from_value(n.0));
+    }
+}
+
+/// Every page title passes through this formatter. leptos_meta 0.8.7 writes the title text
+/// into the server-rendered `<title>` element without escaping it (`buf.push_str(&title)` in
+/// `ServerMetaContextOutput::inject_meta_context`), so a demand titled `</title><script>…`
+/// would run its script. On the server the text is escaped here, once for every `<Title>`;
+/// in the browser it goes to `document.title`, which takes plain text.
+fn format_title(lang: Lang, t: String) -> String {
+    let full = if t.is_empty() {
+        lang.t(
+            "揭榜 · 南宁科技成果转化与揭榜挂帅平台",
+            "Jiebang · Nanning technology challenges",
+        )
+        .to_string()
+    } else {
+        format!("{t} · {}", lang.t("揭榜", "Jiebang"))
+    };
+    #[cfg(feature = "ssr")]
+    let full = crate::domain::text::escape_html(&full);
+    full
 }
 
 /// The language this request renders in: the `lang` cookie, read on the server from the
@@ -84,13 +121,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Html attr:lang=lang.html_lang() />
         <Stylesheet id="leptos" href="/pkg/jiebang.css" />
-        <Title formatter=move |t: String| {
-            if t.is_empty() {
-                lang.t("揭榜 · 南宁科技成果转化与揭榜挂帅平台", "Jiebang · Nanning technology challenges").to_string()
-            } else {
-                format!("{t} · {}", lang.t("揭榜", "Jiebang"))
-            }
-        } />
+        <Title formatter=move |t: String| format_title(lang, t) />
         <Router>
             <Shell />
         </Router>

@@ -1,6 +1,8 @@
 //! Test support: a fresh store on each backend. SQLite always; PostgreSQL when
 //! `TEST_DATABASE_URL` names a server whose role may create databases (the test command sets it).
 #![allow(dead_code)]
+pub mod http;
+
 use app::ports::{AppState, Store};
 use std::future::Future;
 use std::path::PathBuf;
@@ -31,6 +33,27 @@ impl Raw {
                 sqlx::query(sql).execute(p).await.expect("raw postgres");
             }
         }
+    }
+    /// The first column of every row, a UUID, as text.
+    pub async fn uuids(&self, sql: &str) -> Vec<String> {
+        use sqlx::Row;
+        let rows: Vec<uuid::Uuid> = match self {
+            Raw::Sqlite(p) => sqlx::query(sql)
+                .fetch_all(p)
+                .await
+                .expect("uuids")
+                .iter()
+                .map(|r| r.get::<uuid::Uuid, _>(0))
+                .collect(),
+            Raw::Postgres(p) => sqlx::query(sql)
+                .fetch_all(p)
+                .await
+                .expect("uuids")
+                .iter()
+                .map(|r| r.get::<uuid::Uuid, _>(0))
+                .collect(),
+        };
+        rows.iter().map(|u| u.to_string()).collect()
     }
     pub async fn count(&self, sql: &str) -> i64 {
         use sqlx::Row;

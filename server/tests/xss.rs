@@ -1,0 +1,242 @@
+//! The second net under escaping: payloads are stored in every text field through the import,
+//! then the server-rendered HTML of every route, for every role, is scanned for them raw — on
+//! SQLite and PostgreSQL. (The first net is `end2end/tests/xss.spec.ts`, in Chromium.)
+//!
+//! A new route joins by itself (the routes come from the app's route list); a route with a new
+//! kind of parameter fails until `ids_for` says which stored records to open it with.
+mod common;
+
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use common::http::{api_token, get_as, send};
+use serde_json::{json, Value};
+
+/// Markup that would run if written raw, and the escaped text that must stand in its place.
+const PAYLOADS: [&str; 6] = [
+    "</title><script>window.__x=1</script>",
+    "\"><img src=x onerror=window.__x=2>",
+    "</script><script>window.__x=3</script>",
+    "<svg onload=window.__x=4>",
+    "{{7*7}}",
+    "</textarea><script>window.__x=6</script>",
+];
+/// The payloads' markup, raw: what no page may contain anywhere (escaped, each starts with
+/// `&lt;` or `&quot;` instead; the app itself writes no such markup).
+const RAW: [&str; 8] = [
+    "<script>window.__",
+    "<img src=x onerror=",
+    "\"><img",
+    "<svg onload",
+    "<svg/onload",
+    "</title><script>",
+    "</script><script>",
+    "</textarea><script>",
+];
+
+fn jsonl(rows: &[Value]) -> String {
+    rows.iter().map(|r| r.to_string() + "\n").collect()
+}
+
+async fn import(app: &Router, token: &str, kind: &str, rows: &[Value]) {
+    let req = Request::post(format!("/api/v1/import/{kind}?file_name=xss.jsonl"))
+        .header(header::HOST, "127.0.0.1:3000")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(axum::body::Body::from(jsonl(rows)))
+        .unwrap();
+    let (status, _, body) = send(app, req).await;
+    assert_eq!(status, StatusCode::OK, "import {kind}: {body}");
+}
+
+/// The stored records a parameterised route is opened with.
+struct Ids {
+    demands: Vec<String>,
+    achievements: Vec<String>,
+    orgs: Vec<String>,
+    experts: Vec<String>,
+}
+
+fn ids_for<'a>(route: &str, ids: &'a Ids) -> &'a [String] {
+    let prefix = route.split([':', '{']).next().unwrap_or_default();
+    match prefix {
+        "/demands/" => &ids.demands,
+        "/achievements/" => &ids.achievements,
+        "/orgs/" => &ids.orgs,
+        "/experts/" => &ids.experts,
+        _ => panic!(
+            "route {route} has a parameter this test does not know: add its records to ids_for"
+        ),
+    }
+}
+
+fn expand(route: &str, id: &str) -> String {
+    route
+        .split('/')
+        .map(|seg| {
+            if seg.starts_with(':') || (seg.starts_with('{') && seg.ends_with('}')) {
+                id
+            } else {
+                seg
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[tokio::test]
+async fn no_route_writes_a_stored_payload_as_markup_for_any_role() {
+    common::each_backend(|b| async move {
+        server::seeds::load(
+            b.store.as_ref(),
+            &server::secrets::Argon2Secrets,
+            &common::seeds_dir(),
+            true,
+        )
+        .await
+        .expect("seeds");
+        let state = common::state(b.store.clone());
+        let app = server::router(state.clone());
+        let official = api_token(&app, "official@demo.jiebang.local", "Demo-2026-official").await;
+        let owner = api_token(
+            &app,
+            "enterprise@demo.jiebang.local",
+            "Demo-2026-enterprise_member",
+        )
+        .await;
+        let expert = api_token(&app, "expert@demo.jiebang.local", "Demo-2026-expert").await;
+
+        // Organizations, their published demands, the demo enterprise's submitted ones, the demo
+        // institute's achievements and public experts, every text field carrying a payload.
+        let codes = ["91450100JBXQQ00069", "91450100JBXQQ0001R", "91450100JBXQQ0002W", "91450100JBXQQ00030", "91450100JBXQQ00043", "91450100JBXQQ00056"];
+        for c in codes {
+            assert!(app::domain::credit_code::CreditCode::parse(c).is_ok(), "{c}");
+        }
+        let orgs: Vec<Value> = PAYLOADS.iter().zip(codes).map(|(p, c)| json!({
+            "name": format!("南宁机构{p}"), "org_type": "enterprise", "credit_code": c,
+            "district": "qingxiu", "contact_name": format!("联系人{p}"), "contact_phone": "0771-5550000", "verified": true,
+        })).collect();
+        import(&app, &official, "organizations", &orgs).await;
+        let demand = |i: usize, p: &str, org: &str, status: &str| json!({
+            "id": format!("xss-{status}-{i}"), "org_credit_code": org, "title": format!("需求{i}{p}"),
+            "description": format!("描述 {p} 需要解决"), "chain": "modern_agriculture.efficient_production",
+            "field": format!("领域{p}"), "keywords": ["<svg/onload=x>", "</title>", "</script>"],
+            "budget_min_wan": "10", "budget_max_wan": "20", "trl": 5, "deadline": "2030-12-31",
+            "ip_preference": "negotiable", "confidential_detail": format!("保密{p}"), "status": status,
+        });
+        let published: Vec<Value> = PAYLOADS.iter().enumerate().map(|(i, p)| demand(i, p, codes[i], "published")).collect();
+        import(&app, &official, "demands", &published).await;
+        let submitted: Vec<Value> = PAYLOADS.iter().enumerate().map(|(i, p)| demand(i, p, "91450100JBRMD0TQJ5", "submitted")).collect();
+        import(&app, &official, "demands", &submitted).await;
+        let achievements: Vec<Value> = PAYLOADS.iter().enumerate().map(|(i, p)| json!({
+            "id": format!("xss-ach-{i}"), "org_credit_code": "12450000JB109Y03WR", "title": format!("成果{i}{p}"),
+            "summary": format!("成果简介 {p} 已完成中试验证并具备转化条件"), "chain": "modern_agriculture.efficient_production",
+            "field": format!("领域{p}"), "keywords": ["<svg/onload=x>"], "trl": 6, "transfer_modes": ["license"],
+            "status": if i % 2 == 0 { "published" } else { "submitted" },
+        })).collect();
+        import(&app, &official, "achievements", &achievements).await;
+        let experts: Vec<Value> = PAYLOADS.iter().enumerate().map(|(i, p)| json!({
+            "name": format!("专家{i}{}", p.chars().take(30).collect::<String>()), "email": format!("xss-{i}@example.org"),
+            "title": p.chars().take(30).collect::<String>(), "fields": ["</title>"], "keywords": ["<svg/onload=x>"],
+            "org_credit_code": codes[i], "bio": format!("简介 {p}"), "accepts_review": true, "is_public": true,
+        })).collect();
+        import(&app, &official, "experts", &experts).await;
+
+        // Ids of what was stored, straight from the database.
+        let ids = Ids {
+            demands: b.raw.uuids("SELECT id FROM demands WHERE title LIKE '需求%'").await,
+            achievements: b.raw.uuids("SELECT id FROM achievements WHERE title LIKE '成果%'").await,
+            orgs: b.raw.uuids("SELECT id FROM organizations WHERE name LIKE '南宁机构%'").await,
+            experts: b.raw.uuids("SELECT user_id FROM expert_profiles WHERE bio LIKE '简介 %'").await,
+        };
+        assert_eq!(ids.demands.len(), 12, "{}", b.name);
+        assert_eq!(ids.achievements.len(), 6);
+        assert_eq!(ids.orgs.len(), 6);
+        assert_eq!(ids.experts.len(), 6);
+
+        let mut paths: Vec<String> = Vec::new();
+        for route in leptos_axum::generate_route_list(app::App) {
+            let route = route.path().to_string();
+            if route.contains(':') || route.contains('{') {
+                for id in ids_for(&route, &ids) {
+                    paths.push(expand(&route, id));
+                }
+            } else {
+                paths.push(route);
+            }
+        }
+        for p in PAYLOADS {
+            paths.push(format!("/search?q={}", urlencode(p)));
+        }
+        paths.push("/search?q=%E9%9C%80%E6%B1%82&per_page=50".into());
+        paths.push("/no-such-page/<script>window.__x=9</script>".replace('<', "%3C").replace('>', "%3E"));
+        assert!(paths.len() > 40, "{} paths", paths.len());
+
+        let mut shown = 0usize;
+        for (role, session) in [("visitor", None), ("owner", Some(owner.as_str())), ("official", Some(official.as_str())), ("reviewer", Some(expert.as_str()))] {
+            for path in &paths {
+                let (status, headers, html) = send(&app, get_as(path, session)).await;
+                assert!(status.as_u16() < 500, "{role} {path}: {status}");
+                for raw in RAW {
+                    assert!(!html.contains(raw), "{}: {role} {path} writes {raw:?} raw:\n{}", b.name, excerpt(&html, raw));
+                }
+                if status == StatusCode::OK {
+                    assert_nonce_matches(&headers, &html, path);
+                }
+                if html.contains("&lt;/title&gt;&lt;script&gt;") || html.contains("&lt;svg onload") {
+                    shown += 1;
+                }
+            }
+        }
+        // The payloads did reach pages (escaped): the scan looked at real content.
+        assert!(shown > 30, "{}: payloads shown escaped on only {shown} pages", b.name);
+        // The demand detail's title element holds the escaped title.
+        let first = &b.raw.uuids("SELECT id FROM demands WHERE title LIKE '需求0%'").await[0];
+        let (_, _, html) = send(&app, get_as(&format!("/demands/{first}"), Some(&official))).await;
+        assert!(html.contains("<title>需求") && html.contains("&lt;/title&gt;&lt;script&gt;window.__x=1&lt;/script&gt; · 揭榜</title>"), "{}", excerpt(&html, "<title>"));
+    })
+    .await;
+}
+
+/// Every HTML page carries a CSP whose nonce is the one on its hydration script, and no inline
+/// script goes without it.
+fn assert_nonce_matches(headers: &header::HeaderMap, html: &str, path: &str) {
+    if !html.starts_with("<!DOCTYPE html>") {
+        return;
+    }
+    let csp = headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_else(|| panic!("{path}: no Content-Security-Policy"));
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .unwrap_or_else(|| panic!("{path}: CSP without a nonce: {csp}"));
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    let scripts = html.matches("<script").count();
+    let nonced = html.matches(&format!("nonce=\"{nonce}\"")).count();
+    assert!(scripts > 0, "{path}: no hydration script");
+    assert!(
+        nonced >= scripts,
+        "{path}: {scripts} scripts, {nonced} with the nonce"
+    );
+}
+
+fn excerpt(html: &str, needle: &str) -> String {
+    match html.find(needle) {
+        Some(i) => {
+            let start = html.floor_char_boundary(i.saturating_sub(200));
+            let end = html.ceil_char_boundary((i + 200).min(html.len()));
+            html[start..end].to_string()
+        }
+        None => String::new(),
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
