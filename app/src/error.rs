@@ -174,5 +174,6 @@ bilingual!(
     crate::domain::text::TextError,
     crate::domain::time::DeadlineError,
     crate::domain::demand::TransitionError,
+    crate::domain::achievement::AchievementTransitionError,
     crate::domain::demand::TrlError,
 );

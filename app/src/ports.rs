@@ -90,7 +90,8 @@ pub struct DemandRecord {
     pub ip_preference: IpPreference,
     pub confidential_detail: String,
     pub status: DemandStatus,
-    pub rejection_reason: Option<String>,
+    /// The reason given with the change into the current status, if any.
+    pub status_reason: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub published_at: Option<DateTime<Utc>>,
@@ -241,6 +242,43 @@ pub enum ImportRecord {
     },
 }
 
+/// One status change of a reviewed record, as [`Store::change_status`] writes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusChange {
+    /// The entity type (`Lifecycle::ENTITY`), which names the table.
+    pub entity: &'static str,
+    pub id: Uuid,
+    pub from: &'static str,
+    pub to: &'static str,
+    /// Kept with the record as the reason for its current status (rejection, withdrawal, …).
+    pub reason: Option<String>,
+    /// Entering `to` publishes the record: its publication time is stamped.
+    pub publishes: bool,
+    /// The record is or was public, so the search index must catch up.
+    pub searchable: bool,
+}
+
+impl StatusChange {
+    /// The change of a record of kind `L` from `from` to `to`.
+    pub fn of<L: crate::domain::lifecycle::Lifecycle>(
+        id: Uuid,
+        from: L::Status,
+        to: L::Status,
+        reason: Option<&str>,
+    ) -> Self {
+        use crate::domain::lifecycle::Labelled;
+        StatusChange {
+            entity: L::ENTITY,
+            id,
+            from: from.as_str(),
+            to: to.as_str(),
+            reason: reason.map(str::to_string),
+            publishes: L::publishes(to),
+            searchable: L::is_public(from) || L::is_public(to),
+        }
+    }
+}
+
 /// The database, as the services use it. Every method that changes state takes the audit
 /// event(s) describing the change and writes them in the same transaction.
 #[async_trait]
@@ -342,20 +380,17 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<Option<Uuid>>;
     async fn list_emails(&self, to_email: &str) -> StoreResult<Vec<EmailRecord>>;
 
+    // Status changes of reviewed records (demands, achievements, …): one guarded write of the
+    // new status, its reason and the audit event, queueing the search outbox when the record is
+    // or was public. `Stale` when the record is no longer in `change.from`.
+    async fn change_status(&self, change: &StatusChange, audit: &AuditEvent) -> StoreResult<()>;
+
     // Demands.
     async fn insert_demand(&self, d: &DemandRecord, audit: &AuditEvent) -> StoreResult<()>;
     /// Rewrites the editable fields of a demand that is still a draft.
     async fn update_demand_draft(&self, d: &DemandRecord, audit: &AuditEvent) -> StoreResult<()>;
     /// Moves a demand from `from` to `to` only if it is still in `from` (else `Stale`); a
     /// change that affects what is public also queues a search-index update.
-    async fn transition_demand(
-        &self,
-        id: Uuid,
-        from: DemandStatus,
-        to: DemandStatus,
-        reason: Option<&str>,
-        audit: &AuditEvent,
-    ) -> StoreResult<()>;
     async fn get_demand(&self, id: Uuid) -> StoreResult<Option<DemandRow>>;
     async fn list_demands(&self, q: &DemandQuery) -> StoreResult<(Vec<DemandRow>, i64)>;
 
@@ -373,14 +408,6 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<()>;
     /// Moves an achievement from `from` to `to` only if it is still in `from` (else `Stale`),
     /// queueing a search update when what is public changes.
-    async fn transition_achievement(
-        &self,
-        id: Uuid,
-        from: AchievementStatus,
-        to: AchievementStatus,
-        reason: Option<&str>,
-        audit: &AuditEvent,
-    ) -> StoreResult<()>;
     async fn get_achievement(&self, id: Uuid) -> StoreResult<Option<AchievementRow>>;
     async fn list_achievements(
         &self,

@@ -812,7 +812,7 @@ async fn validate_row(
                             ip_preference: ip,
                             confidential_detail: confidential,
                             status,
-                            rejection_reason: None,
+                            status_reason: None,
                             created_at: cx.now,
                             updated_at: cx.now,
                             published_at: (status == DemandStatus::Published).then_some(cx.now),

@@ -310,7 +310,7 @@ pub async fn load(
             ip_preference: IpPreference::parse(&d.ip_preference).context("ip_preference")?,
             confidential_detail: d.confidential_detail,
             status,
-            rejection_reason: None,
+            status_reason: None,
             created_at: now,
             updated_at: now,
             published_at: app::domain::demand::is_public(status).then_some(now),

@@ -411,11 +411,13 @@ async fn outbox_conformance(b: &common::Backend, ix: &dyn SearchIndex) {
             at: Utc::now(),
         };
         b.store
-            .transition_demand(
-                d.id,
-                app::domain::DemandStatus::Published,
-                app::domain::DemandStatus::Closed,
-                Some("test"),
+            .change_status(
+                &app::ports::StatusChange::of::<app::domain::demand::DemandLifecycle>(
+                    d.id,
+                    app::domain::DemandStatus::Published,
+                    app::domain::DemandStatus::Closed,
+                    Some("test"),
+                ),
                 &ev,
             )
             .await
@@ -449,11 +451,13 @@ async fn outbox_conformance(b: &common::Backend, ix: &dyn SearchIndex) {
         let (rows, _) = b.store.list_demands(&q_demands).await.unwrap();
         let d2 = &rows[0].demand;
         b.store
-            .transition_demand(
-                d2.id,
-                app::domain::DemandStatus::Published,
-                app::domain::DemandStatus::Closed,
-                Some("test"),
+            .change_status(
+                &app::ports::StatusChange::of::<app::domain::demand::DemandLifecycle>(
+                    d2.id,
+                    app::domain::DemandStatus::Published,
+                    app::domain::DemandStatus::Closed,
+                    Some("test"),
+                ),
                 &app::ports::AuditEvent {
                     entity_id: d2.id.to_string(),
                     ..ev.clone()

@@ -66,7 +66,7 @@ fn demand(org: Uuid, by: Uuid, title: &str, chain: &str) -> DemandRecord {
         ip_preference: IpPreference::Negotiable,
         confidential_detail: "当前良率 82%，供应商为某某公司".into(),
         status: DemandStatus::Draft,
-        rejection_reason: None,
+        status_reason: None,
         created_at: now,
         updated_at: now,
         published_at: None,
@@ -343,11 +343,13 @@ async fn demand_lifecycle_guards_state_and_queues_search_updates() {
             .await
             .unwrap();
         b.store
-            .transition_demand(
-                d.id,
-                DemandStatus::Draft,
-                DemandStatus::Submitted,
-                None,
+            .change_status(
+                &app::ports::StatusChange::of::<app::domain::demand::DemandLifecycle>(
+                    d.id,
+                    DemandStatus::Draft,
+                    DemandStatus::Submitted,
+                    None,
+                ),
                 &ev("demand", d.id, "submit"),
             )
             .await
@@ -361,67 +363,74 @@ async fn demand_lifecycle_guards_state_and_queues_search_updates() {
         ));
         assert!(matches!(
             b.store
-                .transition_demand(
-                    d.id,
-                    DemandStatus::Draft,
-                    DemandStatus::Submitted,
-                    None,
-                    &ev("demand", d.id, "submit")
+                .change_status(
+                    &app::ports::StatusChange::of::<app::domain::demand::DemandLifecycle>(
+                        d.id,
+                        DemandStatus::Draft,
+                        DemandStatus::Submitted,
+                        None
+                    ),
+                    &ev("demand", d.id, "submit"),
                 )
                 .await,
             Err(StoreError::Stale)
         ));
         b.store
-            .transition_demand(
-                d.id,
-                DemandStatus::Submitted,
-                DemandStatus::Rejected,
-                Some("预算不清晰"),
+            .change_status(
+                &app::ports::StatusChange::of::<app::domain::demand::DemandLifecycle>(
+                    d.id,
+                    DemandStatus::Submitted,
+                    DemandStatus::Rejected,
+                    Some("预算不清晰"),
+                ),
                 &ev("demand", d.id, "reject"),
             )
             .await
             .unwrap();
         let got = b.store.get_demand(d.id).await.unwrap().unwrap();
         assert_eq!(got.demand.status, DemandStatus::Rejected);
-        assert_eq!(got.demand.rejection_reason.as_deref(), Some("预算不清晰"));
+        assert_eq!(got.demand.status_reason.as_deref(), Some("预算不清晰"));
         assert_eq!(got.demand.title, "修改后的标题");
         assert_eq!(got.org_name, o.name);
         b.store
-            .transition_demand(
-                d.id,
-                DemandStatus::Rejected,
-                DemandStatus::Draft,
-                None,
+            .change_status(
+                &app::ports::StatusChange::of::<app::domain::demand::DemandLifecycle>(
+                    d.id,
+                    DemandStatus::Rejected,
+                    DemandStatus::Draft,
+                    None,
+                ),
                 &ev("demand", d.id, "reopen"),
             )
             .await
             .unwrap();
         b.store
-            .transition_demand(
-                d.id,
-                DemandStatus::Draft,
-                DemandStatus::Submitted,
-                None,
+            .change_status(
+                &app::ports::StatusChange::of::<app::domain::demand::DemandLifecycle>(
+                    d.id,
+                    DemandStatus::Draft,
+                    DemandStatus::Submitted,
+                    None,
+                ),
                 &ev("demand", d.id, "submit"),
             )
             .await
             .unwrap();
         b.store
-            .transition_demand(
-                d.id,
-                DemandStatus::Submitted,
-                DemandStatus::Published,
-                None,
+            .change_status(
+                &app::ports::StatusChange::of::<app::domain::demand::DemandLifecycle>(
+                    d.id,
+                    DemandStatus::Submitted,
+                    DemandStatus::Published,
+                    None,
+                ),
                 &ev("demand", d.id, "approve"),
             )
             .await
             .unwrap();
         let got = b.store.get_demand(d.id).await.unwrap().unwrap();
         assert!(got.demand.published_at.is_some());
-        assert_eq!(
-            got.demand.rejection_reason, None,
-            "the old reason is cleared"
-        );
+        assert_eq!(got.demand.status_reason, None, "the old reason is cleared");
         assert_eq!(
             got.demand.keywords,
             vec!["铝合金".to_string(), "热处理".to_string()]

@@ -121,23 +121,36 @@ impl AchievementAction {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("Cannot \"{}\" while the status is \"{}\"", action.label_en(), from.label_en())]
-pub struct AchievementTransitionError {
-    pub from: AchievementStatus,
-    pub action: AchievementAction,
-}
+/// An action that is not allowed in the achievement's current status.
+pub type AchievementTransitionError =
+    super::lifecycle::TransitionError<AchievementStatus, AchievementAction>;
 
-impl AchievementTransitionError {
-    pub fn message_zh(&self) -> String {
-        format!(
-            "当前状态“{}”不能执行“{}”",
-            self.from.label_zh(),
-            self.action.label_zh()
-        )
+crate::status_labelled!(AchievementStatus);
+crate::labelled!(AchievementAction);
+
+/// Achievements in the shared reviewed-record lifecycle.
+pub struct AchievementLifecycle;
+
+impl super::lifecycle::Lifecycle for AchievementLifecycle {
+    type Status = AchievementStatus;
+    type Action = AchievementAction;
+    const ENTITY: &'static str = "achievement";
+    const NOUN_ZH: &'static str = "成果";
+    const NOUN_EN: &'static str = "achievement";
+    fn transition(
+        from: AchievementStatus,
+        action: AchievementAction,
+    ) -> Result<AchievementStatus, AchievementTransitionError> {
+        transition(from, action)
     }
-    pub fn message_en(&self) -> String {
-        self.to_string()
+    fn requires_reason(action: AchievementAction) -> bool {
+        requires_reason(action)
+    }
+    fn is_public(status: AchievementStatus) -> bool {
+        is_public(status)
+    }
+    fn publishes(status: AchievementStatus) -> bool {
+        status == AchievementStatus::Published
     }
 }
 

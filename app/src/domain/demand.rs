@@ -201,28 +201,34 @@ impl DemandAction {
 }
 
 /// An action that is not allowed in the demand's current status.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[error("Cannot \"{}\" while the status is \"{}\"", action.label_en(), from.label_en())]
-pub struct TransitionError {
-    /// Status the demand was in.
-    pub from: DemandStatus,
-    /// Action that was attempted.
-    pub action: DemandAction,
-}
+pub type TransitionError = super::lifecycle::TransitionError<DemandStatus, DemandAction>;
 
-impl TransitionError {
-    /// User-facing Chinese message, e.g. "当前状态“已发布”不能执行“提交”".
-    pub fn message_zh(&self) -> String {
-        format!(
-            "当前状态“{}”不能执行“{}”",
-            self.from.label_zh(),
-            self.action.label_zh()
-        )
+crate::status_labelled!(DemandStatus);
+crate::labelled!(DemandAction);
+
+/// Demands in the shared reviewed-record lifecycle.
+pub struct DemandLifecycle;
+
+impl super::lifecycle::Lifecycle for DemandLifecycle {
+    type Status = DemandStatus;
+    type Action = DemandAction;
+    const ENTITY: &'static str = "demand";
+    const NOUN_ZH: &'static str = "需求";
+    const NOUN_EN: &'static str = "demand";
+    fn transition(
+        from: DemandStatus,
+        action: DemandAction,
+    ) -> Result<DemandStatus, TransitionError> {
+        transition(from, action)
     }
-
-    /// User-facing English message (same text as `Display`).
-    pub fn message_en(&self) -> String {
-        self.to_string()
+    fn requires_reason(action: DemandAction) -> bool {
+        requires_reason(action)
+    }
+    fn is_public(status: DemandStatus) -> bool {
+        is_public(status)
+    }
+    fn publishes(status: DemandStatus) -> bool {
+        status == DemandStatus::Published
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod achievement;
 pub mod credit_code;
 pub mod demand;
+pub mod lifecycle;
 pub mod money;
 pub mod role;
 pub mod text;

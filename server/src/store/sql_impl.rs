@@ -87,7 +87,7 @@ fn demand_from(r: &DbRow) -> Result<DemandRow, sqlx::Error> {
             ip_preference: IpPreference::parse(&ip).ok_or_else(|| bad("ip_preference", &ip))?,
             confidential_detail: r.try_get("confidential_detail")?,
             status: DemandStatus::parse(&status).ok_or_else(|| bad("status", &status))?,
-            rejection_reason: r.try_get("rejection_reason")?,
+            status_reason: r.try_get("status_reason")?,
             created_at: r.try_get("created_at")?,
             updated_at: r.try_get("updated_at")?,
             published_at: r.try_get("published_at")?,
@@ -193,7 +193,7 @@ async fn queue_search(
 
 const DEMAND_SELECT: &str = "SELECT d.id, d.org_id, d.created_by, d.title, d.description, d.chain_code, d.field, d.keywords, \
     d.budget_min_fen, d.budget_max_fen, d.trl, d.deadline, d.ip_preference, d.confidential_detail, d.status, \
-    d.rejection_reason, d.created_at, d.updated_at, d.published_at, o.name AS org_name, o.district_code AS org_district \
+    d.status_reason, d.created_at, d.updated_at, d.published_at, o.name AS org_name, o.district_code AS org_district \
     FROM demands d JOIN organizations o ON o.id = d.org_id";
 
 const ACHIEVEMENT_SELECT: &str = "SELECT a.id, a.org_id, a.created_by, a.title, a.summary, a.chain_code, a.field, a.keywords, a.trl, \
@@ -317,7 +317,7 @@ async fn insert_demand_row(tx: &mut Tx<'_>, d: &DemandRecord) -> StoreResult<()>
     let kw = serde_json::to_string(&d.keywords).map_err(|e| StoreError::Other(e.to_string()))?;
     sqlx::query(
                     "INSERT INTO demands (id, org_id, created_by, title, description, chain_code, field, keywords, budget_min_fen, budget_max_fen, \
-                     trl, deadline, ip_preference, confidential_detail, status, rejection_reason, created_at, updated_at, published_at) \
+                     trl, deadline, ip_preference, confidential_detail, status, status_reason, created_at, updated_at, published_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
                 )
                 .bind(d.id)
@@ -335,7 +335,7 @@ async fn insert_demand_row(tx: &mut Tx<'_>, d: &DemandRecord) -> StoreResult<()>
                 .bind(d.ip_preference.as_str())
                 .bind(&d.confidential_detail)
                 .bind(d.status.as_str())
-                .bind(&d.rejection_reason)
+                .bind(&d.status_reason)
                 .bind(micros(d.created_at))
                 .bind(micros(d.updated_at))
                 .bind(d.published_at.map(micros))
@@ -1091,38 +1091,36 @@ impl Store for SqlStore {
         .await
     }
 
-    async fn transition_demand(
-        &self,
-        id: Uuid,
-        from: DemandStatus,
-        to: DemandStatus,
-        reason: Option<&str>,
-        audit: &AuditEvent,
-    ) -> StoreResult<()> {
-        let reason = reason.map(str::to_string);
+    async fn change_status(&self, change: &StatusChange, audit: &AuditEvent) -> StoreResult<()> {
+        // The table is chosen from a fixed list, never spliced from input.
+        let table = match change.entity {
+            "demand" => "demands",
+            "achievement" => "achievements",
+            other => return Err(StoreError::Other(format!("no status column for {other}"))),
+        };
+        let c = change.clone();
         let at = audit.at;
         self.audited(audit, move |tx| {
             Box::pin(async move {
-                let rejection = if to == DemandStatus::Rejected { reason } else { None };
-                let published = (to == DemandStatus::Published).then(|| micros(at));
-                let r = sqlx::query(
-                    "UPDATE demands SET status = $1, rejection_reason = $2, updated_at = $3, published_at = COALESCE($4, published_at) \
-                     WHERE id = $5 AND status = $6",
-                )
-                .bind(to.as_str())
-                .bind(rejection)
+                let published = c.publishes.then(|| micros(at));
+                let r = sqlx::query(&format!(
+                    "UPDATE {table} SET status = $1, status_reason = $2, updated_at = $3, published_at = COALESCE($4, published_at) \
+                     WHERE id = $5 AND status = $6"
+                ))
+                .bind(c.to)
+                .bind(c.reason)
                 .bind(micros(at))
                 .bind(published)
-                .bind(id)
-                .bind(from.as_str())
+                .bind(c.id)
+                .bind(c.from)
                 .execute(&mut **tx)
                 .await
                 .map_err(map_err)?;
                 if r.rows_affected() == 0 {
                     return Err(StoreError::Stale);
                 }
-                if app::domain::demand::is_public(from) || app::domain::demand::is_public(to) {
-                    queue_search(tx, "demand", &id.to_string(), at).await.map_err(map_err)?;
+                if c.searchable {
+                    queue_search(tx, c.entity, &c.id.to_string(), at).await.map_err(map_err)?;
                 }
                 Ok(())
             })
@@ -1263,45 +1261,6 @@ impl Store for SqlStore {
                 .map_err(map_err)?;
                 if r.rows_affected() == 0 {
                     return Err(StoreError::Stale);
-                }
-                Ok(())
-            })
-        })
-        .await
-    }
-
-    async fn transition_achievement(
-        &self,
-        id: Uuid,
-        from: AchievementStatus,
-        to: AchievementStatus,
-        reason: Option<&str>,
-        audit: &AuditEvent,
-    ) -> StoreResult<()> {
-        let reason = reason.map(str::to_string);
-        let at = audit.at;
-        self.audited(audit, move |tx| {
-            Box::pin(async move {
-                let published = (to == AchievementStatus::Published).then(|| micros(at));
-                let r = sqlx::query(
-                    "UPDATE achievements SET status = $1, status_reason = $2, updated_at = $3, published_at = COALESCE($4, published_at) \
-                     WHERE id = $5 AND status = $6",
-                )
-                .bind(to.as_str())
-                .bind(reason)
-                .bind(micros(at))
-                .bind(published)
-                .bind(id)
-                .bind(from.as_str())
-                .execute(&mut **tx)
-                .await
-                .map_err(map_err)?;
-                if r.rows_affected() == 0 {
-                    return Err(StoreError::Stale);
-                }
-                use app::domain::achievement::is_public;
-                if is_public(from) || is_public(to) {
-                    queue_search(tx, "achievement", &id.to_string(), at).await.map_err(map_err)?;
                 }
                 Ok(())
             })

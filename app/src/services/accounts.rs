@@ -1,0 +1,492 @@
+//! Accounts and sessions: registration (new organization, joining one, or disputing a credit code),
+//! sign-in and sign-out, password change and reset.
+use super::*;
+use crate::domain::credit_code::CreditCode;
+use crate::domain::text::{clean_text, validate_email, validate_password, validate_phone};
+use crate::domain::{OrgType, Role};
+use crate::error::{AppError, Errors};
+use crate::model::*;
+use chrono::Duration;
+use uuid::Uuid;
+
+pub const SESSION_COOKIE: &str = "jb_session";
+
+pub async fn resolve_session(
+    state: &AppState,
+    token: &str,
+) -> Result<Option<CurrentUser>, AppError> {
+    if token.is_empty() || token.len() > 200 {
+        return Ok(None);
+    }
+    let hash = state.secrets.token_hash(token);
+    let Some(s) = state
+        .store
+        .session_user(&hash, state.clock.now())
+        .await
+        .map_err(internal)?
+    else {
+        return Ok(None);
+    };
+    current_user_from(state, s.user, s.roles).await.map(Some)
+}
+
+pub(crate) async fn current_user_from(
+    state: &AppState,
+    u: UserRecord,
+    roles: Vec<Role>,
+) -> Result<CurrentUser, AppError> {
+    let org = match u.org_id {
+        Some(id) => state
+            .store
+            .get_org(id)
+            .await
+            .map_err(internal)?
+            .map(|o| org_summary(&o)),
+        None => None,
+    };
+    Ok(CurrentUser {
+        id: u.id,
+        email: u.email,
+        display_name: u.display_name,
+        roles,
+        org,
+        membership_active: u.membership_active,
+        is_org_admin: u.is_org_admin,
+    })
+}
+
+/// Everything the registration form sends, as typed.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, PartialEq)]
+pub struct RegisterInput {
+    pub email: String,
+    pub display_name: String,
+    pub password: String,
+    pub password_confirm: String,
+    pub privacy: bool,
+    /// "new" to register a new organization, "join" to ask to join an existing one.
+    pub mode: String,
+    pub org_name: String,
+    pub org_type: String,
+    pub credit_code: String,
+    pub district: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+    /// With mode "dispute": why the credit code is the registrant's organization's.
+    pub dispute_reason: String,
+}
+
+pub async fn register(
+    state: &AppState,
+    input: RegisterInput,
+    client: &str,
+) -> Result<CurrentUser, AppError> {
+    let now = state.clock.now();
+    // Each registration hashes a password and writes an organization: bounded per address.
+    if !state.limiter.check(&[format!("register:{client}")], now) {
+        return Err(AppError::RateLimited);
+    }
+    let mut errs = Errors::default();
+    let email = errs.take("email", validate_email(&input.email));
+    let display_name = errs.take("display_name", clean_text(&input.display_name, 1, 50));
+    if errs
+        .take("password", validate_password(&input.password))
+        .is_some()
+        && input.password != input.password_confirm
+    {
+        errs.push(
+            "password_confirm",
+            "两次输入的密码不一致",
+            "The two passwords do not match",
+        );
+    }
+    if !input.privacy {
+        errs.push(
+            "privacy",
+            "请阅读并同意《个人信息保护声明》",
+            "Please read and accept the privacy notice",
+        );
+    }
+    let code = errs.take("credit_code", CreditCode::parse(&input.credit_code));
+    let disputing = input.mode == "dispute";
+    let joining = input.mode == "join" || disputing;
+    let dispute_reason = if disputing {
+        errs.take(
+            "dispute_reason",
+            clean_text(&input.dispute_reason, 10, 1000),
+        )
+    } else {
+        None
+    };
+    let mut new_org = None;
+    if !joining {
+        let name = errs.take("org_name", clean_text(&input.org_name, 2, 100));
+        let org_type = OrgType::parse(&input.org_type);
+        if org_type.is_none() {
+            errs.push("org_type", "请选择机构类型", "Choose the organization type");
+        }
+        let districts = state.store.list_districts().await.map_err(internal)?;
+        if !districts.iter().any(|d| d.code == input.district) {
+            errs.push(
+                "district",
+                "请选择所在区域",
+                "Choose a district from the list",
+            );
+        }
+        let contact_name = errs.take("contact_name", clean_text(&input.contact_name, 1, 50));
+        let contact_phone = errs.take("contact_phone", validate_phone(&input.contact_phone));
+        new_org = Some((name, org_type, contact_name, contact_phone));
+    }
+    // Uniqueness is checked after the format so the user is told both kinds of problem at once.
+    if let Some(email) = &email {
+        if state
+            .store
+            .find_user_by_email(email)
+            .await
+            .map_err(internal)?
+            .is_some()
+        {
+            errs.push(
+                "email",
+                "该邮箱已注册，请直接登录",
+                "This e-mail is already registered; please sign in",
+            );
+        }
+    }
+    let existing = match &code {
+        Some(c) => state
+            .store
+            .find_org_by_credit_code(c.as_str())
+            .await
+            .map_err(internal)?,
+        None => None,
+    };
+    if let Some(c) = &code {
+        if joining && existing.is_none() {
+            errs.push(
+                "credit_code",
+                "未找到使用该统一社会信用代码的机构",
+                "No organization with this credit code is registered",
+            );
+        }
+        if !joining && existing.is_some() {
+            errs.push(
+                "credit_code",
+                format!("统一社会信用代码 {} 已被其他账号注册。若为本机构，请选择“加入已有机构”；如有异议请联系管理人员。", c.as_str()),
+                format!("Credit code {} is already registered. If it is your organization, choose “join an existing organization”; to dispute the claim, contact an official.", c.as_str()),
+            );
+        }
+    }
+    errs.finish()?;
+    let (Some(email), Some(display_name), Some(code)) = (email, display_name, code) else {
+        return Err(AppError::Internal);
+    };
+    let hash = state
+        .secrets
+        .hash_password(input.password.clone())
+        .await
+        .map_err(internal)?;
+    let user_id = Uuid::new_v4();
+    let mut user = UserRecord {
+        id: user_id,
+        email,
+        display_name,
+        password_hash: hash,
+        org_id: None,
+        membership_active: false,
+        is_org_admin: false,
+        privacy_accepted_at: now,
+        created_at: now,
+    };
+    let result = if let (true, Some(org)) = (disputing, &existing) {
+        // The claimant gets an account in no organization; officials decide the claim.
+        let d = DisputeRecord {
+            id: Uuid::new_v4(),
+            org_id: org.id,
+            user_id,
+            reason: dispute_reason.clone().unwrap_or_default(),
+            status: "open".into(),
+            created_at: now,
+            org_name: org.name.clone(),
+            credit_code: org.credit_code.clone(),
+            claimant_name: user.display_name.clone(),
+            claimant_email: user.email.clone(),
+        };
+        let mut ev = audit(
+            Some(user_id),
+            "organization",
+            org.id,
+            "dispute_credit_code",
+            now,
+        );
+        ev.reason = dispute_reason.clone();
+        state.store.create_dispute(&user, &d, &ev).await
+    } else if let Some(org) = existing {
+        user.org_id = Some(org.id);
+        let mut ev = audit(Some(user_id), "user", user_id, "request_join", now);
+        ev.to_state = Some("pending".into());
+        ev.reason = Some(format!("org {}", org.id));
+        state.store.create_user(&user, &[], &ev).await
+    } else {
+        let Some((Some(name), Some(org_type), Some(contact_name), Some(contact_phone))) = new_org
+        else {
+            return Err(AppError::Internal);
+        };
+        let org = OrgRecord {
+            id: Uuid::new_v4(),
+            name,
+            org_type,
+            credit_code: code.as_str().to_string(),
+            district_code: input.district.clone(),
+            contact_name,
+            contact_phone,
+            verified: false,
+            created_at: now,
+        };
+        user.org_id = Some(org.id);
+        user.membership_active = true;
+        user.is_org_admin = true;
+        let roles: Vec<Role> = org_type.default_member_role().into_iter().collect();
+        let mut ev_org = audit(Some(user_id), "organization", org.id, "register", now);
+        ev_org.to_state = Some("unverified".into());
+        let ev_user = audit(Some(user_id), "user", user_id, "register", now);
+        state
+            .store
+            .create_org_with_owner(&org, &user, &roles, &[ev_org, ev_user])
+            .await
+    };
+    match result {
+        Ok(()) => {}
+        // Two people registering the same code or e-mail at the same moment: one wins.
+        Err(StoreError::Unique) => {
+            return Err(AppError::conflict(
+                "邮箱或统一社会信用代码已被注册",
+                "The e-mail or credit code has just been registered",
+            ))
+        }
+        Err(e) => return Err(internal(e)),
+    }
+    let roles = state.store.user_roles(user_id).await.map_err(internal)?;
+    current_user_from(state, user, roles).await
+}
+
+/// Checks a password and opens a session of `kind` ("web" or "api"). The same message is given
+/// for an unknown account and a wrong password.
+pub async fn login(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    client: &str,
+    kind: &str,
+) -> Result<(String, CurrentUser), AppError> {
+    let now = state.clock.now();
+    let email_key = email.trim().to_lowercase();
+    let account_key = format!("acct:{email_key}");
+    // Only failures count, per account and per address: many people behind one proxy or
+    // office NAT can still sign in, while guessing stays slow.
+    let keys = [account_key.clone(), format!("addr:{client}")];
+    if state.limiter.blocked(&keys, now) {
+        return Err(AppError::RateLimited);
+    }
+    let wrong = || {
+        state.limiter.check(&keys, now);
+        AppError::field(
+            "password",
+            "邮箱或密码不正确",
+            "The e-mail or password is incorrect",
+        )
+    };
+    if email_key.is_empty() || password.is_empty() || password.len() > 1024 {
+        return Err(wrong());
+    }
+    let user = state
+        .store
+        .find_user_by_email(&email_key)
+        .await
+        .map_err(internal)?;
+    let Some(user) = user else {
+        // Hash anyway so an unknown account takes as long as a wrong password.
+        let _ = state.secrets.hash_password(password.to_string()).await;
+        return Err(wrong());
+    };
+    if !state
+        .secrets
+        .verify_password(password.to_string(), user.password_hash.clone())
+        .await
+    {
+        return Err(wrong());
+    }
+    state.limiter.clear(&account_key);
+    let token = state.secrets.new_token();
+    let expires = now + Duration::days(state.settings.session_days);
+    state
+        .store
+        .create_session(
+            &state.secrets.token_hash(&token),
+            user.id,
+            kind,
+            now,
+            expires,
+        )
+        .await
+        .map_err(internal)?;
+    let roles = state.store.user_roles(user.id).await.map_err(internal)?;
+    Ok((token, current_user_from(state, user, roles).await?))
+}
+
+pub async fn logout(state: &AppState, token: &str) -> Result<(), AppError> {
+    state
+        .store
+        .delete_session(&state.secrets.token_hash(token))
+        .await
+        .map_err(internal)
+}
+
+pub async fn change_password(
+    state: &AppState,
+    me: &CurrentUser,
+    old: &str,
+    new: &str,
+    confirm: &str,
+) -> Result<(), AppError> {
+    let mut errs = Errors::default();
+    errs.take("new_password", validate_password(new));
+    if new != confirm {
+        errs.push(
+            "new_password_confirm",
+            "两次输入的密码不一致",
+            "The two passwords do not match",
+        );
+    }
+    let user = state
+        .store
+        .get_user(me.id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::Unauthenticated)?;
+    if !state
+        .secrets
+        .verify_password(old.to_string(), user.password_hash)
+        .await
+    {
+        errs.push(
+            "old_password",
+            "当前密码不正确",
+            "The current password is incorrect",
+        );
+    }
+    errs.finish()?;
+    let hash = state
+        .secrets
+        .hash_password(new.to_string())
+        .await
+        .map_err(internal)?;
+    let ev = audit(
+        Some(me.id),
+        "user",
+        me.id,
+        "change_password",
+        state.clock.now(),
+    );
+    state
+        .store
+        .set_password(me.id, &hash, &ev)
+        .await
+        .map_err(internal)
+}
+
+/// Writes a reset link to the e-mail outbox if the account exists. The caller answers the
+/// same either way, so the form does not reveal which e-mails are registered.
+pub async fn request_password_reset(
+    state: &AppState,
+    email: &str,
+    client: &str,
+    by: Option<Uuid>,
+) -> Result<Option<String>, AppError> {
+    let now = state.clock.now();
+    if by.is_none() && !state.limiter.check(&[format!("reset:{client}")], now) {
+        return Err(AppError::RateLimited);
+    }
+    let Ok(email) = validate_email(email) else {
+        return Ok(None);
+    };
+    let Some(user) = state
+        .store
+        .find_user_by_email(&email)
+        .await
+        .map_err(internal)?
+    else {
+        return Ok(None);
+    };
+    let token = state.secrets.new_token();
+    let link = format!(
+        "{}/reset-password?token={}",
+        state.settings.public_url.trim_end_matches('/'),
+        token
+    );
+    let mail = EmailRecord {
+        id: Uuid::new_v4(),
+        to_email: user.email.clone(),
+        subject: "揭榜平台：重置密码 / Jiebang: reset your password".into(),
+        body: format!(
+            "您好 {}：\n请在 2 小时内打开以下链接设置新密码：\n{}\n如非本人操作，请忽略本邮件。\n\nOpen this link within 2 hours to set a new password:\n{}\n",
+            user.display_name, link, link
+        ),
+        created_at: now,
+    };
+    let ev = audit(
+        by.or(Some(user.id)),
+        "user",
+        user.id,
+        "request_password_reset",
+        now,
+    );
+    state
+        .store
+        .create_password_reset(
+            user.id,
+            &state.secrets.token_hash(&token),
+            now + Duration::hours(2),
+            &mail,
+            &ev,
+        )
+        .await
+        .map_err(internal)?;
+    tracing::info!(to = %user.email, "password reset link written to the e-mail outbox");
+    Ok(Some(link))
+}
+
+pub async fn reset_password(
+    state: &AppState,
+    token: &str,
+    new: &str,
+    confirm: &str,
+) -> Result<(), AppError> {
+    let mut errs = Errors::default();
+    errs.take("new_password", validate_password(new));
+    if new != confirm {
+        errs.push(
+            "new_password_confirm",
+            "两次输入的密码不一致",
+            "The two passwords do not match",
+        );
+    }
+    errs.finish()?;
+    let hash = state
+        .secrets
+        .hash_password(new.to_string())
+        .await
+        .map_err(internal)?;
+    let used = state
+        .store
+        .consume_password_reset(&state.secrets.token_hash(token), state.clock.now(), &hash)
+        .await
+        .map_err(internal)?;
+    match used {
+        Some(_) => Ok(()),
+        None => Err(AppError::field(
+            "token",
+            "重置链接无效或已过期，请重新申请",
+            "This reset link is invalid or has expired; please request a new one",
+        )),
+    }
+}

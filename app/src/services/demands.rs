@@ -1,0 +1,478 @@
+//! Technical demands (技术需求): the form, the lifecycle, detail, lists and expiry.
+use super::*;
+use crate::domain::demand::DemandLifecycle;
+use crate::domain::demand::{self, DemandAction, DemandStatus, IpPreference, Trl};
+use crate::domain::money::{BudgetRange, Fen};
+use crate::domain::text::{clean_text, parse_keywords};
+use crate::domain::time::parse_deadline_date;
+use crate::error::{AppError, Errors};
+use crate::model::*;
+use crate::policy::{authorize, Action, Actor, Target};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+/// Parses the demand form into a record (fields other than the typed ones are left for the
+/// caller). Every problem is reported at once.
+pub(crate) async fn parse_demand_form(
+    state: &AppState,
+    f: &DemandForm,
+    now: DateTime<Utc>,
+) -> Result<ParsedDemand, AppError> {
+    let mut errs = Errors::default();
+    let title = errs.take("title", clean_text(&f.title, 4, 80));
+    let description = errs.take("description", clean_text(&f.description, 10, 5000));
+    let field = errs.take("field", clean_text(&f.field, 2, 50));
+    let keywords = errs.take("keywords", parse_keywords(&f.keywords));
+    let chains = state.store.list_chains().await.map_err(internal)?;
+    if !chains.iter().any(|c| c.code == f.chain) {
+        errs.push(
+            "chain",
+            "请从列表中选择产业链",
+            "Choose an industry chain from the list",
+        );
+    }
+    let min = errs.take("budget_min", Fen::parse_wan(&f.budget_min));
+    let max = errs.take("budget_max", Fen::parse_wan(&f.budget_max));
+    let budget = match (min, max) {
+        (Some(a), Some(b)) => errs.take("budget_max", BudgetRange::new(a, b)),
+        _ => None,
+    };
+    let trl = match f.trl.trim().parse::<u8>() {
+        Ok(n) => errs.take("trl", Trl::new(n)),
+        Err(_) => {
+            errs.push(
+                "trl",
+                "请选择 1–9 的技术成熟度",
+                "Choose a readiness level from 1 to 9",
+            );
+            None
+        }
+    };
+    let deadline = errs.take("deadline", parse_deadline_date(&f.deadline, now));
+    let ip = IpPreference::parse(&f.ip_preference);
+    if ip.is_none() {
+        errs.push(
+            "ip_preference",
+            "请选择知识产权归属意向",
+            "Choose an IP preference",
+        );
+    }
+    let confidential = if f.confidential_detail.trim().is_empty() {
+        Some(String::new())
+    } else {
+        errs.take(
+            "confidential_detail",
+            clean_text(&f.confidential_detail, 1, 5000),
+        )
+    };
+    errs.finish()?;
+    match (
+        title,
+        description,
+        field,
+        keywords,
+        budget,
+        trl,
+        deadline,
+        ip,
+        confidential,
+    ) {
+        (
+            Some(title),
+            Some(description),
+            Some(field),
+            Some(keywords),
+            Some(budget),
+            Some(trl),
+            Some(deadline),
+            Some(ip),
+            Some(confidential),
+        ) => Ok(ParsedDemand {
+            title,
+            description,
+            field,
+            keywords,
+            budget,
+            trl,
+            deadline,
+            ip,
+            confidential,
+            chain: f.chain.clone(),
+        }),
+        _ => Err(AppError::Internal),
+    }
+}
+
+pub(crate) struct ParsedDemand {
+    title: String,
+    description: String,
+    field: String,
+    keywords: Vec<String>,
+    budget: BudgetRange,
+    trl: Trl,
+    deadline: DateTime<Utc>,
+    ip: IpPreference,
+    confidential: String,
+    chain: String,
+}
+
+/// Creates a draft (and submits it at once when `submit`).
+pub async fn create_demand(
+    state: &AppState,
+    actor: &Actor,
+    form: &DemandForm,
+    submit: bool,
+) -> Result<Uuid, AppError> {
+    authorize(Some(actor), Action::CreateDemand, Target::NONE)?;
+    let org_id = actor.acting_org().ok_or(AppError::Forbidden)?;
+    let now = state.clock.now();
+    let p = parse_demand_form(state, form, now).await?;
+    let id = Uuid::new_v4();
+    let rec = DemandRecord {
+        id,
+        org_id,
+        created_by: actor.user_id,
+        title: p.title,
+        description: p.description,
+        chain_code: p.chain,
+        field: p.field,
+        keywords: p.keywords,
+        budget_min_fen: p.budget.min().fen(),
+        budget_max_fen: p.budget.max().fen(),
+        trl: p.trl.level(),
+        deadline: p.deadline,
+        ip_preference: p.ip,
+        confidential_detail: p.confidential,
+        status: DemandStatus::Draft,
+        status_reason: None,
+        created_at: now,
+        updated_at: now,
+        published_at: None,
+    };
+    let mut ev = audit(Some(actor.user_id), "demand", id, "create", now);
+    ev.to_state = Some(DemandStatus::Draft.as_str().into());
+    state
+        .store
+        .insert_demand(&rec, &ev)
+        .await
+        .map_err(internal)?;
+    if submit {
+        demand_action(state, actor, id, DemandAction::Submit, None).await?;
+    }
+    Ok(id)
+}
+
+pub async fn update_demand(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    form: &DemandForm,
+    submit: bool,
+) -> Result<(), AppError> {
+    let row = state
+        .store
+        .get_demand(id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let target = Target::owned_by(row.demand.org_id, demand::is_public(row.demand.status));
+    authorize(Some(actor), Action::EditDemand, target)?;
+    if !demand::is_editable(row.demand.status) {
+        return Err(AppError::conflict(
+            format!("当前状态“{}”的需求不能修改", row.demand.status.label_zh()),
+            format!(
+                "A demand in state “{}” cannot be edited",
+                row.demand.status.label_en()
+            ),
+        ));
+    }
+    let now = state.clock.now();
+    let p = parse_demand_form(state, form, now).await?;
+    let rec = DemandRecord {
+        title: p.title,
+        description: p.description,
+        chain_code: p.chain,
+        field: p.field,
+        keywords: p.keywords,
+        budget_min_fen: p.budget.min().fen(),
+        budget_max_fen: p.budget.max().fen(),
+        trl: p.trl.level(),
+        deadline: p.deadline,
+        ip_preference: p.ip,
+        confidential_detail: p.confidential,
+        updated_at: now,
+        ..row.demand
+    };
+    let ev = audit(Some(actor.user_id), "demand", id, "edit", now);
+    match state.store.update_demand_draft(&rec, &ev).await {
+        Ok(()) => {}
+        Err(StoreError::Stale) => return Err(lifecycle::stale::<DemandLifecycle>()),
+        Err(e) => return Err(internal(e)),
+    }
+    if submit {
+        demand_action(state, actor, id, DemandAction::Submit, None).await?;
+    }
+    Ok(())
+}
+
+/// Applies a state-machine action to a demand on behalf of `actor`.
+pub async fn demand_action(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    action: DemandAction,
+    reason: Option<&str>,
+) -> Result<DemandStatus, AppError> {
+    let row = state
+        .store
+        .get_demand(id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let d = &row.demand;
+    let target = Target::owned_by(d.org_id, demand::is_public(d.status));
+    let needed = match action {
+        DemandAction::Submit | DemandAction::Reopen => Action::SubmitDemand,
+        DemandAction::Withdraw => Action::WithdrawDemand,
+        _ => Action::ReviewDemand,
+    };
+    // The owner or an official may close a live demand.
+    let owner_closing = action == DemandAction::Close
+        && authorize(Some(actor), Action::WithdrawDemand, target).is_ok();
+    if !owner_closing {
+        authorize(Some(actor), needed, target)?;
+    }
+    // Submitting re-checks the deadline: a draft written long ago may have gone stale.
+    let deadline = d.deadline;
+    lifecycle::apply::<DemandLifecycle>(
+        state,
+        Some(actor.user_id),
+        id,
+        d.status,
+        action,
+        reason,
+        |_, now| {
+            if action == DemandAction::Submit && deadline <= now {
+                return Err(AppError::field(
+                    "deadline",
+                    "截止日期已过，请修改后再提交",
+                    "The deadline has passed; edit it before submitting",
+                ));
+            }
+            Ok(())
+        },
+    )
+    .await
+}
+
+pub fn summary_of(row: &DemandRow) -> DemandSummary {
+    let d = &row.demand;
+    let summary: String = d.description.chars().take(140).collect();
+    DemandSummary {
+        id: d.id,
+        title: d.title.clone(),
+        summary,
+        org_id: d.org_id,
+        org_name: row.org_name.clone(),
+        chain_code: d.chain_code.clone(),
+        district_code: row.district_code.clone(),
+        budget_min_fen: d.budget_min_fen,
+        budget_max_fen: d.budget_max_fen,
+        trl: d.trl,
+        deadline: d.deadline,
+        status: d.status,
+        published_at: d.published_at,
+        updated_at: d.updated_at,
+    }
+}
+
+pub async fn demand_detail(
+    state: &AppState,
+    actor: Option<&Actor>,
+    id: Uuid,
+) -> Result<DemandDetail, AppError> {
+    let row = state
+        .store
+        .get_demand(id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let d = &row.demand;
+    let target = Target::owned_by(d.org_id, demand::is_public(d.status));
+    // Someone who may not see an unpublished demand is told it does not exist.
+    authorize(actor, Action::ViewPublicDemand, target).map_err(|_| AppError::NotFound)?;
+    let can = |a: Action| authorize(actor, a, target).is_ok();
+    let perms = DemandPermissions {
+        edit: can(Action::EditDemand) && demand::is_editable(d.status),
+        submit: can(Action::SubmitDemand)
+            && demand::transition(d.status, DemandAction::Submit).is_ok(),
+        withdraw: can(Action::WithdrawDemand)
+            && demand::transition(d.status, DemandAction::Withdraw).is_ok(),
+        close: (can(Action::WithdrawDemand) || can(Action::ReviewDemand))
+            && demand::transition(d.status, DemandAction::Close).is_ok(),
+        reopen: can(Action::SubmitDemand)
+            && demand::transition(d.status, DemandAction::Reopen).is_ok(),
+        review: can(Action::ReviewDemand) && d.status == DemandStatus::Submitted,
+        see_confidential: can(Action::ViewConfidential),
+        see_history: can(Action::ViewDemand),
+    };
+    let history = if perms.see_history {
+        history_of(state, "demand", id).await?
+    } else {
+        vec![]
+    };
+    Ok(DemandDetail {
+        summary: summary_of(&row),
+        description: d.description.clone(),
+        field: d.field.clone(),
+        keywords: d.keywords.clone(),
+        ip_preference: d.ip_preference,
+        confidential_detail: perms
+            .see_confidential
+            .then(|| d.confidential_detail.clone()),
+        rejection_reason: if perms.see_history {
+            d.status_reason.clone()
+        } else {
+            None
+        },
+        org_id: d.org_id,
+        permissions: perms,
+        history,
+    })
+}
+
+/// The form as stored, for the edit page (owner only).
+pub async fn demand_form(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<DemandForm, AppError> {
+    let row = state
+        .store
+        .get_demand(id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let d = row.demand;
+    authorize(
+        Some(actor),
+        Action::EditDemand,
+        Target::owned_by(d.org_id, demand::is_public(d.status)),
+    )?;
+    Ok(DemandForm {
+        title: d.title,
+        description: d.description,
+        chain: d.chain_code,
+        field: d.field,
+        keywords: d.keywords.join("，"),
+        budget_min: Fen(d.budget_min_fen).format_wan(),
+        budget_max: Fen(d.budget_max_fen).format_wan(),
+        trl: d.trl.to_string(),
+        deadline: crate::domain::time::format_date(d.deadline),
+        ip_preference: d.ip_preference.as_str().into(),
+        confidential_detail: d.confidential_detail,
+    })
+}
+
+/// Published demands for everyone: only the public fields exist in the result.
+pub async fn public_demands(
+    state: &AppState,
+    page: Option<u32>,
+    per_page: Option<u32>,
+    chain: Option<String>,
+    district: Option<String>,
+) -> Result<Page<DemandSummary>, AppError> {
+    let (page, per_page) = clamp_page(page, per_page);
+    let q = DemandQuery {
+        statuses: DemandStatus::ALL
+            .iter()
+            .copied()
+            .filter(|s| demand::is_public(*s))
+            .collect(),
+        org_id: None,
+        chain_prefix: chain.filter(|c| !c.is_empty()),
+        district: district.filter(|d| !d.is_empty()),
+        limit: per_page as i64,
+        offset: ((page - 1) as i64) * per_page as i64,
+    };
+    let (rows, total) = state.store.list_demands(&q).await.map_err(internal)?;
+    Ok(Page {
+        items: rows.iter().map(summary_of).collect(),
+        total,
+        page,
+        per_page,
+    })
+}
+
+pub async fn my_demands(state: &AppState, actor: &Actor) -> Result<Vec<DemandSummary>, AppError> {
+    let org = actor.acting_org().ok_or(AppError::Forbidden)?;
+    authorize(
+        Some(actor),
+        Action::ViewDemand,
+        Target::owned_by(org, false),
+    )?;
+    let q = DemandQuery {
+        org_id: Some(org),
+        limit: 500,
+        ..Default::default()
+    };
+    Ok(state
+        .store
+        .list_demands(&q)
+        .await
+        .map_err(internal)?
+        .0
+        .iter()
+        .map(summary_of)
+        .collect())
+}
+
+pub async fn review_queue(state: &AppState, actor: &Actor) -> Result<Vec<DemandSummary>, AppError> {
+    authorize(Some(actor), Action::ViewReviewQueue, Target::NONE)?;
+    let q = DemandQuery {
+        statuses: vec![DemandStatus::Submitted],
+        limit: 500,
+        ..Default::default()
+    };
+    Ok(state
+        .store
+        .list_demands(&q)
+        .await
+        .map_err(internal)?
+        .0
+        .iter()
+        .map(summary_of)
+        .collect())
+}
+
+/// Marks published demands whose deadline has passed as expired (run periodically by the
+/// server; the transition queues their removal from search). Returns how many expired.
+pub async fn expire_demands(state: &AppState) -> Result<usize, AppError> {
+    let now = state.clock.now();
+    let q = DemandQuery {
+        statuses: vec![DemandStatus::Published],
+        limit: 1000,
+        ..Default::default()
+    };
+    let (rows, _) = state.store.list_demands(&q).await.map_err(internal)?;
+    let mut n = 0;
+    for r in rows.iter().filter(|r| r.demand.deadline <= now) {
+        match lifecycle::apply::<DemandLifecycle>(
+            state,
+            None,
+            r.demand.id,
+            r.demand.status,
+            DemandAction::Expire,
+            Some("deadline passed"),
+            |_, _| Ok(()),
+        )
+        .await
+        {
+            Ok(_) => n += 1,
+            // Closed or changed meanwhile: nothing to expire.
+            Err(AppError::Conflict { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}

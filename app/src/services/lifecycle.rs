@@ -1,0 +1,91 @@
+//! The one path every status change of a reviewed record takes (demands and achievements now;
+//! calls, bids, milestones and contracts next): reason check → the kind's transition table →
+//! the kind's own guard → audit event → one store write that also queues the search outbox →
+//! a stale-version conflict if the record changed meanwhile. Each kind's own rules (who may,
+//! deadline re-checks) stay in its own file and run before or inside `apply`.
+use super::*;
+use crate::domain::lifecycle::{Labelled, Lifecycle};
+use crate::domain::text::clean_text;
+use crate::model::AuditEntry;
+
+/// Applies `action` to record `id` of kind `L`, found in status `from`. `guard` sees the status
+/// the action leads to and the clock's time, and may refuse. `actor` is `None` for the system
+/// (expiry).
+pub(crate) async fn apply<L: Lifecycle>(
+    state: &AppState,
+    actor: Option<Uuid>,
+    id: Uuid,
+    from: L::Status,
+    action: L::Action,
+    reason: Option<&str>,
+    guard: impl FnOnce(L::Status, DateTime<Utc>) -> Result<(), AppError>,
+) -> Result<L::Status, AppError> {
+    let reason = action_reason(reason, L::requires_reason(action))?;
+    let to = L::transition(from, action)
+        .map_err(|e| AppError::conflict(e.message_zh(), e.message_en()))?;
+    let now = state.clock.now();
+    guard(to, now)?;
+    let mut ev = audit(actor, L::ENTITY, id, action.as_str(), now);
+    ev.from_state = Some(from.as_str().into());
+    ev.to_state = Some(to.as_str().into());
+    ev.reason = reason.clone();
+    let change = StatusChange::of::<L>(id, from, to, reason.as_deref());
+    match state.store.change_status(&change, &ev).await {
+        Ok(()) => Ok(to),
+        Err(StoreError::Stale) => Err(stale::<L>()),
+        Err(e) => Err(internal(e)),
+    }
+}
+
+/// The record changed between reading and writing it.
+pub(crate) fn stale<L: Lifecycle>() -> AppError {
+    AppError::conflict(
+        format!("{}状态已变化，请刷新后重试", L::NOUN_ZH),
+        format!("The {} changed meanwhile; reload and try again", L::NOUN_EN),
+    )
+}
+
+/// The audit history of one entity as the pages show it.
+pub(crate) async fn history_of(
+    state: &AppState,
+    entity_type: &str,
+    id: Uuid,
+) -> Result<Vec<AuditEntry>, AppError> {
+    Ok(state
+        .store
+        .audit_for(entity_type, &id.to_string())
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|r| AuditEntry {
+            at: r.event.at,
+            actor_name: r.actor_name,
+            action: r.event.action,
+            from_state: r.event.from_state,
+            to_state: r.event.to_state,
+            reason: r.event.reason,
+        })
+        .collect())
+}
+
+/// The reason given with a state change: cleaned, and required where the process says so.
+pub(crate) fn action_reason(
+    reason: Option<&str>,
+    required: bool,
+) -> Result<Option<String>, AppError> {
+    let reason = match reason.map(str::trim).filter(|r| !r.is_empty()) {
+        Some(r) => Some(
+            clean_text(r, 2, 1000)
+                .map_err(|e| AppError::field("reason", e.message_zh(), e.message_en()))?,
+        ),
+        None => None,
+    };
+    if required && reason.is_none() {
+        return Err(AppError::field(
+            "reason",
+            "请填写理由",
+            "Please give a reason",
+        ));
+    }
+    Ok(reason)
+}

@@ -1,0 +1,104 @@
+//! Use cases, one file per context. Each one parses its input into domain types, asks the
+//! policy, applies the state machine and hands the store one atomic write that includes the
+//! audit event. The contexts' functions are re-exported here, so callers write
+//! `services::login`.
+use crate::error::AppError;
+use crate::ports::*;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+mod accounts;
+mod achievements;
+mod demands;
+mod disputes;
+mod experts;
+mod import;
+mod lifecycle;
+mod orgs;
+mod rate_limit;
+mod refdata;
+mod search;
+
+pub use accounts::*;
+pub use achievements::*;
+pub use demands::*;
+pub use disputes::*;
+pub use experts::*;
+pub use import::*;
+pub(crate) use lifecycle::history_of;
+pub use orgs::*;
+pub use rate_limit::*;
+pub use refdata::*;
+pub use search::*;
+
+/// Logs the cause on the server and gives the user a generic message.
+pub fn internal(e: StoreError) -> AppError {
+    tracing::error!(error = %e, "store failure");
+    AppError::Internal
+}
+
+fn audit(
+    actor: Option<Uuid>,
+    entity_type: &'static str,
+    entity_id: impl ToString,
+    action: &str,
+    now: DateTime<Utc>,
+) -> AuditEvent {
+    AuditEvent {
+        actor_id: actor,
+        entity_type,
+        entity_id: entity_id.to_string(),
+        action: action.to_string(),
+        from_state: None,
+        to_state: None,
+        reason: None,
+        at: now,
+    }
+}
+
+pub const MAX_PER_PAGE: u32 = 100;
+
+pub fn clamp_page(page: Option<u32>, per_page: Option<u32>) -> (u32, u32) {
+    let per = per_page.unwrap_or(20).clamp(1, MAX_PER_PAGE);
+    (page.unwrap_or(1).clamp(1, 100_000), per)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+
+    #[test]
+    fn rate_limiter_refuses_past_budget_and_recovers_after_window() {
+        let l = RateLimiter::new(3, Duration::minutes(15));
+        let t0 = Utc::now();
+        let keys = vec!["acct:a".to_string(), "addr:1".to_string()];
+        for _ in 0..3 {
+            assert!(l.check(&keys, t0));
+        }
+        assert!(
+            !l.check(&keys, t0),
+            "fourth attempt inside the window is refused"
+        );
+        assert!(
+            !l.check(&["addr:1".to_string()], t0),
+            "the address is over budget too"
+        );
+        assert!(
+            l.check(&["acct:b".to_string()], t0),
+            "another account from elsewhere is fine"
+        );
+        assert!(
+            l.check(&keys, t0 + Duration::minutes(16)),
+            "the window slides"
+        );
+        l.clear("acct:a");
+    }
+
+    #[test]
+    fn pagination_is_clamped() {
+        assert_eq!(clamp_page(None, None), (1, 20));
+        assert_eq!(clamp_page(Some(0), Some(0)), (1, 1));
+        assert_eq!(clamp_page(Some(3), Some(10_000)), (3, MAX_PER_PAGE));
+    }
+}
