@@ -61,6 +61,25 @@ pub struct RefData {
 }
 
 impl RefData {
+    /// What a person reads for the stored code `value` of the filter dimension `dimension`
+    /// (`kind`, `chain`, `district`, `org_type`, `transfer_mode`, `trl`). Every code the pages
+    /// show goes through here; an unknown code is shown as it is.
+    pub fn label(&self, dimension: &str, value: &str, lang: crate::i18n::Lang) -> String {
+        let pick = |zh: &str, en: &str| lang.pick(zh, en).to_string();
+        let known = match dimension {
+            "kind" => SearchKind::parse(value).map(|k| pick(k.label_zh(), k.label_en())),
+            "chain" => return self.chain_name(value, lang),
+            "district" => return self.district_name(value, lang),
+            "org_type" => {
+                crate::domain::OrgType::parse(value).map(|o| pick(o.label_zh(), o.label_en()))
+            }
+            "transfer_mode" => crate::domain::achievement::TransferMode::parse(value)
+                .map(|m| pick(m.label_zh(), m.label_en())),
+            "trl" => value.parse::<u8>().ok().map(|n| format!("TRL {n}")),
+            _ => None,
+        };
+        known.unwrap_or_else(|| value.to_string())
+    }
     pub fn district_name(&self, code: &str, lang: crate::i18n::Lang) -> String {
         self.districts
             .iter()

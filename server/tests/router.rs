@@ -484,3 +484,56 @@ async fn import_form_without_javascript_uploads_redirects_and_shows_the_report()
     let (_, _, html) = send(&app, page(&official, &location)).await;
     assert!(html.contains("请选择要导入的文件"), "{html}");
 }
+
+#[tokio::test]
+async fn search_facets_show_labels_never_raw_codes_in_either_language() {
+    let b = common::sqlite().await;
+    server::seeds::load(
+        b.store.as_ref(),
+        &server::secrets::Argon2Secrets,
+        &common::seeds_dir(),
+        true,
+    )
+    .await
+    .expect("seeds");
+    let state = common::state(b.store.clone());
+    server::search::reindex(state.store.as_ref(), state.search.as_ref())
+        .await
+        .expect("index");
+    let app = server::router(state);
+    let mut checked = 0;
+    for kind in ["", "demand", "achievement", "expert", "organization"] {
+        let (status, _, body) = send(&app, get(&format!("/api/v1/search?kind={kind}"))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let v: Value = serde_json::from_str(&body).unwrap();
+        let facets = v["facets"].as_object().expect("facets");
+        for lang in ["zh", "en"] {
+            let mut req = get(&format!("/search?kind={kind}"));
+            req.headers_mut()
+                .insert(header::COOKIE, format!("lang={lang}").parse().unwrap());
+            let (status, _, html) = send(&app, req).await;
+            assert_eq!(status, StatusCode::OK);
+            for (name, values) in facets {
+                for fc in values.as_array().unwrap() {
+                    let code = fc["value"].as_str().unwrap();
+                    // The facet's own list, from its heading to the end of its list.
+                    let start = html
+                        .find(&format!("data-testid=\"facet-{name}\""))
+                        .unwrap_or_else(|| panic!("{kind} {lang}: no {name} facet shown"));
+                    let section = &html[start..];
+                    let section = &section[..section.find("</ul>").unwrap_or(section.len())];
+                    assert!(
+                        !section.contains(&format!(">{code}</a>")),
+                        "{kind} {lang}: facet {name} shows the raw code {code:?}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    // Every dimension with values was walked, transfer modes included.
+    assert!(checked > 50, "{checked}");
+    let (_, _, body) = send(&app, get("/api/v1/search?kind=achievement")).await;
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert!(!v["facets"]["transfer_mode"].as_array().unwrap().is_empty());
+}

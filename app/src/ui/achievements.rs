@@ -1,25 +1,16 @@
 //! Achievement pages: the public list, details with actions, the form, one's own list.
 use super::common::*;
+use super::lifecycle::{history_card, StatusTag};
 use super::{RefCtx, SessionCtx};
 use crate::api::{AchievementAction as AchievementActionFn, SaveAchievement};
-use crate::domain::achievement::{AchievementStatus, TransferMode};
+use crate::domain::achievement::{AchievementLifecycle, TransferMode};
 use crate::domain::demand::Trl;
-use crate::domain::time::{format_date, format_datetime};
+use crate::domain::time::format_date;
 use crate::i18n::Lang;
 use crate::model::{AchievementForm, AchievementSummary, RefData};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-#[component]
-fn AchStatus(status: AchievementStatus) -> impl IntoView {
-    let lang = use_lang();
-    view! {
-        <span class=format!("tag tag-{}", status.tag_color()) data-status=status.as_str()>
-            {lang.pick(status.label_zh(), status.label_en()).to_string()}
-        </span>
-    }
-}
 
 fn price_text(p: Option<i64>, lang: Lang) -> String {
     match p {
@@ -40,7 +31,7 @@ pub(crate) fn item(a: AchievementSummary, refs: &RefData, lang: Lang) -> impl In
         <li class="demand-item" data-testid="achievement-item">
             <h3><a href=format!("/achievements/{}", a.id)>{a.title.clone()}</a></h3>
             <div class="demand-meta">
-                <span class="meta-item"><AchStatus status=a.status /></span>
+                <span class="meta-item"><StatusTag status=a.status /></span>
                 <span class="meta-item"><a href=format!("/orgs/{}", a.org_id)>{a.org_name.clone()}</a></span>
                 <span class="meta-item">{refs.chain_name(&a.chain_code, lang)}</span>
                 <span class="meta-item">{format!("TRL {}", a.trl)}</span>
@@ -163,7 +154,7 @@ pub fn AchievementDetailPage() -> impl IntoView {
                     <div class="page-header">
                         <div>
                             <h1 class="page-title" data-testid="achievement-title">{s.title.clone()}</h1>
-                            <p class="page-desc"><AchStatus status=s.status />" "<a href=format!("/orgs/{}", s.org_id)>{s.org_name.clone()}</a></p>
+                            <p class="page-desc"><StatusTag status=s.status />" "<a href=format!("/orgs/{}", s.org_id)>{s.org_name.clone()}</a></p>
                         </div>
                         <div class="page-actions">
                             {perms.edit.then(|| view! { <a class="btn" href=format!("/achievements/{id}/edit")>{lang.t("编辑", "Edit")}</a> })}
@@ -236,27 +227,7 @@ pub fn AchievementDetailPage() -> impl IntoView {
                             </div>
                         }
                     })}
-                    {(!d.history.is_empty()).then(|| view! {
-                        <div class="card">
-                            <h2 class="card-title">{lang.t("处理记录", "History")}</h2>
-                            <ul class="timeline">
-                                {d.history.iter().map(|h| {
-                                    let to = h.to_state.as_deref().and_then(AchievementStatus::parse).map(|s| lang.pick(s.label_zh(), s.label_en()).to_string());
-                                    let action = crate::domain::achievement::AchievementAction::parse(&h.action)
-                                        .map(|x| lang.pick(x.label_zh(), x.label_en()).to_string())
-                                        .unwrap_or_else(|| match h.action.as_str() { "create" => lang.t("创建草稿", "Draft created").into(), "edit" => lang.t("修改", "Edited").into(), other => other.to_string() });
-                                    view! {
-                                        <li>
-                                            <time>{format_datetime(h.at)}</time>" "
-                                            <span class="actor">{h.actor_name.clone().unwrap_or_default()}</span>" "
-                                            <span class="transition">{action}{to.map(|t| format!(" → {t}"))}</span>
-                                            {h.reason.clone().map(|r| view! { <span class="reason">" — "{r}</span> })}
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                        </div>
-                    })}
+                    {history_card::<AchievementLifecycle>(&d.history, lang)}
                 }
                 .into_any()
             })}

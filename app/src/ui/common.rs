@@ -70,16 +70,6 @@ pub fn budget_text(min: i64, max: i64, lang: Lang) -> String {
     }
 }
 
-#[component]
-pub fn StatusTag(status: crate::domain::DemandStatus) -> impl IntoView {
-    let lang = use_lang();
-    view! {
-        <span class=format!("tag tag-{}", status.tag_color()) data-status=status.as_str()>
-            {lang.pick(status.label_zh(), status.label_en()).to_string()}
-        </span>
-    }
-}
-
 /// The field errors of the last failed submission, if any.
 pub fn field_errors<T: Clone + Send + Sync + 'static>(
     value: impl Into<Signal<Option<Result<T, AppError>>>>,

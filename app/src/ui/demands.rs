@@ -1,7 +1,9 @@
 //! Demand pages: the public list, details, the form, the owner's list and the review queue.
 use super::common::*;
+use super::lifecycle::{history_card, StatusTag};
 use super::{RefCtx, SessionCtx};
 use crate::api::{DemandAction as DemandActionFn, SaveDemand};
+use crate::domain::demand::DemandLifecycle;
 use crate::domain::demand::{IpPreference, Trl};
 use crate::domain::time::{format_date, format_datetime, remaining_en, remaining_zh};
 use crate::domain::DemandStatus;
@@ -37,20 +39,6 @@ pub(crate) fn demand_item(d: DemandSummary, refs: &RefData, lang: Lang) -> impl 
             <p class="demand-summary">{d.summary.clone()}</p>
         </li>
     }
-}
-
-/// How an audit action reads in the history.
-fn action_label(action: &str, lang: Lang) -> String {
-    if let Some(a) = crate::domain::DemandAction::parse(action) {
-        return lang.pick(a.label_zh(), a.label_en()).to_string();
-    }
-    match action {
-        "create" => lang.t("创建草稿", "Draft created"),
-        "edit" => lang.t("修改", "Edited"),
-        "seed" => lang.t("初始数据导入", "Loaded from seed data"),
-        other => return other.to_string(),
-    }
-    .to_string()
 }
 
 #[component]
@@ -305,25 +293,7 @@ pub fn DemandDetailPage() -> impl IntoView {
                             </div>
                         }
                     })}
-                    {(!d.history.is_empty()).then(|| view! {
-                        <div class="card">
-                            <h2 class="card-title">{lang.t("处理记录", "History")}</h2>
-                            <ul class="timeline">
-                                {d.history.iter().map(|h| {
-                                    let from = h.from_state.as_deref().and_then(DemandStatus::parse).map(|s| lang.pick(s.label_zh(), s.label_en()).to_string());
-                                    let to = h.to_state.as_deref().and_then(DemandStatus::parse).map(|s| lang.pick(s.label_zh(), s.label_en()).to_string());
-                                    view! {
-                                        <li>
-                                            <time>{format_datetime(h.at)}</time>" "
-                                            <span class="actor">{h.actor_name.clone().unwrap_or_default()}</span>" "
-                                            <span class="transition">{action_label(&h.action, lang)}{match (from, to) { (Some(f), Some(t)) => format!("：{f} → {t}"), (None, Some(t)) => format!("：{t}"), _ => String::new() }}</span>
-                                            {h.reason.clone().map(|r| view! { <span class="reason">" — "{r}</span> })}
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                        </div>
-                    })}
+                    {history_card::<DemandLifecycle>(&d.history, lang)}
                 }
                 .into_any()
             })}

@@ -6,6 +6,7 @@ mod common;
 mod demands;
 mod experts;
 mod import;
+mod lifecycle;
 mod orgs;
 mod search;
 

@@ -141,21 +141,6 @@ pub fn SearchPage() -> impl IntoView {
     }
 }
 
-fn facet_value_label(name: &str, value: &str, refs: &crate::model::RefData, lang: Lang) -> String {
-    match name {
-        "kind" => SearchKind::parse(value)
-            .map(|k| lang.pick(k.label_zh(), k.label_en()).to_string())
-            .unwrap_or_else(|| value.into()),
-        "chain" => refs.chain_name(value, lang),
-        "district" => refs.district_name(value, lang),
-        "org_type" => crate::domain::OrgType::parse(value)
-            .map(|o| lang.pick(o.label_zh(), o.label_en()).to_string())
-            .unwrap_or_else(|| value.into()),
-        "trl" => format!("TRL {value}"),
-        _ => value.to_string(),
-    }
-}
-
 fn render_results(
     r: SearchResults,
     refs: &crate::model::RefData,
@@ -179,7 +164,7 @@ fn render_results(
                         url_set(&[(k.as_str(), None)]),
                     ),
                     _ => (
-                        format!("{}：{}", facet_title(k, lang), facet_value_label(k, v, refs, lang)),
+                        format!("{}：{}", facet_title(k, lang), refs.label(k, v, lang)),
                         url_set(&[(k.as_str(), None)]),
                     ),
                 };
@@ -214,7 +199,7 @@ fn render_results(
                             } else {
                                 url_set(&[(name, Some(&fc.value))])
                             };
-                            view! { <li><a href=href>{facet_value_label(name, &fc.value, refs, lang)}</a>" "<span class="muted">"("{fc.count}")"</span></li> }
+                            view! { <li><a href=href>{refs.label(name, &fc.value, lang)}</a>" "<span class="muted">"("{fc.count}")"</span></li> }
                         }).collect_view()}
                     </ul>
                 </div>
