@@ -279,31 +279,42 @@ impl StatusChange {
     }
 }
 
-/// The database, as the services use it. Every method that changes state takes the audit
-/// event(s) describing the change and writes them in the same transaction.
+/// The database, as the services use it: one trait per context, all implemented by each
+/// adapter. Every method that changes state takes the audit event(s) describing the change and
+/// writes them in the same transaction.
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait Store:
+    RefStore
+    + AccountStore
+    + OrgStore
+    + ImportStore
+    + LifecycleStore
+    + DemandStore
+    + AchievementStore
+    + DisputeStore
+    + ExpertStore
+    + AuditStore
+    + SearchOutboxStore
+{
     /// "sqlite" or "postgres".
     fn backend(&self) -> &'static str;
     async fn ping(&self) -> StoreResult<()>;
+}
 
-    // Reference data (seeds).
+/// Reference data (seeds): districts, industry chains, plan targets.
+#[async_trait]
+pub trait RefStore: Send + Sync {
     async fn upsert_district(&self, d: &District) -> StoreResult<()>;
     async fn upsert_chain(&self, c: &Chain) -> StoreResult<()>;
     async fn upsert_target(&self, t: &PlanTarget) -> StoreResult<()>;
     async fn list_districts(&self) -> StoreResult<Vec<District>>;
     async fn list_chains(&self) -> StoreResult<Vec<Chain>>;
     async fn list_targets(&self) -> StoreResult<Vec<PlanTarget>>;
+}
 
-    // Organizations and people.
-    /// Creates an organization and its first member (who administers it) together.
-    async fn create_org_with_owner(
-        &self,
-        org: &OrgRecord,
-        owner: &UserRecord,
-        roles: &[Role],
-        audit: &[AuditEvent],
-    ) -> StoreResult<()>;
+/// People, their roles, sessions (web cookies and API bearer tokens; only hashes of the tokens are stored) and password resets through the e-mail outbox.
+#[async_trait]
+pub trait AccountStore: Send + Sync {
     /// Creates a user; with an `org_id` and `membership_active == false` it is a join request.
     async fn create_user(
         &self,
@@ -311,42 +322,14 @@ pub trait Store: Send + Sync {
         roles: &[Role],
         audit: &AuditEvent,
     ) -> StoreResult<()>;
-    /// Writes a whole validated import in one transaction: all of it, or (on any failure)
-    /// nothing. `progress(done)` is called as records are written.
-    async fn import_batch(
-        &self,
-        records: &[(ImportRecord, AuditEvent)],
-        progress: &(dyn Fn(usize) + Send + Sync),
-    ) -> StoreResult<()>;
-    async fn get_org(&self, id: Uuid) -> StoreResult<Option<OrgRecord>>;
-    async fn find_org_by_credit_code(&self, code: &str) -> StoreResult<Option<OrgRecord>>;
-    async fn list_orgs(&self) -> StoreResult<Vec<(OrgRecord, i64)>>;
-    async fn set_org_verified(
-        &self,
-        id: Uuid,
-        verified: bool,
-        audit: &AuditEvent,
-    ) -> StoreResult<()>;
     async fn find_user_by_email(&self, email: &str) -> StoreResult<Option<UserRecord>>;
     async fn get_user(&self, id: Uuid) -> StoreResult<Option<UserRecord>>;
     async fn user_roles(&self, id: Uuid) -> StoreResult<Vec<Role>>;
     async fn list_users(&self) -> StoreResult<Vec<(UserRecord, Vec<Role>, Option<String>)>>;
-    async fn org_members(&self, org_id: Uuid) -> StoreResult<Vec<(UserRecord, Vec<Role>)>>;
     async fn grant_role(&self, user_id: Uuid, role: Role, audit: &AuditEvent) -> StoreResult<()>;
     async fn revoke_role(&self, user_id: Uuid, role: Role, audit: &AuditEvent) -> StoreResult<()>;
-    /// Admits a pending member (with the given roles) or, with `admit == false`, detaches them.
-    async fn decide_membership(
-        &self,
-        user_id: Uuid,
-        org_id: Uuid,
-        admit: bool,
-        roles: &[Role],
-        audit: &AuditEvent,
-    ) -> StoreResult<()>;
     /// Replaces a password hash and ends every session of that user.
     async fn set_password(&self, user_id: Uuid, hash: &str, audit: &AuditEvent) -> StoreResult<()>;
-
-    // Sessions (web cookies and API bearer tokens; only hashes of the tokens are stored).
     async fn create_session(
         &self,
         token_hash: &str,
@@ -361,8 +344,6 @@ pub trait Store: Send + Sync {
         now: DateTime<Utc>,
     ) -> StoreResult<Option<SessionRecord>>;
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
-
-    // Password reset through the e-mail outbox.
     async fn create_password_reset(
         &self,
         user_id: Uuid,
@@ -379,22 +360,74 @@ pub trait Store: Send + Sync {
         new_hash: &str,
     ) -> StoreResult<Option<Uuid>>;
     async fn list_emails(&self, to_email: &str) -> StoreResult<Vec<EmailRecord>>;
+}
 
-    // Status changes of reviewed records (demands, achievements, …): one guarded write of the
-    // new status, its reason and the audit event, queueing the search outbox when the record is
-    // or was public. `Stale` when the record is no longer in `change.from`.
+/// Organizations and their members.
+#[async_trait]
+pub trait OrgStore: Send + Sync {
+    /// Creates an organization and its first member (who administers it) together.
+    async fn create_org_with_owner(
+        &self,
+        org: &OrgRecord,
+        owner: &UserRecord,
+        roles: &[Role],
+        audit: &[AuditEvent],
+    ) -> StoreResult<()>;
+    async fn get_org(&self, id: Uuid) -> StoreResult<Option<OrgRecord>>;
+    async fn find_org_by_credit_code(&self, code: &str) -> StoreResult<Option<OrgRecord>>;
+    async fn list_orgs(&self) -> StoreResult<Vec<(OrgRecord, i64)>>;
+    async fn set_org_verified(
+        &self,
+        id: Uuid,
+        verified: bool,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    async fn org_members(&self, org_id: Uuid) -> StoreResult<Vec<(UserRecord, Vec<Role>)>>;
+    /// Admits a pending member (with the given roles) or, with `admit == false`, detaches them.
+    async fn decide_membership(
+        &self,
+        user_id: Uuid,
+        org_id: Uuid,
+        admit: bool,
+        roles: &[Role],
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+}
+
+/// Bulk import.
+#[async_trait]
+pub trait ImportStore: Send + Sync {
+    /// Writes a whole validated import in one transaction: all of it, or (on any failure)
+    /// nothing. `progress(done)` is called as records are written.
+    async fn import_batch(
+        &self,
+        records: &[(ImportRecord, AuditEvent)],
+        progress: &(dyn Fn(usize) + Send + Sync),
+    ) -> StoreResult<()>;
+}
+
+/// Status changes of reviewed records (demands, achievements, …).
+#[async_trait]
+pub trait LifecycleStore: Send + Sync {
+    /// One guarded write of the new status, its reason and the audit event, queueing the search
+    /// outbox when the record is or was public. `Stale` when the record is no longer in
+    /// `change.from`.
     async fn change_status(&self, change: &StatusChange, audit: &AuditEvent) -> StoreResult<()>;
+}
 
-    // Demands.
+/// Technical demands.
+#[async_trait]
+pub trait DemandStore: Send + Sync {
     async fn insert_demand(&self, d: &DemandRecord, audit: &AuditEvent) -> StoreResult<()>;
     /// Rewrites the editable fields of a demand that is still a draft.
     async fn update_demand_draft(&self, d: &DemandRecord, audit: &AuditEvent) -> StoreResult<()>;
-    /// Moves a demand from `from` to `to` only if it is still in `from` (else `Stale`); a
-    /// change that affects what is public also queues a search-index update.
     async fn get_demand(&self, id: Uuid) -> StoreResult<Option<DemandRow>>;
     async fn list_demands(&self, q: &DemandQuery) -> StoreResult<(Vec<DemandRow>, i64)>;
+}
 
-    // Achievements.
+/// Technology achievements.
+#[async_trait]
+pub trait AchievementStore: Send + Sync {
     async fn insert_achievement(
         &self,
         a: &AchievementRecord,
@@ -406,15 +439,16 @@ pub trait Store: Send + Sync {
         a: &AchievementRecord,
         audit: &AuditEvent,
     ) -> StoreResult<()>;
-    /// Moves an achievement from `from` to `to` only if it is still in `from` (else `Stale`),
-    /// queueing a search update when what is public changes.
     async fn get_achievement(&self, id: Uuid) -> StoreResult<Option<AchievementRow>>;
     async fn list_achievements(
         &self,
         q: &AchievementQuery,
     ) -> StoreResult<(Vec<AchievementRow>, i64)>;
+}
 
-    // Credit-code disputes.
+/// Credit-code disputes.
+#[async_trait]
+pub trait DisputeStore: Send + Sync {
     /// Creates the claimant's account (in no organization) and the open dispute together.
     async fn create_dispute(
         &self,
@@ -434,8 +468,11 @@ pub trait Store: Send + Sync {
         roles: &[Role],
         audit: &AuditEvent,
     ) -> StoreResult<()>;
+}
 
-    // Expert pool.
+/// The expert pool.
+#[async_trait]
+pub trait ExpertStore: Send + Sync {
     /// Creates or replaces the expert profile of a user.
     async fn upsert_expert(&self, e: &ExpertRecord, audit: &AuditEvent) -> StoreResult<()>;
     async fn get_expert(&self, user_id: Uuid) -> StoreResult<Option<ExpertRow>>;
@@ -448,14 +485,20 @@ pub trait Store: Send + Sync {
         limit: i64,
         offset: i64,
     ) -> StoreResult<(Vec<ExpertRow>, i64)>;
+}
 
-    // Audit log.
+/// The hash-chained audit log.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
     async fn audit_for(&self, entity_type: &str, entity_id: &str) -> StoreResult<Vec<AuditRecord>>;
     /// Recomputes the hash chain; `Err(seq)` names the first row that does not match.
     async fn verify_audit_chain(&self) -> StoreResult<Result<i64, i64>>;
-    async fn pending_search_updates(&self) -> StoreResult<i64>;
+}
 
-    // Search outbox: what the index must catch up with, and the documents to put in it.
+/// The search outbox: what the index must catch up with, and the documents to put in it.
+#[async_trait]
+pub trait SearchOutboxStore: Send + Sync {
+    async fn pending_search_updates(&self) -> StoreResult<i64>;
     /// Oldest unprocessed outbox rows: (row id, entity type, entity id).
     async fn search_outbox_batch(&self, limit: i64) -> StoreResult<Vec<(i64, String, String)>>;
     async fn mark_search_processed(&self, ids: &[i64], at: DateTime<Utc>) -> StoreResult<()>;

@@ -4,11 +4,29 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
+/// The SQL store's files, one per context (common first: it holds the imports and macros).
+macro_rules! sql_store {
+    () => {
+        include!("sql/common.rs");
+        include!("sql/refdata.rs");
+        include!("sql/accounts.rs");
+        include!("sql/orgs.rs");
+        include!("sql/import.rs");
+        include!("sql/lifecycle.rs");
+        include!("sql/demands.rs");
+        include!("sql/achievements.rs");
+        include!("sql/disputes.rs");
+        include!("sql/experts.rs");
+        include!("sql/audit.rs");
+        include!("sql/search.rs");
+    };
+}
+
 pub mod sqlite {
     //! SQLite: the embedded default. WAL mode, foreign keys on, a busy timeout for writers.
     pub type Db = sqlx::Sqlite;
     const BACKEND: &str = "sqlite";
-    include!("sql_impl.rs");
+    sql_store!();
 
     pub async fn open(url: &str) -> anyhow::Result<SqlStore> {
         use sqlx::sqlite::{
@@ -34,7 +52,7 @@ pub mod postgres {
     //! PostgreSQL: production, several app servers over one database.
     pub type Db = sqlx::Postgres;
     const BACKEND: &str = "postgres";
-    include!("sql_impl.rs");
+    sql_store!();
 
     pub async fn open(url: &str) -> anyhow::Result<SqlStore> {
         use sqlx::postgres::PgPoolOptions;

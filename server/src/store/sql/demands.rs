@@ -1,0 +1,213 @@
+// Technical demands. Included into both the SQLite and the PostgreSQL module (see ../mod.rs).
+
+fn demand_from(r: &DbRow) -> Result<DemandRow, sqlx::Error> {
+    let status: String = r.try_get("status")?;
+    let ip: String = r.try_get("ip_preference")?;
+    let kw: String = r.try_get("keywords")?;
+    let trl: i64 = r.try_get("trl")?;
+    Ok(DemandRow {
+        demand: DemandRecord {
+            id: r.try_get("id")?,
+            org_id: r.try_get("org_id")?,
+            created_by: r.try_get("created_by")?,
+            title: r.try_get("title")?,
+            description: r.try_get("description")?,
+            chain_code: r.try_get("chain_code")?,
+            field: r.try_get("field")?,
+            keywords: serde_json::from_str(&kw).map_err(|_| bad("keywords", &kw))?,
+            budget_min_fen: r.try_get("budget_min_fen")?,
+            budget_max_fen: r.try_get("budget_max_fen")?,
+            trl: u8::try_from(trl).map_err(|_| bad("trl", &trl.to_string()))?,
+            deadline: r.try_get("deadline")?,
+            ip_preference: IpPreference::parse(&ip).ok_or_else(|| bad("ip_preference", &ip))?,
+            confidential_detail: r.try_get("confidential_detail")?,
+            status: DemandStatus::parse(&status).ok_or_else(|| bad("status", &status))?,
+            status_reason: r.try_get("status_reason")?,
+            created_at: r.try_get("created_at")?,
+            updated_at: r.try_get("updated_at")?,
+            published_at: r.try_get("published_at")?,
+        },
+        org_name: r.try_get("org_name")?,
+        district_code: r.try_get("org_district")?,
+    })
+}
+
+const DEMAND_SELECT: &str = "SELECT d.id, d.org_id, d.created_by, d.title, d.description, d.chain_code, d.field, d.keywords, \
+    d.budget_min_fen, d.budget_max_fen, d.trl, d.deadline, d.ip_preference, d.confidential_detail, d.status, \
+    d.status_reason, d.created_at, d.updated_at, d.published_at, o.name AS org_name, o.district_code AS org_district \
+    FROM demands d JOIN organizations o ON o.id = d.org_id";
+
+async fn insert_demand_row(tx: &mut Tx<'_>, d: &DemandRecord) -> StoreResult<()> {
+    let kw = serde_json::to_string(&d.keywords).map_err(|e| StoreError::Other(e.to_string()))?;
+    sqlx::query(
+                    "INSERT INTO demands (id, org_id, created_by, title, description, chain_code, field, keywords, budget_min_fen, budget_max_fen, \
+                     trl, deadline, ip_preference, confidential_detail, status, status_reason, created_at, updated_at, published_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+                )
+                .bind(d.id)
+                .bind(d.org_id)
+                .bind(d.created_by)
+                .bind(&d.title)
+                .bind(&d.description)
+                .bind(&d.chain_code)
+                .bind(&d.field)
+                .bind(kw)
+                .bind(d.budget_min_fen)
+                .bind(d.budget_max_fen)
+                .bind(i64::from(d.trl))
+                .bind(micros(d.deadline))
+                .bind(d.ip_preference.as_str())
+                .bind(&d.confidential_detail)
+                .bind(d.status.as_str())
+                .bind(&d.status_reason)
+                .bind(micros(d.created_at))
+                .bind(micros(d.updated_at))
+                .bind(d.published_at.map(micros))
+                .execute(&mut **tx)
+                .await
+                .map_err(map_err)?;
+    if app::domain::demand::is_public(d.status) {
+        queue_search(tx, "demand", &d.id.to_string(), d.updated_at)
+            .await
+            .map_err(map_err)?;
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl DemandStore for SqlStore {
+    async fn insert_demand(&self, d: &DemandRecord, audit: &AuditEvent) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        insert_demand_row(&mut tx, d).await?;
+        append_audit(&mut tx, audit).await.map_err(map_err)?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn update_demand_draft(&self, d: &DemandRecord, audit: &AuditEvent) -> StoreResult<()> {
+        let d = d.clone();
+        self.audited(audit, move |tx| {
+            Box::pin(async move {
+                let kw = serde_json::to_string(&d.keywords).map_err(|e| StoreError::Other(e.to_string()))?;
+                let r = sqlx::query(
+                    "UPDATE demands SET title = $1, description = $2, chain_code = $3, field = $4, keywords = $5, budget_min_fen = $6, \
+                     budget_max_fen = $7, trl = $8, deadline = $9, ip_preference = $10, confidential_detail = $11, updated_at = $12 \
+                     WHERE id = $13 AND status = $14",
+                )
+                .bind(&d.title)
+                .bind(&d.description)
+                .bind(&d.chain_code)
+                .bind(&d.field)
+                .bind(kw)
+                .bind(d.budget_min_fen)
+                .bind(d.budget_max_fen)
+                .bind(i64::from(d.trl))
+                .bind(micros(d.deadline))
+                .bind(d.ip_preference.as_str())
+                .bind(&d.confidential_detail)
+                .bind(micros(d.updated_at))
+                .bind(d.id)
+                .bind(DemandStatus::Draft.as_str())
+                .execute(&mut **tx)
+                .await
+                .map_err(map_err)?;
+                if r.rows_affected() == 0 {
+                    return Err(StoreError::Stale);
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn get_demand(&self, id: Uuid) -> StoreResult<Option<DemandRow>> {
+        let row = sqlx::query(&format!("{DEMAND_SELECT} WHERE d.id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map_err)?;
+        row.as_ref().map(demand_from).transpose().map_err(map_err)
+    }
+
+    async fn list_demands(&self, q: &DemandQuery) -> StoreResult<(Vec<DemandRow>, i64)> {
+        // Filters are appended as numbered placeholders; values are always bound, never spliced.
+        enum Arg {
+            S(String),
+            U(Uuid),
+            I(i64),
+        }
+        let mut wh: Vec<String> = Vec::new();
+        let mut args: Vec<Arg> = Vec::new();
+        let mut n = 0;
+        let mut next = || {
+            n += 1;
+            format!("${n}")
+        };
+        if !q.statuses.is_empty() {
+            let ph: Vec<String> = q.statuses.iter().map(|_| next()).collect();
+            wh.push(format!("d.status IN ({})", ph.join(", ")));
+            args.extend(q.statuses.iter().map(|s| Arg::S(s.as_str().into())));
+        }
+        if let Some(org) = q.org_id {
+            wh.push(format!("d.org_id = {}", next()));
+            args.push(Arg::U(org));
+        }
+        if let Some(c) = &q.chain_prefix {
+            let (a, b, c2) = (next(), next(), next());
+            wh.push(format!(
+                "(d.chain_code = {a} OR substr(d.chain_code, 1, CAST({b} AS INTEGER)) = {c2})"
+            ));
+            let prefix = format!("{c}.");
+            args.push(Arg::S(c.clone()));
+            args.push(Arg::I(prefix.chars().count() as i64));
+            args.push(Arg::S(prefix));
+        }
+        if let Some(dist) = &q.district {
+            wh.push(format!("o.district_code = {}", next()));
+            args.push(Arg::S(dist.clone()));
+        }
+        let where_sql = if wh.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", wh.join(" AND "))
+        };
+        let (lim, off) = (next(), next());
+        let list_sql = format!("{DEMAND_SELECT}{where_sql} ORDER BY COALESCE(d.published_at, d.updated_at) DESC, d.id LIMIT {lim} OFFSET {off}");
+        let count_sql = format!("SELECT COUNT(*) AS n FROM demands d JOIN organizations o ON o.id = d.org_id{where_sql}");
+        let mut list = sqlx::query(&list_sql);
+        let mut count = sqlx::query(&count_sql);
+        for a in &args {
+            match a {
+                Arg::S(s) => {
+                    list = list.bind(s.clone());
+                    count = count.bind(s.clone());
+                }
+                Arg::U(u) => {
+                    list = list.bind(*u);
+                    count = count.bind(*u);
+                }
+                Arg::I(i) => {
+                    list = list.bind(*i);
+                    count = count.bind(*i);
+                }
+            }
+        }
+        let limit = if q.limit <= 0 { 20 } else { q.limit.min(1000) };
+        let rows = list
+            .bind(limit)
+            .bind(q.offset.max(0))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?;
+        let total: i64 = count
+            .fetch_one(&self.pool)
+            .await
+            .and_then(|r| r.try_get("n"))
+            .map_err(map_err)?;
+        let items = rows
+            .iter()
+            .map(demand_from)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(map_err)?;
+        Ok((items, total))
+    }
+}
