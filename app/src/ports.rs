@@ -88,7 +88,6 @@ pub struct DemandRecord {
     pub trl: u8,
     pub deadline: DateTime<Utc>,
     pub ip_preference: IpPreference,
-    pub confidential_detail: String,
     pub status: DemandStatus,
     /// The reason given with the change into the current status, if any.
     pub status_reason: Option<String>,
@@ -231,7 +230,8 @@ pub struct EmailRecord {
 pub enum ImportRecord {
     /// An organization and its contact person, who administers it.
     Org(Box<OrgRecord>, Box<UserRecord>, Vec<Role>),
-    Demand(Box<DemandRecord>),
+    /// A demand and its confidential detail.
+    Demand(Box<DemandRecord>, String),
     Achievement(Box<AchievementRecord>),
     /// An expert: the person (a new account, or an existing one when `new_user` is false),
     /// who is granted the expert role, and the profile.
@@ -418,9 +418,25 @@ pub trait LifecycleStore: Send + Sync {
 /// Technical demands.
 #[async_trait]
 pub trait DemandStore: Send + Sync {
-    async fn insert_demand(&self, d: &DemandRecord, audit: &AuditEvent) -> StoreResult<()>;
-    /// Rewrites the editable fields of a demand that is still a draft.
-    async fn update_demand_draft(&self, d: &DemandRecord, audit: &AuditEvent) -> StoreResult<()>;
+    /// Writes a new demand and its confidential detail.
+    async fn insert_demand(
+        &self,
+        d: &DemandRecord,
+        confidential: &str,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    /// Rewrites the editable fields (and the confidential detail) of a demand that is still a
+    /// draft.
+    async fn update_demand_draft(
+        &self,
+        d: &DemandRecord,
+        confidential: &str,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    /// The confidential detail of one demand. The only query that reads it: every other read
+    /// (details, lists, organization pages, search documents, expiry) selects the public columns
+    /// only, so it cannot leak through them. Callers ask the policy (`ViewConfidential`) first.
+    async fn demand_confidential(&self, id: Uuid) -> StoreResult<Option<String>>;
     async fn get_demand(&self, id: Uuid) -> StoreResult<Option<DemandRow>>;
     async fn list_demands(&self, q: &DemandQuery) -> StoreResult<(Vec<DemandRow>, i64)>;
 }

@@ -795,8 +795,8 @@ async fn validate_row(
                         Some(ip),
                         Some(confidential),
                         Some(status),
-                    ) if errs.len() == before => {
-                        Some(ImportRecord::Demand(Box::new(DemandRecord {
+                    ) if errs.len() == before => Some(ImportRecord::Demand(
+                        Box::new(DemandRecord {
                             id,
                             org_id: o.id,
                             created_by: by,
@@ -810,14 +810,14 @@ async fn validate_row(
                             trl,
                             deadline,
                             ip_preference: ip,
-                            confidential_detail: confidential,
                             status,
                             status_reason: None,
                             created_at: cx.now,
                             updated_at: cx.now,
                             published_at: (status == DemandStatus::Published).then_some(cx.now),
-                        })))
-                    }
+                        }),
+                        confidential,
+                    )),
                     _ => None,
                 }
             } else {
@@ -1051,7 +1051,7 @@ pub async fn import(
                         "unverified"
                     },
                 ),
-                ImportRecord::Demand(d) => ("demand", d.id, d.status.as_str()),
+                ImportRecord::Demand(d, _) => ("demand", d.id, d.status.as_str()),
                 ImportRecord::Achievement(a) => ("achievement", a.id, a.status.as_str()),
                 ImportRecord::Expert { profile, .. } => (
                     "expert",

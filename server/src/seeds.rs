@@ -308,7 +308,6 @@ pub async fn load(
             trl: d.trl,
             deadline,
             ip_preference: IpPreference::parse(&d.ip_preference).context("ip_preference")?,
-            confidential_detail: d.confidential_detail,
             status,
             status_reason: None,
             created_at: now,
@@ -316,7 +315,11 @@ pub async fn load(
             published_at: app::domain::demand::is_public(status).then_some(now),
         };
         store
-            .insert_demand(&rec, &seed_event("demand", id, Some(status.as_str())))
+            .insert_demand(
+                &rec,
+                &d.confidential_detail,
+                &seed_event("demand", id, Some(status.as_str())),
+            )
             .await?;
     }
     let achievements: Vec<AchievementSeed> = read(dir, "achievements.json")?;

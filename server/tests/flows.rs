@@ -992,6 +992,7 @@ async fn owners_and_officials_close_demands_and_past_deadlines_expire() {
         b.store
             .insert_demand(
                 &past,
+                "",
                 &app::ports::AuditEvent {
                     actor_id: None,
                     entity_type: "demand",

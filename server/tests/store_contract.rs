@@ -48,6 +48,9 @@ fn ev(entity: &'static str, id: impl ToString, action: &str) -> AuditEvent {
     }
 }
 
+/// The confidential detail every test demand carries.
+const SECRET: &str = "当前良率 82%，供应商为某某公司";
+
 fn demand(org: Uuid, by: Uuid, title: &str, chain: &str) -> DemandRecord {
     let now = Utc::now();
     DemandRecord {
@@ -64,7 +67,6 @@ fn demand(org: Uuid, by: Uuid, title: &str, chain: &str) -> DemandRecord {
         trl: 6,
         deadline: now + Duration::days(90),
         ip_preference: IpPreference::Negotiable,
-        confidential_detail: "当前良率 82%，供应商为某某公司".into(),
         status: DemandStatus::Draft,
         status_reason: None,
         created_at: now,
@@ -328,9 +330,18 @@ async fn demand_lifecycle_guards_state_and_queues_search_updates() {
                 .clone();
         }
         b.store
-            .insert_demand(&d, &ev("demand", d.id, "create"))
+            .insert_demand(&d, SECRET, &ev("demand", d.id, "create"))
             .await
             .unwrap();
+        // The confidential detail is read by its own query only.
+        assert_eq!(
+            b.store.demand_confidential(d.id).await.unwrap().as_deref(),
+            Some(SECRET)
+        );
+        assert_eq!(
+            b.store.demand_confidential(Uuid::new_v4()).await.unwrap(),
+            None
+        );
         assert_eq!(
             b.store.pending_search_updates().await.unwrap(),
             0,
@@ -339,9 +350,14 @@ async fn demand_lifecycle_guards_state_and_queues_search_updates() {
         let mut edited = d.clone();
         edited.title = "修改后的标题".into();
         b.store
-            .update_demand_draft(&edited, &ev("demand", d.id, "edit"))
+            .update_demand_draft(&edited, "新的保密信息", &ev("demand", d.id, "edit"))
             .await
             .unwrap();
+        assert_eq!(
+            b.store.demand_confidential(d.id).await.unwrap().as_deref(),
+            Some("新的保密信息"),
+            "a draft's edit rewrites its confidential detail too"
+        );
         b.store
             .change_status(
                 &app::ports::StatusChange::of::<app::domain::demand::DemandLifecycle>(
@@ -357,7 +373,7 @@ async fn demand_lifecycle_guards_state_and_queues_search_updates() {
         // Editing is refused once submitted; a transition from a stale state is refused.
         assert!(matches!(
             b.store
-                .update_demand_draft(&edited, &ev("demand", d.id, "edit"))
+                .update_demand_draft(&edited, "新的保密信息", &ev("demand", d.id, "edit"))
                 .await,
             Err(StoreError::Stale)
         ));
@@ -489,7 +505,7 @@ async fn listing_filters_paginates_and_counts() {
             };
             d.published_at = (i < 23).then(|| Utc::now() + Duration::seconds(i));
             b.store
-                .insert_demand(&d, &ev("demand", d.id, "create"))
+                .insert_demand(&d, SECRET, &ev("demand", d.id, "create"))
                 .await
                 .unwrap();
         }
@@ -746,7 +762,7 @@ async fn an_import_batch_is_written_whole_or_not_at_all() {
                 ev("organization", o1.id, "import"),
             ),
             (
-                ImportRecord::Demand(Box::new(d1.clone())),
+                ImportRecord::Demand(Box::new(d1.clone()), SECRET.into()),
                 ev("demand", d1.id, "import"),
             ),
             (

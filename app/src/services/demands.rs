@@ -142,7 +142,6 @@ pub async fn create_demand(
         trl: p.trl.level(),
         deadline: p.deadline,
         ip_preference: p.ip,
-        confidential_detail: p.confidential,
         status: DemandStatus::Draft,
         status_reason: None,
         created_at: now,
@@ -153,7 +152,7 @@ pub async fn create_demand(
     ev.to_state = Some(DemandStatus::Draft.as_str().into());
     state
         .store
-        .insert_demand(&rec, &ev)
+        .insert_demand(&rec, &p.confidential, &ev)
         .await
         .map_err(internal)?;
     if submit {
@@ -199,12 +198,15 @@ pub async fn update_demand(
         trl: p.trl.level(),
         deadline: p.deadline,
         ip_preference: p.ip,
-        confidential_detail: p.confidential,
         updated_at: now,
         ..row.demand
     };
     let ev = audit(Some(actor.user_id), "demand", id, "edit", now);
-    match state.store.update_demand_draft(&rec, &ev).await {
+    match state
+        .store
+        .update_demand_draft(&rec, &p.confidential, &ev)
+        .await
+    {
         Ok(()) => {}
         Err(StoreError::Stale) => return Err(lifecycle::stale::<DemandLifecycle>()),
         Err(e) => return Err(internal(e)),
@@ -316,6 +318,16 @@ pub async fn demand_detail(
         see_confidential: can(Action::ViewConfidential),
         see_history: can(Action::ViewDemand),
     };
+    // Read only once the policy allows it.
+    let confidential_detail = if perms.see_confidential {
+        state
+            .store
+            .demand_confidential(id)
+            .await
+            .map_err(internal)?
+    } else {
+        None
+    };
     let history = if perms.see_history {
         history_of(state, "demand", id).await?
     } else {
@@ -327,9 +339,7 @@ pub async fn demand_detail(
         field: d.field.clone(),
         keywords: d.keywords.clone(),
         ip_preference: d.ip_preference,
-        confidential_detail: perms
-            .see_confidential
-            .then(|| d.confidential_detail.clone()),
+        confidential_detail,
         rejection_reason: if perms.see_history {
             d.status_reason.clone()
         } else {
@@ -370,7 +380,12 @@ pub async fn demand_form(
         trl: d.trl.to_string(),
         deadline: crate::domain::time::format_date(d.deadline),
         ip_preference: d.ip_preference.as_str().into(),
-        confidential_detail: d.confidential_detail,
+        confidential_detail: state
+            .store
+            .demand_confidential(id)
+            .await
+            .map_err(internal)?
+            .unwrap_or_default(),
     })
 }
 

@@ -117,6 +117,7 @@ impl AccountStore for SqlStore {
     }
 
     async fn revoke_role(&self, user_id: Uuid, role: Role, audit: &AuditEvent) -> StoreResult<()> {
+        let at = audit.at;
         self.audited(audit, move |tx| {
             Box::pin(async move {
                 sqlx::query("DELETE FROM user_roles WHERE user_id = $1 AND role = $2")
@@ -126,7 +127,7 @@ impl AccountStore for SqlStore {
                     .await
                     .map_err(map_err)?;
                 if role == Role::Expert {
-                    queue_search(tx, "expert", &user_id.to_string(), Utc::now())
+                    queue_search(tx, "expert", &user_id.to_string(), at)
                         .await
                         .map_err(map_err)?;
                 }

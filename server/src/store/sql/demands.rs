@@ -20,7 +20,6 @@ fn demand_from(r: &DbRow) -> Result<DemandRow, sqlx::Error> {
             trl: u8::try_from(trl).map_err(|_| bad("trl", &trl.to_string()))?,
             deadline: r.try_get("deadline")?,
             ip_preference: IpPreference::parse(&ip).ok_or_else(|| bad("ip_preference", &ip))?,
-            confidential_detail: r.try_get("confidential_detail")?,
             status: DemandStatus::parse(&status).ok_or_else(|| bad("status", &status))?,
             status_reason: r.try_get("status_reason")?,
             created_at: r.try_get("created_at")?,
@@ -33,11 +32,15 @@ fn demand_from(r: &DbRow) -> Result<DemandRow, sqlx::Error> {
 }
 
 const DEMAND_SELECT: &str = "SELECT d.id, d.org_id, d.created_by, d.title, d.description, d.chain_code, d.field, d.keywords, \
-    d.budget_min_fen, d.budget_max_fen, d.trl, d.deadline, d.ip_preference, d.confidential_detail, d.status, \
+    d.budget_min_fen, d.budget_max_fen, d.trl, d.deadline, d.ip_preference, d.status, \
     d.status_reason, d.created_at, d.updated_at, d.published_at, o.name AS org_name, o.district_code AS org_district \
     FROM demands d JOIN organizations o ON o.id = d.org_id";
 
-async fn insert_demand_row(tx: &mut Tx<'_>, d: &DemandRecord) -> StoreResult<()> {
+async fn insert_demand_row(
+    tx: &mut Tx<'_>,
+    d: &DemandRecord,
+    confidential: &str,
+) -> StoreResult<()> {
     let kw = serde_json::to_string(&d.keywords).map_err(|e| StoreError::Other(e.to_string()))?;
     sqlx::query(
                     "INSERT INTO demands (id, org_id, created_by, title, description, chain_code, field, keywords, budget_min_fen, budget_max_fen, \
@@ -57,7 +60,7 @@ async fn insert_demand_row(tx: &mut Tx<'_>, d: &DemandRecord) -> StoreResult<()>
                 .bind(i64::from(d.trl))
                 .bind(micros(d.deadline))
                 .bind(d.ip_preference.as_str())
-                .bind(&d.confidential_detail)
+                .bind(confidential)
                 .bind(d.status.as_str())
                 .bind(&d.status_reason)
                 .bind(micros(d.created_at))
@@ -76,15 +79,26 @@ async fn insert_demand_row(tx: &mut Tx<'_>, d: &DemandRecord) -> StoreResult<()>
 
 #[async_trait]
 impl DemandStore for SqlStore {
-    async fn insert_demand(&self, d: &DemandRecord, audit: &AuditEvent) -> StoreResult<()> {
+    async fn insert_demand(
+        &self,
+        d: &DemandRecord,
+        confidential: &str,
+        audit: &AuditEvent,
+    ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(map_err)?;
-        insert_demand_row(&mut tx, d).await?;
+        insert_demand_row(&mut tx, d, confidential).await?;
         append_audit(&mut tx, audit).await.map_err(map_err)?;
         tx.commit().await.map_err(map_err)
     }
 
-    async fn update_demand_draft(&self, d: &DemandRecord, audit: &AuditEvent) -> StoreResult<()> {
+    async fn update_demand_draft(
+        &self,
+        d: &DemandRecord,
+        confidential: &str,
+        audit: &AuditEvent,
+    ) -> StoreResult<()> {
         let d = d.clone();
+        let confidential = confidential.to_string();
         self.audited(audit, move |tx| {
             Box::pin(async move {
                 let kw = serde_json::to_string(&d.keywords).map_err(|e| StoreError::Other(e.to_string()))?;
@@ -103,7 +117,7 @@ impl DemandStore for SqlStore {
                 .bind(i64::from(d.trl))
                 .bind(micros(d.deadline))
                 .bind(d.ip_preference.as_str())
-                .bind(&d.confidential_detail)
+                .bind(&confidential)
                 .bind(micros(d.updated_at))
                 .bind(d.id)
                 .bind(DemandStatus::Draft.as_str())
@@ -117,6 +131,17 @@ impl DemandStore for SqlStore {
             })
         })
         .await
+    }
+
+    async fn demand_confidential(&self, id: Uuid) -> StoreResult<Option<String>> {
+        let row = sqlx::query("SELECT confidential_detail FROM demands WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map_err)?;
+        row.map(|r| r.try_get::<String, _>(0))
+            .transpose()
+            .map_err(map_err)
     }
 
     async fn get_demand(&self, id: Uuid) -> StoreResult<Option<DemandRow>> {

@@ -13,7 +13,9 @@ impl ImportStore for SqlStore {
                 ImportRecord::Org(org, owner, roles) => {
                     insert_org_row(&mut tx, org, owner, roles).await?
                 }
-                ImportRecord::Demand(d) => insert_demand_row(&mut tx, d).await?,
+                ImportRecord::Demand(d, confidential) => {
+                    insert_demand_row(&mut tx, d, confidential).await?
+                }
                 ImportRecord::Achievement(a) => insert_achievement_row(&mut tx, a).await?,
                 ImportRecord::Expert {
                     user,

@@ -109,6 +109,7 @@ impl OrgStore for SqlStore {
         verified: bool,
         audit: &AuditEvent,
     ) -> StoreResult<()> {
+        let at = audit.at;
         self.audited(audit, move |tx| {
             Box::pin(async move {
                 let r = sqlx::query("UPDATE organizations SET verified = $1 WHERE id = $2")
@@ -120,7 +121,7 @@ impl OrgStore for SqlStore {
                 if r.rows_affected() == 0 {
                     return Err(StoreError::NotFound);
                 }
-                queue_search(tx, "organization", &id.to_string(), Utc::now())
+                queue_search(tx, "organization", &id.to_string(), at)
                     .await
                     .map_err(map_err)
             })
