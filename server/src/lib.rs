@@ -85,7 +85,20 @@ pub fn router(state: AppState) -> Router {
             web::session_layer,
         ))
         .layer(axum::middleware::from_fn(web::security_headers))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        // One span per request, with an id, so a slow request can be followed through the
+        // services and store spans beneath it in the logs.
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http().make_span_with(
+                |req: &axum::http::Request<axum::body::Body>| {
+                    tracing::info_span!(
+                        "request",
+                        id = %uuid::Uuid::new_v4().simple(),
+                        method = %req.method(),
+                        path = %req.uri().path(),
+                    )
+                },
+            ),
+        )
         .with_state(state)
 }
 

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 pub const SESSION_COOKIE: &str = "jb_session";
 
+#[tracing::instrument(skip_all)]
 pub async fn resolve_session(
     state: &AppState,
     token: &str,
@@ -30,6 +31,7 @@ pub async fn resolve_session(
     current_user_from(state, s.user, s.roles).await.map(Some)
 }
 
+#[tracing::instrument(skip_all)]
 pub(crate) async fn current_user_from(
     state: &AppState,
     u: UserRecord,
@@ -75,6 +77,7 @@ pub struct RegisterInput {
     pub dispute_reason: String,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn register(
     state: &AppState,
     input: RegisterInput,
@@ -271,6 +274,7 @@ pub async fn register(
 
 /// Checks a password and opens a session of `kind` ("web" or "api"). The same message is given
 /// for an unknown account and a wrong password.
+#[tracing::instrument(skip_all)]
 pub async fn login(
     state: &AppState,
     email: &str,
@@ -333,6 +337,7 @@ pub async fn login(
     Ok((token, current_user_from(state, user, roles).await?))
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn logout(state: &AppState, token: &str) -> Result<(), AppError> {
     state
         .store
@@ -341,6 +346,7 @@ pub async fn logout(state: &AppState, token: &str) -> Result<(), AppError> {
         .map_err(internal)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn change_password(
     state: &AppState,
     me: &CurrentUser,
@@ -396,6 +402,7 @@ pub async fn change_password(
 
 /// Writes a reset link to the e-mail outbox if the account exists. The caller answers the
 /// same either way, so the form does not reveal which e-mails are registered.
+#[tracing::instrument(skip_all)]
 pub async fn request_password_reset(
     state: &AppState,
     email: &str,
@@ -455,6 +462,7 @@ pub async fn request_password_reset(
     Ok(Some(link))
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn reset_password(
     state: &AppState,
     token: &str,

@@ -21,6 +21,7 @@ pub(crate) struct ParsedAchievement {
     price_fen: Option<i64>,
 }
 
+#[tracing::instrument(skip_all)]
 pub(crate) async fn parse_achievement_form(
     state: &AppState,
     f: &AchievementForm,
@@ -119,6 +120,7 @@ pub(crate) async fn parse_achievement_form(
     }
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn create_achievement(
     state: &AppState,
     actor: &Actor,
@@ -162,6 +164,7 @@ pub async fn create_achievement(
     Ok(id)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn update_achievement(
     state: &AppState,
     actor: &Actor,
@@ -222,6 +225,7 @@ pub async fn update_achievement(
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn achievement_action(
     state: &AppState,
     actor: &Actor,
@@ -272,6 +276,7 @@ pub(crate) fn achievement_summary(row: &AchievementRow) -> AchievementSummary {
     }
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn achievement_detail(
     state: &AppState,
     actor: Option<&Actor>,
@@ -332,6 +337,7 @@ pub async fn achievement_detail(
     })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn achievement_form(
     state: &AppState,
     actor: &Actor,
@@ -367,6 +373,7 @@ pub async fn achievement_form(
     })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn public_achievements(
     state: &AppState,
     page: Option<u32>,
@@ -392,6 +399,7 @@ pub async fn public_achievements(
     })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn my_achievements(
     state: &AppState,
     actor: &Actor,
@@ -418,6 +426,7 @@ pub async fn my_achievements(
         .collect())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn achievement_review_queue(
     state: &AppState,
     actor: &Actor,

@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 /// Parses the demand form into a record (fields other than the typed ones are left for the
 /// caller). Every problem is reported at once.
+#[tracing::instrument(skip_all)]
 pub(crate) async fn parse_demand_form(
     state: &AppState,
     f: &DemandForm,
@@ -117,6 +118,7 @@ pub(crate) struct ParsedDemand {
 }
 
 /// Creates a draft (and submits it at once when `submit`).
+#[tracing::instrument(skip_all)]
 pub async fn create_demand(
     state: &AppState,
     actor: &Actor,
@@ -161,6 +163,7 @@ pub async fn create_demand(
     Ok(id)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn update_demand(
     state: &AppState,
     actor: &Actor,
@@ -218,6 +221,7 @@ pub async fn update_demand(
 }
 
 /// Applies a state-machine action to a demand on behalf of `actor`.
+#[tracing::instrument(skip_all)]
 pub async fn demand_action(
     state: &AppState,
     actor: &Actor,
@@ -288,6 +292,7 @@ pub fn summary_of(row: &DemandRow) -> DemandSummary {
     }
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn demand_detail(
     state: &AppState,
     actor: Option<&Actor>,
@@ -352,6 +357,7 @@ pub async fn demand_detail(
 }
 
 /// The form as stored, for the edit page (owner only).
+#[tracing::instrument(skip_all)]
 pub async fn demand_form(
     state: &AppState,
     actor: &Actor,
@@ -390,6 +396,7 @@ pub async fn demand_form(
 }
 
 /// Published demands for everyone: only the public fields exist in the result.
+#[tracing::instrument(skip_all)]
 pub async fn public_demands(
     state: &AppState,
     page: Option<u32>,
@@ -419,6 +426,7 @@ pub async fn public_demands(
     })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn my_demands(state: &AppState, actor: &Actor) -> Result<Vec<DemandSummary>, AppError> {
     let org = actor.acting_org().ok_or(AppError::Forbidden)?;
     authorize(
@@ -442,6 +450,7 @@ pub async fn my_demands(state: &AppState, actor: &Actor) -> Result<Vec<DemandSum
         .collect())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn review_queue(state: &AppState, actor: &Actor) -> Result<Vec<DemandSummary>, AppError> {
     authorize(Some(actor), Action::ViewReviewQueue, Target::NONE)?;
     let q = DemandQuery {
@@ -462,6 +471,7 @@ pub async fn review_queue(state: &AppState, actor: &Actor) -> Result<Vec<DemandS
 
 /// Marks published demands whose deadline has passed as expired (run periodically by the
 /// server; the transition queues their removal from search). Returns how many expired.
+#[tracing::instrument(skip_all)]
 pub async fn expire_demands(state: &AppState) -> Result<usize, AppError> {
     let now = state.clock.now();
     let q = DemandQuery {

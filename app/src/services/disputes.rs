@@ -7,6 +7,7 @@ use crate::model::*;
 use crate::policy::{authorize, Action, Actor, Target};
 use uuid::Uuid;
 
+#[tracing::instrument(skip_all)]
 pub async fn list_disputes(state: &AppState, actor: &Actor) -> Result<Vec<DisputeView>, AppError> {
     authorize(Some(actor), Action::VerifyOrg, Target::NONE)?;
     Ok(state
@@ -29,6 +30,7 @@ pub async fn list_disputes(state: &AppState, actor: &Actor) -> Result<Vec<Disput
 
 /// Upholding a claim withdraws the organization's verification and admits the claimant as an
 /// administrator; dismissing only closes it. Either way the decision and its note are audited.
+#[tracing::instrument(skip_all)]
 pub async fn decide_dispute(
     state: &AppState,
     actor: &Actor,

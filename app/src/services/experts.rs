@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 /// One expert's profile: public if the expert published it, otherwise officials only (anyone
 /// else gets "not found", so private profiles do not reveal that they exist).
+#[tracing::instrument(skip_all)]
 pub async fn expert_detail(
     state: &AppState,
     actor: Option<&Actor>,
@@ -43,6 +44,7 @@ pub(crate) fn expert_view(e: ExpertRow, full: bool) -> ExpertView {
     }
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn save_expert_profile(
     state: &AppState,
     actor: &Actor,
@@ -92,6 +94,7 @@ pub async fn save_expert_profile(
     state.store.upsert_expert(&rec, &ev).await.map_err(internal)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn my_expert_profile(
     state: &AppState,
     actor: &Actor,
@@ -114,6 +117,7 @@ pub async fn my_expert_profile(
 
 /// The public directory for everyone; the whole pool (private profiles and review
 /// availability included) for officials.
+#[tracing::instrument(skip_all)]
 pub async fn list_experts(
     state: &AppState,
     actor: Option<&Actor>,

@@ -11,6 +11,7 @@ use crate::model::AuditEntry;
 /// Applies `action` to record `id` of kind `L`, found in status `from`. `guard` sees the status
 /// the action leads to and the clock's time, and may refuse. `actor` is `None` for the system
 /// (expiry).
+#[tracing::instrument(skip_all)]
 pub(crate) async fn apply<L: Lifecycle>(
     state: &AppState,
     actor: Option<Uuid>,
@@ -46,6 +47,7 @@ pub(crate) fn stale<L: Lifecycle>() -> AppError {
 }
 
 /// The audit history of one entity as the pages show it.
+#[tracing::instrument(skip_all)]
 pub(crate) async fn history_of(
     state: &AppState,
     entity_type: &str,

@@ -12,6 +12,7 @@ use uuid::Uuid;
 /// An organization's page. Public once verified or once it has published work or a public
 /// expert profile; otherwise shown only to its members and officials (anyone else gets "not
 /// found"). Lists only published work.
+#[tracing::instrument(skip_all)]
 pub async fn org_profile(
     state: &AppState,
     actor: Option<&Actor>,
@@ -89,6 +90,7 @@ pub fn org_summary(o: &OrgRecord) -> OrgSummary {
     }
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn list_orgs(state: &AppState, actor: &Actor) -> Result<Vec<OrgListItem>, AppError> {
     authorize(Some(actor), Action::VerifyOrg, Target::NONE)?;
     Ok(state
@@ -107,6 +109,7 @@ pub async fn list_orgs(state: &AppState, actor: &Actor) -> Result<Vec<OrgListIte
         .collect())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn verify_org(
     state: &AppState,
     actor: &Actor,
@@ -143,6 +146,7 @@ pub async fn verify_org(
         .map_err(internal)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn list_users(state: &AppState, actor: &Actor) -> Result<Vec<UserListItem>, AppError> {
     authorize(Some(actor), Action::ListUsers, Target::NONE)?;
     Ok(state
@@ -161,6 +165,7 @@ pub async fn list_users(state: &AppState, actor: &Actor) -> Result<Vec<UserListI
         .collect())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn set_role(
     state: &AppState,
     actor: &Actor,
@@ -204,6 +209,7 @@ pub async fn set_role(
     }
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn org_members(
     state: &AppState,
     actor: &Actor,
@@ -231,6 +237,7 @@ pub async fn org_members(
         .collect())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn decide_member(
     state: &AppState,
     actor: &Actor,
@@ -291,6 +298,7 @@ pub async fn decide_member(
 
 /// An official writes a reset link for a user who cannot reach their mailbox; the link is
 /// shown to the official and also written to the outbox.
+#[tracing::instrument(skip_all)]
 pub async fn official_reset_link(
     state: &AppState,
     actor: &Actor,

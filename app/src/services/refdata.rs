@@ -3,6 +3,7 @@ use super::*;
 use crate::error::AppError;
 use crate::model::*;
 
+#[tracing::instrument(skip_all)]
 pub async fn ref_data(state: &AppState) -> Result<RefData, AppError> {
     Ok(RefData {
         districts: state.store.list_districts().await.map_err(internal)?,

@@ -32,6 +32,7 @@ pub(crate) fn nonempty(v: &Option<String>) -> Option<&str> {
 
 /// Turns raw parameters into a validated request. Filter values must be known codes, so no
 /// text from the URL ever reaches an engine's filter syntax.
+#[tracing::instrument(skip_all)]
 pub async fn parse_search(state: &AppState, f: &SearchForm) -> Result<SearchParams, AppError> {
     let mut errs = Errors::default();
     let q = f.q.clone().unwrap_or_default();
@@ -143,6 +144,7 @@ pub async fn parse_search(state: &AppState, f: &SearchForm) -> Result<SearchPara
     })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn search(state: &AppState, f: &SearchForm) -> Result<SearchResults, AppError> {
     let params = parse_search(state, f).await?;
     state.search.search(&params).await.map_err(|e| {

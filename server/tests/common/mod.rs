@@ -2,6 +2,7 @@
 //! `TEST_DATABASE_URL` names a server whose role may create databases (the test command sets it).
 #![allow(dead_code)]
 pub mod http;
+pub mod people;
 
 use app::ports::{AppState, Store};
 use std::future::Future;
@@ -165,6 +166,13 @@ pub fn state(store: Arc<dyn Store>) -> AppState {
     let cfg = server::config::Config::from_lookup(|_| None).expect("dev config");
     let index = Arc::new(server::search::embedded::EmbeddedIndex::in_memory().expect("index"));
     server::build_state(server::leptos_options(), store, index, &cfg)
+}
+
+/// A state whose store holds the reference seeds, on a clock the test moves.
+pub async fn seeded_state_at(b: &Backend, clock: Arc<app::ports::FakeClock>) -> AppState {
+    let mut s = seeded_state(b).await;
+    s.clock = clock;
+    s
 }
 
 /// A state whose store holds the reference seeds (no demo data).

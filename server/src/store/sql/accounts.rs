@@ -37,6 +37,7 @@ const USER_COLS: &str = "id, email, display_name, password_hash, org_id, members
 
 #[async_trait]
 impl AccountStore for SqlStore {
+    #[tracing::instrument(skip_all)]
     async fn create_user(
         &self,
         user: &UserRecord,
@@ -56,6 +57,7 @@ impl AccountStore for SqlStore {
         .await
     }
 
+    #[tracing::instrument(skip_all)]
     async fn find_user_by_email(&self, email: &str) -> StoreResult<Option<UserRecord>> {
         let row = sqlx::query(&format!("SELECT {USER_COLS} FROM users WHERE email = $1"))
             .bind(email)
@@ -65,6 +67,7 @@ impl AccountStore for SqlStore {
         row.as_ref().map(user_from).transpose().map_err(map_err)
     }
 
+    #[tracing::instrument(skip_all)]
     async fn get_user(&self, id: Uuid) -> StoreResult<Option<UserRecord>> {
         let row = sqlx::query(&format!("SELECT {USER_COLS} FROM users WHERE id = $1"))
             .bind(id)
@@ -74,10 +77,12 @@ impl AccountStore for SqlStore {
         row.as_ref().map(user_from).transpose().map_err(map_err)
     }
 
+    #[tracing::instrument(skip_all)]
     async fn user_roles(&self, id: Uuid) -> StoreResult<Vec<Role>> {
         self.roles_of(id).await.map_err(map_err)
     }
 
+    #[tracing::instrument(skip_all)]
     async fn list_users(&self) -> StoreResult<Vec<(UserRecord, Vec<Role>, Option<String>)>> {
         let rows = sqlx::query(
             "SELECT u.id, u.email, u.display_name, u.password_hash, u.org_id, u.membership_active, u.is_org_admin, \
@@ -98,6 +103,7 @@ impl AccountStore for SqlStore {
         Ok(out)
     }
 
+    #[tracing::instrument(skip_all)]
     async fn grant_role(&self, user_id: Uuid, role: Role, audit: &AuditEvent) -> StoreResult<()> {
         let at = audit.at;
         self.audited(audit, move |tx| {
@@ -116,6 +122,7 @@ impl AccountStore for SqlStore {
         .await
     }
 
+    #[tracing::instrument(skip_all)]
     async fn revoke_role(&self, user_id: Uuid, role: Role, audit: &AuditEvent) -> StoreResult<()> {
         let at = audit.at;
         self.audited(audit, move |tx| {
@@ -137,6 +144,7 @@ impl AccountStore for SqlStore {
         .await
     }
 
+    #[tracing::instrument(skip_all)]
     async fn set_password(&self, user_id: Uuid, hash: &str, audit: &AuditEvent) -> StoreResult<()> {
         let hash = hash.to_string();
         self.audited(audit, move |tx| {
@@ -158,6 +166,7 @@ impl AccountStore for SqlStore {
         .await
     }
 
+    #[tracing::instrument(skip_all)]
     async fn create_session(
         &self,
         token_hash: &str,
@@ -184,6 +193,7 @@ impl AccountStore for SqlStore {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all)]
     async fn session_user(
         &self,
         token_hash: &str,
@@ -210,6 +220,7 @@ impl AccountStore for SqlStore {
         }))
     }
 
+    #[tracing::instrument(skip_all)]
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash)
@@ -219,6 +230,7 @@ impl AccountStore for SqlStore {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all)]
     async fn create_password_reset(
         &self,
         user_id: Uuid,
@@ -253,6 +265,7 @@ impl AccountStore for SqlStore {
         .await
     }
 
+    #[tracing::instrument(skip_all)]
     async fn consume_password_reset(
         &self,
         token_hash: &str,
@@ -295,6 +308,7 @@ impl AccountStore for SqlStore {
         Ok(Some(user_id))
     }
 
+    #[tracing::instrument(skip_all)]
     async fn list_emails(&self, to_email: &str) -> StoreResult<Vec<EmailRecord>> {
         let rows = sqlx::query("SELECT id, to_email, subject, body, created_at FROM email_outbox WHERE to_email = $1 ORDER BY created_at")
             .bind(to_email)

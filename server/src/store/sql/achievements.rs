@@ -80,6 +80,7 @@ async fn insert_achievement_row(tx: &mut Tx<'_>, a: &AchievementRecord) -> Store
 
 #[async_trait]
 impl AchievementStore for SqlStore {
+    #[tracing::instrument(skip_all)]
     async fn insert_achievement(
         &self,
         a: &AchievementRecord,
@@ -91,6 +92,7 @@ impl AchievementStore for SqlStore {
         tx.commit().await.map_err(map_err)
     }
 
+    #[tracing::instrument(skip_all)]
     async fn update_achievement_draft(
         &self,
         a: &AchievementRecord,
@@ -128,6 +130,7 @@ impl AchievementStore for SqlStore {
         .await
     }
 
+    #[tracing::instrument(skip_all)]
     async fn get_achievement(&self, id: Uuid) -> StoreResult<Option<AchievementRow>> {
         let row = sqlx::query(&format!("{ACHIEVEMENT_SELECT} WHERE a.id = $1"))
             .bind(id)
@@ -140,6 +143,7 @@ impl AchievementStore for SqlStore {
             .map_err(map_err)
     }
 
+    #[tracing::instrument(skip_all)]
     async fn list_achievements(
         &self,
         q: &AchievementQuery,

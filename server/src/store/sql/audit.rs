@@ -23,6 +23,7 @@ fn audit_from(r: &DbRow) -> Result<AuditRecord, sqlx::Error> {
 
 #[async_trait]
 impl AuditStore for SqlStore {
+    #[tracing::instrument(skip_all)]
     async fn audit_for(&self, entity_type: &str, entity_id: &str) -> StoreResult<Vec<AuditRecord>> {
         let rows = sqlx::query(
             "SELECT a.seq, a.at, a.actor_id, a.entity_type, a.entity_id, a.action, a.from_state, a.to_state, a.reason, a.prev_hash, a.hash, \
@@ -40,6 +41,7 @@ impl AuditStore for SqlStore {
             .map_err(map_err)
     }
 
+    #[tracing::instrument(skip_all)]
     async fn verify_audit_chain(&self) -> StoreResult<Result<i64, i64>> {
         let rows = sqlx::query(
             "SELECT a.seq, a.at, a.actor_id, a.entity_type, a.entity_id, a.action, a.from_state, a.to_state, a.reason, a.prev_hash, a.hash, \

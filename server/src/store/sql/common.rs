@@ -134,6 +134,7 @@ fn json_list<T: serde::Serialize>(v: &T) -> Result<String, StoreError> {
 
 impl SqlStore {
     /// Role names of the users matching `filter` (on `users u`), by user.
+    #[tracing::instrument(skip_all)]
     async fn roles_where(
         &self,
         filter: &str,
@@ -157,6 +158,7 @@ impl SqlStore {
         Ok(by_user)
     }
 
+    #[tracing::instrument(skip_all)]
     async fn roles_of(&self, id: Uuid) -> Result<Vec<Role>, sqlx::Error> {
         let rows = sqlx::query("SELECT role FROM user_roles WHERE user_id = $1")
             .bind(id)
@@ -170,6 +172,7 @@ impl SqlStore {
     }
 
     /// A write with its audit event, in one transaction.
+    #[tracing::instrument(skip_all)]
     async fn audited<F>(&self, ev: &AuditEvent, f: F) -> StoreResult<()>
     where
         F: for<'c> FnOnce(
@@ -191,6 +194,7 @@ impl Store for SqlStore {
         BACKEND
     }
 
+    #[tracing::instrument(skip_all)]
     async fn ping(&self) -> StoreResult<()> {
         sqlx::query("SELECT 1")
             .execute(&self.pool)

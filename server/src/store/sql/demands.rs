@@ -79,6 +79,7 @@ async fn insert_demand_row(
 
 #[async_trait]
 impl DemandStore for SqlStore {
+    #[tracing::instrument(skip_all)]
     async fn insert_demand(
         &self,
         d: &DemandRecord,
@@ -91,6 +92,7 @@ impl DemandStore for SqlStore {
         tx.commit().await.map_err(map_err)
     }
 
+    #[tracing::instrument(skip_all)]
     async fn update_demand_draft(
         &self,
         d: &DemandRecord,
@@ -133,6 +135,7 @@ impl DemandStore for SqlStore {
         .await
     }
 
+    #[tracing::instrument(skip_all)]
     async fn demand_confidential(&self, id: Uuid) -> StoreResult<Option<String>> {
         let row = sqlx::query("SELECT confidential_detail FROM demands WHERE id = $1")
             .bind(id)
@@ -144,6 +147,7 @@ impl DemandStore for SqlStore {
             .map_err(map_err)
     }
 
+    #[tracing::instrument(skip_all)]
     async fn get_demand(&self, id: Uuid) -> StoreResult<Option<DemandRow>> {
         let row = sqlx::query(&format!("{DEMAND_SELECT} WHERE d.id = $1"))
             .bind(id)
@@ -153,6 +157,7 @@ impl DemandStore for SqlStore {
         row.as_ref().map(demand_from).transpose().map_err(map_err)
     }
 
+    #[tracing::instrument(skip_all)]
     async fn list_demands(&self, q: &DemandQuery) -> StoreResult<(Vec<DemandRow>, i64)> {
         // Filters are appended as numbered placeholders; values are always bound, never spliced.
         enum Arg {

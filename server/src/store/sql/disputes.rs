@@ -2,6 +2,7 @@
 
 #[async_trait]
 impl DisputeStore for SqlStore {
+    #[tracing::instrument(skip_all)]
     async fn create_dispute(
         &self,
         claimant: &UserRecord,
@@ -30,6 +31,7 @@ impl DisputeStore for SqlStore {
         .await
     }
 
+    #[tracing::instrument(skip_all)]
     async fn list_disputes(&self, open_only: bool) -> StoreResult<Vec<DisputeRecord>> {
         let filter = if open_only {
             " WHERE d.status = 'open'"
@@ -63,6 +65,7 @@ impl DisputeStore for SqlStore {
             .map_err(map_err)
     }
 
+    #[tracing::instrument(skip_all)]
     async fn decide_dispute(
         &self,
         id: Uuid,

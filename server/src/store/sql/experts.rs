@@ -57,6 +57,7 @@ async fn upsert_expert_row(tx: &mut Tx<'_>, e: &ExpertRecord) -> StoreResult<()>
 
 #[async_trait]
 impl ExpertStore for SqlStore {
+    #[tracing::instrument(skip_all)]
     async fn upsert_expert(&self, e: &ExpertRecord, audit: &AuditEvent) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(map_err)?;
         upsert_expert_row(&mut tx, e).await?;
@@ -64,6 +65,7 @@ impl ExpertStore for SqlStore {
         tx.commit().await.map_err(map_err)
     }
 
+    #[tracing::instrument(skip_all)]
     async fn get_expert(&self, user_id: Uuid) -> StoreResult<Option<ExpertRow>> {
         let row = sqlx::query(&format!("{EXPERT_SELECT} WHERE e.user_id = $1"))
             .bind(user_id)
@@ -73,6 +75,7 @@ impl ExpertStore for SqlStore {
         row.as_ref().map(expert_from).transpose().map_err(map_err)
     }
 
+    #[tracing::instrument(skip_all)]
     async fn list_experts(
         &self,
         public_only: bool,

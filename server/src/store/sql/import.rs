@@ -2,6 +2,7 @@
 
 #[async_trait]
 impl ImportStore for SqlStore {
+    #[tracing::instrument(skip_all)]
     async fn import_batch(
         &self,
         records: &[(ImportRecord, AuditEvent)],

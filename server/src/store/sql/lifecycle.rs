@@ -2,6 +2,7 @@
 
 #[async_trait]
 impl LifecycleStore for SqlStore {
+    #[tracing::instrument(skip_all)]
     async fn change_status(&self, change: &StatusChange, audit: &AuditEvent) -> StoreResult<()> {
         // The table is chosen from a fixed list, never spliced from input.
         let table = match change.entity {

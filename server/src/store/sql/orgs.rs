@@ -52,6 +52,7 @@ const ORG_COLS: &str = "id, name, org_type, credit_code, district_code, contact_
 
 #[async_trait]
 impl OrgStore for SqlStore {
+    #[tracing::instrument(skip_all)]
     async fn create_org_with_owner(
         &self,
         org: &OrgRecord,
@@ -67,6 +68,7 @@ impl OrgStore for SqlStore {
         tx.commit().await.map_err(map_err)
     }
 
+    #[tracing::instrument(skip_all)]
     async fn get_org(&self, id: Uuid) -> StoreResult<Option<OrgRecord>> {
         let row = sqlx::query(&format!(
             "SELECT {ORG_COLS} FROM organizations WHERE id = $1"
@@ -78,6 +80,7 @@ impl OrgStore for SqlStore {
         row.as_ref().map(org_from).transpose().map_err(map_err)
     }
 
+    #[tracing::instrument(skip_all)]
     async fn find_org_by_credit_code(&self, code: &str) -> StoreResult<Option<OrgRecord>> {
         let row = sqlx::query(&format!(
             "SELECT {ORG_COLS} FROM organizations WHERE credit_code = $1"
@@ -89,6 +92,7 @@ impl OrgStore for SqlStore {
         row.as_ref().map(org_from).transpose().map_err(map_err)
     }
 
+    #[tracing::instrument(skip_all)]
     async fn list_orgs(&self) -> StoreResult<Vec<(OrgRecord, i64)>> {
         let rows = sqlx::query(&format!(
             "SELECT {ORG_COLS}, (SELECT COUNT(*) FROM users u WHERE u.org_id = organizations.id AND u.membership_active) AS members \
@@ -103,6 +107,7 @@ impl OrgStore for SqlStore {
             .map_err(map_err)
     }
 
+    #[tracing::instrument(skip_all)]
     async fn set_org_verified(
         &self,
         id: Uuid,
@@ -129,6 +134,7 @@ impl OrgStore for SqlStore {
         .await
     }
 
+    #[tracing::instrument(skip_all)]
     async fn org_members(&self, org_id: Uuid) -> StoreResult<Vec<(UserRecord, Vec<Role>)>> {
         let rows = sqlx::query(&format!(
             "SELECT {USER_COLS} FROM users WHERE org_id = $1 ORDER BY created_at"
@@ -151,6 +157,7 @@ impl OrgStore for SqlStore {
         Ok(out)
     }
 
+    #[tracing::instrument(skip_all)]
     async fn decide_membership(
         &self,
         user_id: Uuid,

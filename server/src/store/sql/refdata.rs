@@ -2,6 +2,7 @@
 
 #[async_trait]
 impl RefStore for SqlStore {
+    #[tracing::instrument(skip_all)]
     async fn upsert_district(&self, d: &District) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO districts (code, name_zh, name_en, kind, sort) VALUES ($1, $2, $3, $4, $5) \
@@ -18,6 +19,7 @@ impl RefStore for SqlStore {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all)]
     async fn upsert_chain(&self, c: &Chain) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO industry_chains (code, parent_code, name_zh, name_en, sort) VALUES ($1, $2, $3, $4, $5) \
@@ -34,6 +36,7 @@ impl RefStore for SqlStore {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all)]
     async fn upsert_target(&self, t: &PlanTarget) -> StoreResult<()> {
         let co =
             serde_json::to_string(&t.co_units).map_err(|e| StoreError::Other(e.to_string()))?;
@@ -63,6 +66,7 @@ impl RefStore for SqlStore {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all)]
     async fn list_districts(&self) -> StoreResult<Vec<District>> {
         let rows = sqlx::query(
             "SELECT code, name_zh, name_en, kind, sort FROM districts ORDER BY sort, code",
@@ -84,6 +88,7 @@ impl RefStore for SqlStore {
             .map_err(map_err)
     }
 
+    #[tracing::instrument(skip_all)]
     async fn list_chains(&self) -> StoreResult<Vec<Chain>> {
         let rows = sqlx::query("SELECT code, parent_code, name_zh, name_en, sort FROM industry_chains ORDER BY sort, code")
             .fetch_all(&self.pool)
@@ -103,6 +108,7 @@ impl RefStore for SqlStore {
             .map_err(map_err)
     }
 
+    #[tracing::instrument(skip_all)]
     async fn list_targets(&self) -> StoreResult<Vec<PlanTarget>> {
         let rows = sqlx::query(
             "SELECT code, task, name_zh, name_en, target_value, unit_zh, comparator, period, lead_unit, co_units, source, note, sort \

@@ -2,6 +2,7 @@
 
 #[async_trait]
 impl SearchOutboxStore for SqlStore {
+    #[tracing::instrument(skip_all)]
     async fn pending_search_updates(&self) -> StoreResult<i64> {
         sqlx::query("SELECT COUNT(*) AS n FROM search_outbox WHERE processed_at IS NULL")
             .fetch_one(&self.pool)
@@ -10,6 +11,7 @@ impl SearchOutboxStore for SqlStore {
             .map_err(map_err)
     }
 
+    #[tracing::instrument(skip_all)]
     async fn search_outbox_batch(&self, limit: i64) -> StoreResult<Vec<(i64, String, String)>> {
         let rows = sqlx::query("SELECT id, entity_type, entity_id FROM search_outbox WHERE processed_at IS NULL ORDER BY id LIMIT $1")
             .bind(limit)
@@ -28,6 +30,7 @@ impl SearchOutboxStore for SqlStore {
             .map_err(map_err)
     }
 
+    #[tracing::instrument(skip_all)]
     async fn mark_search_processed(&self, ids: &[i64], at: DateTime<Utc>) -> StoreResult<()> {
         for chunk in ids.chunks(500) {
             let ph: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
@@ -44,6 +47,7 @@ impl SearchOutboxStore for SqlStore {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all)]
     async fn search_doc(
         &self,
         entity_type: &str,
@@ -159,6 +163,7 @@ impl SearchOutboxStore for SqlStore {
         }
     }
 
+    #[tracing::instrument(skip_all)]
     async fn searchable_keys(&self) -> StoreResult<Vec<(String, String)>> {
         let public: Vec<&str> = DemandStatus::ALL
             .iter()
