@@ -175,6 +175,37 @@ fn Shell() -> impl IntoView {
     }
 }
 
+/// A menu of sections in the header: a `<details>` element, so it opens by click, by keyboard
+/// (Enter or Space on its summary) and without JavaScript. Marked current when one of its
+/// pages is open.
+#[component]
+fn NavMenu(
+    id: &'static str,
+    label: &'static str,
+    links: Vec<(&'static str, &'static str, &'static str)>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let location = use_location();
+    let paths: Vec<&'static str> = links.iter().map(|l| l.0).collect();
+    let current = move || {
+        let p = location.pathname.get();
+        paths.iter().any(|x| nav_current(p.clone(), x).is_some())
+    };
+    view! {
+        <details class="nav-menu" data-testid=id>
+            <summary class:current=current>{label}</summary>
+            <ul class="nav-menu-list">
+                {links
+                    .into_iter()
+                    .map(|(href, zh, en)| view! {
+                        <li><a href=href aria-current=move || nav_current(location.pathname.get(), href)>{lang.t(zh, en)}</a></li>
+                    })
+                    .collect_view()}
+            </ul>
+        </details>
+    }
+}
+
 #[component]
 fn Header() -> impl IntoView {
     let lang = use_lang();
@@ -198,31 +229,6 @@ fn Header() -> impl IntoView {
                     <span class="brand-name">{lang.t("揭榜", "Jiebang")}</span>
                     <small class="brand-sub">{lang.t("南宁市科技成果转化与揭榜挂帅平台", "Nanning technology transfer & open challenges")}</small>
                 </a>
-                <nav class="main-nav" aria-label=lang.t("主导航", "Main")>
-                    <a href="/" aria-current=move || nav_current(location.pathname.get(), "/")>{lang.t("技术需求", "Demands")}</a>
-                    <a href="/achievements" aria-current=move || nav_current(location.pathname.get(), "/achievements")>{lang.t("科技成果", "Achievements")}</a>
-                    <a href="/experts" aria-current=move || nav_current(location.pathname.get(), "/experts")>{lang.t("专家库", "Experts")}</a>
-                    <a href="/search" aria-current=move || nav_current(location.pathname.get(), "/search")>{lang.t("搜索", "Search")}</a>
-                    <Transition fallback=|| ()>
-                        {move || Suspend::new(async move {
-                            let user = session.await.ok().flatten();
-                            user.map(|u| {
-                                let official = u.has(crate::domain::Role::Official);
-                                let enterprise = u.has(crate::domain::Role::EnterpriseMember);
-                                view! {
-                                    {enterprise.then(|| view! { <a href="/my/demands" aria-current=move || nav_current(location.pathname.get(), "/my/demands")>{lang.t("我的需求", "My demands")}</a> })}
-                                    {(enterprise || u.has(crate::domain::Role::Researcher)).then(|| view! { <a href="/my/achievements" aria-current=move || nav_current(location.pathname.get(), "/my/achievements")>{lang.t("我的成果", "My achievements")}</a> })}
-                                    {official.then(|| view! {
-                                        <a href="/review" aria-current=move || nav_current(location.pathname.get(), "/review")>{lang.t("需求审核", "Review")}</a>
-                                        <a href="/admin/orgs" aria-current=move || nav_current(location.pathname.get(), "/admin/orgs")>{lang.t("机构管理", "Organizations")}</a>
-                                        <a href="/admin/users" aria-current=move || nav_current(location.pathname.get(), "/admin/users")>{lang.t("用户与角色", "Users")}</a>
-                                        <a href="/admin/import" aria-current=move || nav_current(location.pathname.get(), "/admin/import")>{lang.t("批量导入", "Import")}</a>
-                                    })}
-                                }
-                            })
-                        })}
-                    </Transition>
-                </nav>
                 <div class="header-right">
                     <form class="header-search" method="get" action="/search" role="search">
                         <label for="header-q" class="sr-only">{lang.t("搜索", "Search")}</label>
@@ -260,6 +266,48 @@ fn Header() -> impl IntoView {
                         })}
                     </Transition>
                 </div>
+            </div>
+            <div class="nav-bar">
+                <nav class="main-nav" aria-label=lang.t("主导航", "Main")>
+                    // Public sections first, for everyone.
+                    <a href="/" aria-current=move || nav_current(location.pathname.get(), "/")>{lang.t("技术需求", "Demands")}</a>
+                    <a href="/achievements" aria-current=move || nav_current(location.pathname.get(), "/achievements")>{lang.t("科技成果", "Achievements")}</a>
+                    <a href="/experts" aria-current=move || nav_current(location.pathname.get(), "/experts")>{lang.t("专家库", "Experts")}</a>
+                    <a href="/search" aria-current=move || nav_current(location.pathname.get(), "/search")>{lang.t("搜索", "Search")}</a>
+                    // Then what the signed-in person works on, grouped by role in menus that
+                    // open without JavaScript (details/summary) and by keyboard.
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let user = session.await.ok().flatten();
+                            user.map(|u| {
+                                use crate::domain::Role;
+                                let mine: Vec<(&'static str, &'static str, &'static str)> = [
+                                    u.has(Role::EnterpriseMember).then_some(("/my/demands", "我的需求", "My demands")),
+                                    (u.has(Role::EnterpriseMember) || u.has(Role::Researcher)).then_some(("/my/achievements", "我的成果", "My achievements")),
+                                    u.has(Role::Expert).then_some(("/experts/me", "我的专家资料", "My expert profile")),
+                                    Some(("/account", "我的账号", "My account")),
+                                ]
+                                .into_iter()
+                                .flatten()
+                                .collect();
+                                let admin: Vec<(&'static str, &'static str, &'static str)> = if u.has(Role::Official) {
+                                    vec![
+                                        ("/review", "需求与成果审核", "Review queue"),
+                                        ("/admin/orgs", "机构管理", "Organizations"),
+                                        ("/admin/users", "用户与角色", "Users and roles"),
+                                        ("/admin/import", "批量导入", "Bulk import"),
+                                    ]
+                                } else {
+                                    vec![]
+                                };
+                                view! {
+                                    <NavMenu id="nav-mine" label=lang.t("我的工作台", "My workbench") links=mine />
+                                    {(!admin.is_empty()).then(|| view! { <NavMenu id="nav-admin" label=lang.t("管理", "Administration") links=admin /> })}
+                                }
+                            })
+                        })}
+                    </Transition>
+                </nav>
             </div>
         </header>
     }
