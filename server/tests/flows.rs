@@ -289,6 +289,14 @@ async fn demand_flow_from_draft_to_published_with_authorization_and_confidential
             services::demand_action(&s, &off_a, id, DemandAction::Approve, None).await,
             Err(AppError::Conflict { .. })
         ));
+        // A published demand's content is no longer editable, and the owner is told why.
+        match services::update_demand(&s, &owner_a, id, &form(), false).await {
+            Err(AppError::Conflict { zh, en }) => {
+                assert_eq!(zh, "当前状态“已发布”的需求不能修改");
+                assert!(en.contains("demand") && en.contains("Published"), "{en}");
+            }
+            other => panic!("expected a conflict, got {other:?}"),
+        }
         // Published: public fields for everyone, the confidential detail only for owner and officials.
         let public = services::demand_detail(&s, None, id).await.unwrap();
         assert_eq!(public.confidential_detail, None);

@@ -152,6 +152,9 @@ impl super::lifecycle::Lifecycle for AchievementLifecycle {
     fn publishes(status: AchievementStatus) -> bool {
         status == AchievementStatus::Published
     }
+    fn is_editable(status: AchievementStatus) -> bool {
+        is_editable(status)
+    }
 }
 
 pub fn transition(

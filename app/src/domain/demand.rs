@@ -230,6 +230,9 @@ impl super::lifecycle::Lifecycle for DemandLifecycle {
     fn publishes(status: DemandStatus) -> bool {
         status == DemandStatus::Published
     }
+    fn is_editable(status: DemandStatus) -> bool {
+        is_editable(status)
+    }
 }
 
 /// Applies `action` to a demand in status `from`.

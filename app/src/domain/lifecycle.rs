@@ -46,6 +46,8 @@ pub trait Lifecycle: 'static {
     fn is_public(status: Self::Status) -> bool;
     /// Whether entering this status publishes the record (its publication time is stamped).
     fn publishes(status: Self::Status) -> bool;
+    /// Whether the owner may edit the record's content in this status.
+    fn is_editable(status: Self::Status) -> bool;
 }
 
 /// An action that is not allowed in the record's current status.

@@ -186,18 +186,7 @@ pub async fn update_achievement(
             ach::is_public(row.achievement.status),
         ),
     )?;
-    if !ach::is_editable(row.achievement.status) {
-        return Err(AppError::conflict(
-            format!(
-                "当前状态“{}”的成果不能修改",
-                row.achievement.status.label_zh()
-            ),
-            format!(
-                "An achievement in state “{}” cannot be edited",
-                row.achievement.status.label_en()
-            ),
-        ));
-    }
+    lifecycle::ensure_editable::<ach::AchievementLifecycle>(row.achievement.status)?;
     let now = state.clock.now();
     let p = parse_achievement_form(state, form).await?;
     let rec = AchievementRecord {
@@ -214,11 +203,9 @@ pub async fn update_achievement(
         ..row.achievement
     };
     let ev = audit(Some(actor.user_id), "achievement", id, "edit", now);
-    match state.store.update_achievement_draft(&rec, &ev).await {
-        Ok(()) => {}
-        Err(StoreError::Stale) => return Err(lifecycle::stale::<ach::AchievementLifecycle>()),
-        Err(e) => return Err(internal(e)),
-    }
+    lifecycle::written::<ach::AchievementLifecycle>(
+        state.store.update_achievement_draft(&rec, &ev).await,
+    )?;
     if submit {
         achievement_action(state, actor, id, AchievementAction::Submit, None).await?;
     }

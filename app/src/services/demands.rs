@@ -179,15 +179,7 @@ pub async fn update_demand(
         .ok_or(AppError::NotFound)?;
     let target = Target::owned_by(row.demand.org_id, demand::is_public(row.demand.status));
     authorize(Some(actor), Action::EditDemand, target)?;
-    if !demand::is_editable(row.demand.status) {
-        return Err(AppError::conflict(
-            format!("当前状态“{}”的需求不能修改", row.demand.status.label_zh()),
-            format!(
-                "A demand in state “{}” cannot be edited",
-                row.demand.status.label_en()
-            ),
-        ));
-    }
+    lifecycle::ensure_editable::<DemandLifecycle>(row.demand.status)?;
     let now = state.clock.now();
     let p = parse_demand_form(state, form, now).await?;
     let rec = DemandRecord {
@@ -205,15 +197,12 @@ pub async fn update_demand(
         ..row.demand
     };
     let ev = audit(Some(actor.user_id), "demand", id, "edit", now);
-    match state
-        .store
-        .update_demand_draft(&rec, &p.confidential, &ev)
-        .await
-    {
-        Ok(()) => {}
-        Err(StoreError::Stale) => return Err(lifecycle::stale::<DemandLifecycle>()),
-        Err(e) => return Err(internal(e)),
-    }
+    lifecycle::written::<DemandLifecycle>(
+        state
+            .store
+            .update_demand_draft(&rec, &p.confidential, &ev)
+            .await,
+    )?;
     if submit {
         demand_action(state, actor, id, DemandAction::Submit, None).await?;
     }

@@ -31,8 +31,30 @@ pub(crate) async fn apply<L: Lifecycle>(
     ev.to_state = Some(to.as_str().into());
     ev.reason = reason.clone();
     let change = StatusChange::of::<L>(id, from, to, reason.as_deref());
-    match state.store.change_status(&change, &ev).await {
-        Ok(()) => Ok(to),
+    written::<L>(state.store.change_status(&change, &ev).await)?;
+    Ok(to)
+}
+
+/// Refuses an edit of a record whose status no longer allows it.
+pub(crate) fn ensure_editable<L: Lifecycle>(status: L::Status) -> Result<(), AppError> {
+    if L::is_editable(status) {
+        return Ok(());
+    }
+    Err(AppError::conflict(
+        format!("当前状态“{}”的{}不能修改", status.label_zh(), L::NOUN_ZH),
+        format!(
+            "The {} cannot be edited in state “{}”",
+            L::NOUN_EN,
+            status.label_en()
+        ),
+    ))
+}
+
+/// The outcome of a guarded write of a record of kind `L`: a stale version becomes the
+/// "changed meanwhile" conflict, any other failure a logged internal error.
+pub(crate) fn written<L: Lifecycle>(r: StoreResult<()>) -> Result<(), AppError> {
+    match r {
+        Ok(()) => Ok(()),
         Err(StoreError::Stale) => Err(stale::<L>()),
         Err(e) => Err(internal(e)),
     }
