@@ -404,6 +404,21 @@ pub trait ImportStore: Send + Sync {
         records: &[(ImportRecord, AuditEvent)],
         progress: &(dyn Fn(usize) + Send + Sync),
     ) -> StoreResult<()>;
+    /// Keeps an import report (JSON) under `token` for the user who uploaded, first deleting
+    /// the reports made before `expired_before`.
+    async fn save_import_report(
+        &self,
+        token: &str,
+        user_id: Uuid,
+        at: DateTime<Utc>,
+        report_json: &str,
+        expired_before: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// The report under `token`: (who uploaded, when, the JSON).
+    async fn import_report(
+        &self,
+        token: &str,
+    ) -> StoreResult<Option<(Uuid, DateTime<Utc>, String)>>;
 }
 
 /// Status changes of reviewed records (demands, achievements, …).

@@ -303,8 +303,14 @@ pub async fn import_upload(
             }],
         },
     };
-    let token = services::stash_import_report(&actor, report, state.clock.now());
-    Redirect::to(&format!("/admin/import?result={token}")).into_response()
+    match services::stash_import_report(&state, &actor, &report).await {
+        Ok(token) => Redirect::to(&format!("/admin/import?result={token}")).into_response(),
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "服务暂时不可用 / Service temporarily unavailable",
+        )
+            .into_response(),
+    }
 }
 
 fn bad_upload() -> Response {

@@ -326,3 +326,69 @@ async fn experts_import_into_the_pool_and_only_public_ones_reach_search() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_report_kept_by_one_app_server_is_shown_by_another_to_its_uploader_for_thirty_minutes() {
+    common::each_backend(|b| async move {
+        use app::model::{ImportOutcome, ImportRowError};
+        use chrono::{Duration, TimeZone, Utc};
+        let clock = std::sync::Arc::new(app::ports::FakeClock::at(
+            Utc.with_ymd_and_hms(2027, 5, 1, 2, 0, 0).unwrap(),
+        ));
+        // Two app servers: separate states over the same database.
+        let one = common::seeded_state_at(&b, clock.clone()).await;
+        let mut other = common::state(b.store.clone());
+        other.clock = clock.clone();
+        let uploader =
+            common::people::official(&one, &b, "rep-1@example.cn", "91450100JBTEXT030").await;
+        let colleague =
+            common::people::official(&one, &b, "rep-2@example.cn", "91450100JBTEXT031").await;
+        let report = ImportOutcome {
+            rows: 2,
+            imported: 0,
+            errors: vec![ImportRowError {
+                line: 2,
+                column: "credit_code".into(),
+                zh: "统一社会信用代码校验位错误".into(),
+                en: "Wrong check character".into(),
+            }],
+        };
+        let token = app::services::stash_import_report(&one, &uploader, &report)
+            .await
+            .unwrap();
+        assert_eq!(b.raw.count("SELECT COUNT(*) FROM import_reports").await, 1);
+        assert_eq!(
+            app::services::import_report(&other, &uploader, &token)
+                .await
+                .unwrap(),
+            Some(report.clone())
+        );
+        assert_eq!(
+            app::services::import_report(&other, &colleague, &token)
+                .await
+                .unwrap(),
+            None,
+            "another official does not see it"
+        );
+        assert_eq!(
+            app::services::import_report(&other, &uploader, "no-such-token")
+                .await
+                .unwrap(),
+            None
+        );
+        clock.advance(Duration::minutes(31));
+        assert_eq!(
+            app::services::import_report(&other, &uploader, &token)
+                .await
+                .unwrap(),
+            None,
+            "gone after thirty minutes"
+        );
+        // The next report clears the expired one out of the table.
+        app::services::stash_import_report(&other, &uploader, &report)
+            .await
+            .unwrap();
+        assert_eq!(b.raw.count("SELECT COUNT(*) FROM import_reports").await, 1);
+    })
+    .await;
+}

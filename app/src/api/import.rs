@@ -7,7 +7,7 @@ use super::*;
 pub async fn import_result(token: String) -> Result<Option<ImportOutcome>, AppError> {
     let r = async {
         let s = ctx::state()?;
-        crate::services::import_report(&ctx::require_actor()?, &token, s.clock.now())
+        crate::services::import_report(&s, &ctx::require_actor()?, &token).await
     }
     .await;
     ctx::finish(r)

@@ -1,37 +1,54 @@
-//! Import reports waiting to be shown after an upload made without JavaScript.
-use crate::error::AppError;
-use crate::model::*;
+//! Import reports waiting to be shown after an upload made without JavaScript (the upload
+//! redirects to `/admin/import?result=<token>`). Kept 30 minutes in the database, for the
+//! official who uploaded, so any app server can show it.
+use super::*;
+use crate::model::ImportOutcome;
 use crate::policy::{authorize, Action, Actor, Target};
-use chrono::{DateTime, Duration, Utc};
-use std::collections::HashMap;
-use std::sync::Mutex;
-use uuid::Uuid;
+use chrono::Duration;
 
-/// Import reports waiting to be shown after a form upload without JavaScript (the upload
-/// redirects to `/admin/import?result=<token>`). Kept 30 minutes, for the official who uploaded.
-/// Token → (when, who uploaded, report).
-pub(crate) type ImportReports = HashMap<String, (DateTime<Utc>, Uuid, ImportOutcome)>;
-pub(crate) static IMPORT_REPORTS: std::sync::LazyLock<Mutex<ImportReports>> =
-    std::sync::LazyLock::new(Default::default);
+const KEPT: i64 = 30;
 
-pub fn stash_import_report(actor: &Actor, report: ImportOutcome, now: DateTime<Utc>) -> String {
+#[tracing::instrument(skip_all)]
+pub async fn stash_import_report(
+    state: &AppState,
+    actor: &Actor,
+    report: &ImportOutcome,
+) -> Result<String, AppError> {
+    authorize(Some(actor), Action::ImportData, Target::NONE)?;
     let token = Uuid::new_v4().simple().to_string();
-    if let Ok(mut m) = IMPORT_REPORTS.lock() {
-        m.retain(|_, (at, _, _)| now - *at < Duration::minutes(30));
-        m.insert(token.clone(), (now, actor.user_id, report));
-    }
-    token
+    let now = state.clock.now();
+    let json = serde_json::to_string(report).map_err(|_| AppError::Internal)?;
+    state
+        .store
+        .save_import_report(
+            &token,
+            actor.user_id,
+            now,
+            &json,
+            now - Duration::minutes(KEPT),
+        )
+        .await
+        .map_err(internal)?;
+    Ok(token)
 }
 
 /// The report behind `token`, to the official who made the upload only.
-pub fn import_report(
+#[tracing::instrument(skip_all)]
+pub async fn import_report(
+    state: &AppState,
     actor: &Actor,
     token: &str,
-    now: DateTime<Utc>,
 ) -> Result<Option<ImportOutcome>, AppError> {
     authorize(Some(actor), Action::ImportData, Target::NONE)?;
-    let m = IMPORT_REPORTS.lock().map_err(|_| AppError::Internal)?;
-    Ok(m.get(token)
-        .filter(|(at, by, _)| *by == actor.user_id && now - *at < Duration::minutes(30))
-        .map(|(_, _, r)| r.clone()))
+    if token.is_empty() || token.len() > 64 {
+        return Ok(None);
+    }
+    let now = state.clock.now();
+    let Some((by, at, json)) = state.store.import_report(token).await.map_err(internal)? else {
+        return Ok(None);
+    };
+    if by != actor.user_id || now - at >= Duration::minutes(KEPT) {
+        return Ok(None);
+    }
+    Ok(serde_json::from_str(&json).ok())
 }

@@ -37,4 +37,47 @@ impl ImportStore for SqlStore {
         }
         tx.commit().await.map_err(map_err)
     }
+
+    #[tracing::instrument(skip_all)]
+    async fn save_import_report(
+        &self,
+        token: &str,
+        user_id: Uuid,
+        at: DateTime<Utc>,
+        report_json: &str,
+        expired_before: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        sqlx::query("DELETE FROM import_reports WHERE created_at < $1")
+            .bind(micros(expired_before))
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        sqlx::query("INSERT INTO import_reports (token, user_id, created_at, report) VALUES ($1, $2, $3, $4)")
+            .bind(token)
+            .bind(user_id)
+            .bind(micros(at))
+            .bind(report_json)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn import_report(
+        &self,
+        token: &str,
+    ) -> StoreResult<Option<(Uuid, DateTime<Utc>, String)>> {
+        let row = sqlx::query("SELECT user_id, created_at, report FROM import_reports WHERE token = $1")
+            .bind(token)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map_err)?;
+        row.map(|r| -> Result<_, sqlx::Error> {
+            Ok((r.try_get("user_id")?, r.try_get("created_at")?, r.try_get("report")?))
+        })
+        .transpose()
+        .map_err(map_err)
+    }
 }
