@@ -532,6 +532,17 @@ pub trait SearchOutboxStore: Send + Sync {
     async fn pending_search_updates(&self) -> StoreResult<i64>;
     /// Oldest unprocessed outbox rows: (row id, entity type, entity id).
     async fn search_outbox_batch(&self, limit: i64) -> StoreResult<Vec<(i64, String, String)>>;
+    /// Claims up to `limit` pending outbox rows for `worker` until `until` (a lease), oldest
+    /// first, skipping every record that another worker holds a live claim on, so the changes
+    /// of one record are applied by one worker at a time, in order. Claims are taken one
+    /// worker at a time (an advisory lock on PostgreSQL; SQLite has one writer).
+    async fn claim_search_batch(
+        &self,
+        worker: &str,
+        limit: i64,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> StoreResult<Vec<(i64, String, String)>>;
     async fn mark_search_processed(&self, ids: &[i64], at: DateTime<Utc>) -> StoreResult<()>;
     /// The public search document of an entity, or `None` if it must not be searchable now.
     async fn search_doc(

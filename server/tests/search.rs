@@ -560,3 +560,99 @@ async fn bad_search_parameters_get_clear_errors() {
         );
     }
 }
+
+/// Two app servers' workers over one database: while worker A is applying a record's change,
+/// worker B does not take that record's newer change, so A's (by then stale) document cannot
+/// land over B's newer one: the last write wins.
+#[tokio::test]
+async fn two_workers_apply_each_records_changes_in_order_so_the_last_write_wins() {
+    common::each_backend(|b| async move {
+        let ix = EmbeddedIndex::in_memory().unwrap();
+        let s = server::secrets::Argon2Secrets;
+        server::seeds::load(b.store.as_ref(), &s, &common::seeds_dir(), true)
+            .await
+            .unwrap();
+        server::search::catch_up(b.store.as_ref(), &ix).await.unwrap();
+        let q_demands = app::ports::DemandQuery {
+            statuses: vec![app::domain::DemandStatus::Published],
+            limit: 1,
+            ..Default::default()
+        };
+        let (rows, _) = b.store.list_demands(&q_demands).await.unwrap();
+        let d = rows[0].demand.clone();
+        let change = |from, to, action: &str| {
+            let ev = app::ports::AuditEvent {
+                actor_id: None,
+                entity_type: "demand",
+                entity_id: d.id.to_string(),
+                action: action.into(),
+                from_state: None,
+                to_state: None,
+                reason: Some("test".into()),
+                at: Utc::now(),
+            };
+            let c = app::ports::StatusChange::of::<app::domain::demand::DemandLifecycle>(
+                d.id, from, to, Some("test"),
+            );
+            let store = b.store.clone();
+            async move { store.change_status(&c, &ev).await.unwrap() }
+        };
+        use app::domain::DemandStatus::{Closed, Published};
+        // An edit that keeps it public queues a row (re-publishing after a close stands for it).
+        change(Published, Closed, "close").await;
+        server::search::catch_up(b.store.as_ref(), &ix).await.unwrap();
+        b.raw
+            .exec(&format!(
+                "UPDATE demands SET status = 'published' WHERE title = '{}'",
+                d.title.replace('\'', "''")
+            ))
+            .await;
+        b.raw
+            .exec(&format!(
+                "INSERT INTO search_outbox (entity_type, entity_id, created_at) VALUES ('demand', '{}', '2026-01-01T00:00:00+00:00')",
+                d.id
+            ))
+            .await;
+        // Worker A claims the row and reads the document while the demand is public...
+        let now = Utc::now();
+        let claimed = b
+            .store
+            .claim_search_batch("A", 500, now, now + chrono::Duration::seconds(60))
+            .await
+            .unwrap();
+        assert!(claimed.iter().any(|r| r.2 == d.id.to_string()));
+        let stale = b
+            .store
+            .search_doc("demand", &d.id.to_string())
+            .await
+            .unwrap()
+            .expect("public when A read it");
+        // ...then the owner closes it, and worker B runs: it must leave that record to A.
+        change(Published, Closed, "close").await;
+        server::search::apply_outbox_as(b.store.as_ref(), &ix, 500, "B")
+            .await
+            .unwrap();
+        assert_eq!(b.store.pending_search_updates().await.unwrap(), 2, "{}", b.name);
+        // A applies its stale document and finishes; B then applies the close.
+        ix.apply(vec![stale], vec![]).await.unwrap();
+        let ids: Vec<i64> = claimed.iter().map(|r| r.0).collect();
+        b.store.mark_search_processed(&ids, Utc::now()).await.unwrap();
+        server::search::apply_outbox_as(b.store.as_ref(), &ix, 500, "B")
+            .await
+            .unwrap();
+        assert_eq!(b.store.pending_search_updates().await.unwrap(), 0);
+        let mut by_title = q(&d.title);
+        by_title.kind = Some(SearchKind::Demand);
+        assert!(
+            !ix.search(&by_title)
+                .await
+                .unwrap()
+                .hits
+                .iter()
+                .any(|h| h.id == d.id.to_string()),
+            "{}: the closed demand stays out of the index",
+            b.name
+        );
+    })
+    .await;
+}

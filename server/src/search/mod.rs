@@ -8,15 +8,43 @@ use app::ports::{SearchIndex, Store};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Applies up to `batch` pending outbox rows: loads each entity's public document (or learns it
-/// must not be searchable), applies them to the index, and only then marks the rows done. A
-/// crash in between repeats the work on restart, which is harmless (upserts replace).
+/// This process's name as an outbox worker.
+static WORKER: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| format!("worker-{}", uuid::Uuid::new_v4().simple()));
+
+/// How long a claim on outbox rows holds: far longer than a batch takes; a worker that dies
+/// mid-batch leaves its rows to the others after it.
+const LEASE_SECONDS: i64 = 60;
+
+/// Applies up to `batch` pending outbox rows as this process's worker.
 pub async fn apply_outbox(
     store: &dyn Store,
     index: &dyn SearchIndex,
     batch: i64,
 ) -> anyhow::Result<usize> {
-    let rows = store.search_outbox_batch(batch).await?;
+    apply_outbox_as(store, index, batch, &WORKER).await
+}
+
+/// Claims up to `batch` pending outbox rows for `worker` (skipping records another worker is
+/// applying, so each record's changes go in order and the last one wins), loads each entity's
+/// public document (or learns it must not be searchable), applies them to the index, and only
+/// then marks the rows done. A crash in between repeats the work once the lease ends, which is
+/// harmless (upserts replace).
+pub async fn apply_outbox_as(
+    store: &dyn Store,
+    index: &dyn SearchIndex,
+    batch: i64,
+    worker: &str,
+) -> anyhow::Result<usize> {
+    let now = chrono::Utc::now();
+    let rows = store
+        .claim_search_batch(
+            worker,
+            batch,
+            now,
+            now + chrono::Duration::seconds(LEASE_SECONDS),
+        )
+        .await?;
     if rows.is_empty() {
         return Ok(0);
     }
