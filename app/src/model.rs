@@ -132,17 +132,22 @@ pub struct AuditEntry {
     pub reason: Option<String>,
 }
 
-/// What a reader may do with a demand; computed by the policy on the server.
+/// What a reader may do now with one reviewed record (demand, achievement, …), computed on the
+/// server from the policy and the record's status (`services::lifecycle::permissions`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct DemandPermissions {
+pub struct RecordPermissions {
+    /// Edit the content.
     pub edit: bool,
-    pub submit: bool,
-    pub withdraw: bool,
-    pub close: bool,
-    pub reopen: bool,
-    pub review: bool,
-    pub see_confidential: bool,
+    /// Lifecycle actions this reader may take now, as their codes, in the order to offer them.
+    pub actions: Vec<String>,
+    /// Read the record's processing history and status reason.
     pub see_history: bool,
+}
+
+impl RecordPermissions {
+    pub fn may(&self, action: &str) -> bool {
+        self.actions.iter().any(|a| a == action)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -154,9 +159,10 @@ pub struct DemandDetail {
     pub ip_preference: IpPreference,
     /// `None` unless the reader belongs to the owner organization or is an official.
     pub confidential_detail: Option<String>,
-    pub rejection_reason: Option<String>,
+    /// The reason given with the last status change, for readers of the history.
+    pub status_reason: Option<String>,
     pub org_id: Uuid,
-    pub permissions: DemandPermissions,
+    pub permissions: RecordPermissions,
     pub history: Vec<AuditEntry>,
 }
 
@@ -423,15 +429,6 @@ pub struct AchievementSummary {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct AchievementPermissions {
-    pub edit: bool,
-    /// Actions this reader may take now (as `AchievementAction::as_str`).
-    pub actions: Vec<String>,
-    pub review: bool,
-    pub see_history: bool,
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AchievementDetail {
     pub summary: AchievementSummary,
@@ -441,7 +438,7 @@ pub struct AchievementDetail {
     pub patents: Vec<String>,
     pub district_code: String,
     pub status_reason: Option<String>,
-    pub permissions: AchievementPermissions,
+    pub permissions: RecordPermissions,
     pub history: Vec<AuditEntry>,
 }
 
@@ -500,6 +497,17 @@ pub struct ImportRowError {
     pub column: String,
     pub zh: String,
     pub en: String,
+}
+
+/// What a form posted without JavaScript sent, when it failed: see `services::forms`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EchoedForm {
+    /// The server function it posted to.
+    pub path: String,
+    /// The error as the redirect carried it.
+    pub error: String,
+    /// The posted fields, URL-encoded, secrets blanked.
+    pub values: String,
 }
 
 /// What an import did: every row written, or nothing and every problem.

@@ -288,6 +288,7 @@ pub trait Store:
     + AccountStore
     + OrgStore
     + ImportStore
+    + FormEchoStore
     + LifecycleStore
     + DemandStore
     + AchievementStore
@@ -419,6 +420,35 @@ pub trait ImportStore: Send + Sync {
         &self,
         token: &str,
     ) -> StoreResult<Option<(Uuid, DateTime<Utc>, String)>>;
+}
+
+/// A form posted without JavaScript that failed, kept briefly so the page the browser is sent
+/// back to can show the error with the entered values (secrets blanked). See
+/// `services::forms`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormEchoRow {
+    /// Hash of the token the redirect carries (`__echo`).
+    pub token_hash: String,
+    /// Hash of the browser's echo cookie: only that browser reads the echo.
+    pub browser_hash: String,
+    /// The server function the form posted to, e.g. `/api/fn/save_demand`.
+    pub path: String,
+    /// The error exactly as the redirect carries it (`__err`).
+    pub error: String,
+    /// The posted fields, URL-encoded, secrets blanked.
+    pub values: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[async_trait]
+pub trait FormEchoStore: Send + Sync {
+    /// Keeps an echo, first deleting those made before `expired_before`.
+    async fn save_form_echo(
+        &self,
+        echo: &FormEchoRow,
+        expired_before: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    async fn form_echo(&self, token_hash: &str) -> StoreResult<Option<FormEchoRow>>;
 }
 
 /// Status changes of reviewed records (demands, achievements, …).

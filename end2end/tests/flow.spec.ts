@@ -255,31 +255,3 @@ test("an official imports a CSV file and sees every bad row of a second attempt"
   });
   expect(await anon.text()).not.toContain("覃教授");
 });
-
-test("without JavaScript, the import form still uploads and lists every bad row", async ({ browser }) => {
-  const context = await browser.newContext({ javaScriptEnabled: false });
-  const page = await context.newPage();
-  await page.goto("/login");
-  await page.fill("#email", "official@demo.jiebang.local");
-  await page.fill("#password", "Demo-2026-official");
-  await page.click('[data-testid="login-submit"]');
-  await expect(page.locator(".user-menu .user-name")).toBeVisible();
-  await page.goto("/admin/import");
-  await page.selectOption("#import-kind", "organizations");
-  await page.setInputFiles("#import-file", {
-    name: "bad.csv",
-    mimeType: "text/csv",
-    buffer: Buffer.from(
-      "name,org_type,credit_code,district,contact_name,contact_phone\n" +
-        "南宁无脚本测试公司,enterprise,91450100NOJS00001X,qingxiu,张三,0771-5550001\n" +
-        "南宁无脚本测试二厂,pirate,91450100NOJS00002X,atlantis,李四,0771-5550002\n",
-    ),
-  });
-  await page.click('[data-testid="import-submit"]');
-  await expect(page).toHaveURL(/\/admin\/import\?result=/);
-  const errors = page.locator('[data-testid="import-errors"]');
-  await expect(errors).toContainText("未导入任何数据");
-  await expect(errors.locator("tbody tr").filter({ hasText: "credit_code" })).toHaveCount(2);
-  await expect(errors.locator("tbody tr").filter({ hasText: "org_type" })).toHaveCount(1);
-  await context.close();
-});

@@ -2,6 +2,7 @@
 //! seeds and the command line. The pages and use cases live in the `app` crate.
 pub mod bench;
 pub mod config;
+pub mod form_echo;
 pub mod import;
 pub mod rest;
 pub mod search;
@@ -79,6 +80,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(import)
         .merge(limited)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            form_echo::layer,
+        ))
         .layer(axum::middleware::from_fn(web::csrf_layer))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

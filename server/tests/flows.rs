@@ -216,7 +216,7 @@ async fn demand_flow_from_draft_to_published_with_authorization_and_confidential
         assert_eq!(d.summary.budget_min_fen, 50 * 1_000_000);
         assert_eq!(d.summary.budget_max_fen, 120_500_000);
         assert_eq!(d.keywords, vec!["甘蔗", "收获机", "切割"]);
-        assert!(d.permissions.edit && d.permissions.submit);
+        assert!(d.permissions.edit && d.permissions.may("submit"));
         // Others see nothing of a draft; an anonymous reader neither.
         assert_eq!(
             services::demand_detail(&s, Some(&rival_a), id)
@@ -273,8 +273,8 @@ async fn demand_flow_from_draft_to_published_with_authorization_and_confidential
         let d = services::demand_detail(&s, Some(&owner_a), id)
             .await
             .unwrap();
-        assert_eq!(d.rejection_reason.as_deref(), Some("请补充验收指标"));
-        assert!(d.permissions.reopen);
+        assert_eq!(d.status_reason.as_deref(), Some("请补充验收指标"));
+        assert!(d.permissions.may("reopen"));
         services::demand_action(&s, &owner_a, id, DemandAction::Reopen, None)
             .await
             .unwrap();
@@ -577,20 +577,16 @@ async fn owners_and_officials_close_demands_and_past_deadlines_expire() {
         services::demand_action(&s, &official, id, DemandAction::Approve, None)
             .await
             .unwrap();
-        assert!(
-            services::demand_detail(&s, Some(&oa), id)
-                .await
-                .unwrap()
-                .permissions
-                .close
-        );
-        assert!(
-            !services::demand_detail(&s, Some(&ra), id)
-                .await
-                .unwrap()
-                .permissions
-                .close
-        );
+        assert!(services::demand_detail(&s, Some(&oa), id)
+            .await
+            .unwrap()
+            .permissions
+            .may("close"));
+        assert!(!services::demand_detail(&s, Some(&ra), id)
+            .await
+            .unwrap()
+            .permissions
+            .may("close"));
         assert_eq!(
             services::demand_action(&s, &ra, id, DemandAction::Close, Some("不是我的"))
                 .await

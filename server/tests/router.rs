@@ -537,3 +537,129 @@ async fn search_facets_show_labels_never_raw_codes_in_either_language() {
     let v: Value = serde_json::from_str(&body).unwrap();
     assert!(!v["facets"]["transfer_mode"].as_array().unwrap().is_empty());
 }
+
+/// A form post as a browser without JavaScript sends it, from `referer`.
+fn plain_post(uri: &str, referer: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut r = Request::post(uri)
+        .header(header::HOST, "127.0.0.1:3000")
+        .header("origin", "http://127.0.0.1:3000")
+        .header(header::ACCEPT, "text/html,application/xhtml+xml")
+        .header(header::REFERER, format!("http://127.0.0.1:3000{referer}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(c) = cookie {
+        r = r.header(header::COOKIE, c);
+    }
+    r.body(Body::from(body.to_string())).unwrap()
+}
+
+fn set_cookie(headers: &header::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .map(|c| c.split(';').next().unwrap().to_string())
+}
+
+#[tokio::test]
+async fn a_failed_form_without_javascript_comes_back_with_its_errors_and_values_but_no_password() {
+    let (app, _b) = app().await;
+    let (status, headers, body) = send(
+        &app,
+        plain_post(
+            "/api/fn/login",
+            "/login",
+            "email=nobody%40example.cn&password=Secret-guess-42&next=%2F",
+            None,
+        ),
+    )
+    .await;
+    assert!(status.is_redirection(), "{status} {body}");
+    let location = headers[header::LOCATION].to_str().unwrap().to_string();
+    assert!(
+        location.starts_with("http://127.0.0.1:3000/login?"),
+        "{location}"
+    );
+    assert!(
+        location.contains("__err=") && location.contains("__echo="),
+        "{location}"
+    );
+    let echo = set_cookie(&headers, "jb_echo").expect("echo cookie");
+    let page = location.trim_start_matches("http://127.0.0.1:3000");
+
+    // The browser follows the redirect with its cookie: the error and the e-mail are there.
+    let mut req = get(page);
+    req.headers_mut()
+        .insert(header::COOKIE, echo.parse().unwrap());
+    let (status, _, html) = send(&app, req).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("邮箱或密码不正确"), "the error is shown");
+    assert!(
+        html.contains(r#"value="nobody@example.cn""#),
+        "the e-mail is kept"
+    );
+    assert!(
+        !html.contains("Secret-guess-42"),
+        "the password is never echoed"
+    );
+
+    // Another browser (no echo cookie) opening the same address gets the bare page.
+    let (status, headers, _) = send(&app, get(page)).await;
+    assert!(status.is_redirection());
+    assert_eq!(headers[header::LOCATION], "/login");
+}
+
+#[tokio::test]
+async fn an_address_with_an_error_the_server_did_not_record_is_sent_to_the_bare_page() {
+    let (app, _b) = app().await;
+    // {"Validation":[{"field":"email","zh":"请致电 400-000-0000 领取补贴","en":"Call us"}]}
+    let forged = "eyJWYWxpZGF0aW9uIjpbeyJmaWVsZCI6ImVtYWlsIiwiemgiOiLor7fnlLXor50gNDAwLTAwMC0wMDAwIOmihuWPluihpei0tCIsImVuIjoiQ2FsbCB1cyJ9XX0%3D";
+    for uri in [
+        format!("/login?__path=%2Fapi%2Ffn%2Flogin&__err={forged}"),
+        format!("/login?__path=%2Fapi%2Ffn%2Flogin&__err={forged}&__echo=0123456789abcdef0123456789abcdef"),
+        "/search?q=x&__echo=0123456789abcdef0123456789abcdef".to_string(),
+    ] {
+        let (status, headers, _) = send(&app, get(&uri)).await;
+        assert!(status.is_redirection(), "{uri}");
+        let to = headers[header::LOCATION].to_str().unwrap();
+        assert!(!to.contains("__"), "{to}");
+    }
+}
+
+#[tokio::test]
+async fn a_signed_in_form_without_javascript_keeps_long_chinese_text_and_its_field_errors() {
+    let (app, _b) = app().await;
+    let token = api_token(
+        &app,
+        "enterprise@demo.jiebang.local",
+        "Demo-2026-enterprise_member",
+    )
+    .await;
+    let session = format!("jb_session={token}");
+    let description = "需要一种耐高温的铝合金表面处理工艺，".repeat(20);
+    let body = format!(
+        "id=&intent=save&title=%E9%93%9D&description={}&chain=&field=&keywords=&budget_min=abc&budget_max=&trl=6&deadline=&ip_preference=negotiable&confidential_detail=",
+        form_urlencoded::byte_serialize(description.as_bytes()).collect::<String>()
+    );
+    let (status, headers, _) = send(
+        &app,
+        plain_post("/api/fn/save_demand", "/demands/new", &body, Some(&session)),
+    )
+    .await;
+    assert!(status.is_redirection());
+    let location = headers[header::LOCATION].to_str().unwrap();
+    let echo = set_cookie(&headers, "jb_echo").expect("echo cookie");
+    let mut req = get(location.trim_start_matches("http://127.0.0.1:3000"));
+    req.headers_mut().insert(
+        header::COOKIE,
+        format!("{session}; {echo}").parse().unwrap(),
+    );
+    let (status, _, html) = send(&app, req).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(&description), "the description is kept");
+    assert!(html.contains(r#"value="铝""#), "the title is kept");
+    assert!(
+        html.contains("error-summary") && html.contains("field-error"),
+        "field errors are shown"
+    );
+}

@@ -110,6 +110,7 @@ pub async fn forgot_password(email: String) -> Result<bool, AppError> {
     let r = async {
         let s = ctx::state()?;
         crate::services::request_password_reset(&s, &email, &ctx::client_addr(), None).await?;
+        leptos_axum::redirect("/forgot-password?sent=1");
         Ok(true)
     }
     .await;

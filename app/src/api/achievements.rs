@@ -47,30 +47,28 @@ pub async fn save_achievement(
     price: String,
     negotiable: Option<String>,
 ) -> Result<String, AppError> {
+    let args = SaveAchievement {
+        id,
+        intent,
+        title,
+        summary,
+        chain,
+        field,
+        keywords,
+        trl,
+        patents,
+        mode_transfer,
+        mode_license,
+        mode_equity,
+        mode_joint_development,
+        price,
+        negotiable,
+    };
     let r = async {
         let s = ctx::state()?;
         let actor = ctx::require_actor()?;
-        let transfer_modes = [
-            (mode_transfer, "transfer"),
-            (mode_license, "license"),
-            (mode_equity, "equity"),
-            (mode_joint_development, "joint_development"),
-        ]
-        .into_iter()
-        .filter_map(|(v, m)| v.map(|_| m.to_string()))
-        .collect();
-        let form = AchievementForm {
-            title,
-            summary,
-            chain,
-            field,
-            keywords,
-            trl,
-            patents,
-            transfer_modes,
-            price,
-            negotiable: negotiable.is_some(),
-        };
+        let form = args.form();
+        let (id, intent) = (args.id, args.intent);
         let submit = intent.as_deref() == Some("submit");
         let id = match id.filter(|i| !i.is_empty()) {
             Some(id) => {
@@ -87,24 +85,32 @@ pub async fn save_achievement(
     ctx::finish(r)
 }
 
-#[server(prefix = "/api/fn", endpoint = "achievement_action")]
-pub async fn achievement_action(
-    id: String,
-    action: String,
-    reason: Option<String>,
-) -> Result<(), AppError> {
-    use crate::domain::achievement::AchievementAction;
-    let r = async {
-        let s = ctx::state()?;
-        let actor = ctx::require_actor()?;
-        let action = AchievementAction::parse(&action).ok_or(AppError::NotFound)?;
-        let id = parse_id(&id)?;
-        crate::services::achievement_action(&s, &actor, id, action, reason.as_deref()).await?;
-        leptos_axum::redirect(&format!("/achievements/{id}"));
-        Ok(())
+impl SaveAchievement {
+    /// The achievement form as posted (also what a failed post without JavaScript shows again):
+    /// one checkbox per transfer mode.
+    pub fn form(&self) -> AchievementForm {
+        let transfer_modes = [
+            (&self.mode_transfer, "transfer"),
+            (&self.mode_license, "license"),
+            (&self.mode_equity, "equity"),
+            (&self.mode_joint_development, "joint_development"),
+        ]
+        .into_iter()
+        .filter_map(|(v, m)| v.as_ref().map(|_| m.to_string()))
+        .collect();
+        AchievementForm {
+            title: self.title.clone(),
+            summary: self.summary.clone(),
+            chain: self.chain.clone(),
+            field: self.field.clone(),
+            keywords: self.keywords.clone(),
+            trl: self.trl.clone(),
+            patents: self.patents.clone(),
+            transfer_modes,
+            price: self.price.clone(),
+            negotiable: self.negotiable.is_some(),
+        }
     }
-    .await;
-    ctx::finish(r)
 }
 
 #[server(prefix = "/api/fn", endpoint = "my_achievements")]

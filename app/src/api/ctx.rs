@@ -50,9 +50,37 @@ pub fn client_addr() -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-/// Gives a failed call its HTTP status (Leptos would answer 500 for every error).
+/// The value of one cookie of the request.
+pub fn cookie(name: &str) -> Option<String> {
+    let parts = parts()?;
+    parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// A form posted by the browser itself (no JavaScript): it asks for HTML. Leptos answers it
+/// with a redirect back to the form's page, carrying the error (see `services::forms`).
+fn plain_form_post() -> bool {
+    parts().is_some_and(|p| {
+        p.method == http::Method::POST
+            && p.headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("text/html"))
+    })
+}
+
+/// Gives a failed call its HTTP status (Leptos would answer 500 for every error). A plain form
+/// post keeps the redirect Leptos gives it instead: a status here would replace the redirect
+/// and show the browser the raw error.
 pub fn finish<T>(r: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(e) = &r {
+    if let (Err(e), false) = (&r, plain_form_post()) {
         if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
             res.set_status(
                 http::StatusCode::from_u16(e.status())

@@ -50,22 +50,26 @@ pub async fn save_demand(
     ip_preference: String,
     confidential_detail: String,
 ) -> Result<String, AppError> {
+    let args = SaveDemand {
+        id,
+        intent,
+        title,
+        description,
+        chain,
+        field,
+        keywords,
+        budget_min,
+        budget_max,
+        trl,
+        deadline,
+        ip_preference,
+        confidential_detail,
+    };
     let r = async {
         let s = ctx::state()?;
         let actor = ctx::require_actor()?;
-        let form = DemandForm {
-            title,
-            description,
-            chain,
-            field,
-            keywords,
-            budget_min,
-            budget_max,
-            trl,
-            deadline,
-            ip_preference,
-            confidential_detail,
-        };
+        let form = args.form();
+        let (id, intent) = (args.id, args.intent);
         let submit = intent.as_deref() == Some("submit");
         let id = match id.filter(|i| !i.is_empty()) {
             Some(id) => {
@@ -82,24 +86,23 @@ pub async fn save_demand(
     ctx::finish(r)
 }
 
-#[server(prefix = "/api/fn", endpoint = "demand_action")]
-pub async fn demand_action(
-    id: String,
-    action: String,
-    reason: Option<String>,
-) -> Result<(), AppError> {
-    use crate::domain::demand::DemandAction;
-    let r = async {
-        let s = ctx::state()?;
-        let actor = ctx::require_actor()?;
-        let action = DemandAction::parse(&action).ok_or(AppError::NotFound)?;
-        let id = parse_id(&id)?;
-        crate::services::demand_action(&s, &actor, id, action, reason.as_deref()).await?;
-        leptos_axum::redirect(&format!("/demands/{id}"));
-        Ok(())
+impl SaveDemand {
+    /// The demand form as posted (also what a failed post without JavaScript shows again).
+    pub fn form(&self) -> DemandForm {
+        DemandForm {
+            title: self.title.clone(),
+            description: self.description.clone(),
+            chain: self.chain.clone(),
+            field: self.field.clone(),
+            keywords: self.keywords.clone(),
+            budget_min: self.budget_min.clone(),
+            budget_max: self.budget_max.clone(),
+            trl: self.trl.clone(),
+            deadline: self.deadline.clone(),
+            ip_preference: self.ip_preference.clone(),
+            confidential_detail: self.confidential_detail.clone(),
+        }
     }
-    .await;
-    ctx::finish(r)
 }
 
 #[server(prefix = "/api/fn", endpoint = "my_demands")]

@@ -38,20 +38,35 @@ pub async fn save_expert_profile(
     accepts_review: Option<String>,
     is_public: Option<String>,
 ) -> Result<(), AppError> {
+    let args = SaveExpertProfile {
+        pro_title,
+        fields,
+        keywords,
+        bio,
+        accepts_review,
+        is_public,
+    };
     let r = async {
         let s = ctx::state()?;
-        let form = ExpertForm {
-            title: pro_title,
-            fields,
-            keywords,
-            bio,
-            accepts_review: accepts_review.is_some(),
-            is_public: is_public.is_some(),
-        };
+        let form = args.form();
         crate::services::save_expert_profile(&s, &ctx::require_actor()?, &form).await?;
         leptos_axum::redirect("/experts?saved=1");
         Ok(())
     }
     .await;
     ctx::finish(r)
+}
+
+impl SaveExpertProfile {
+    /// The profile form as posted (also what a failed post without JavaScript shows again).
+    pub fn form(&self) -> ExpertForm {
+        ExpertForm {
+            title: self.pro_title.clone(),
+            fields: self.fields.clone(),
+            keywords: self.keywords.clone(),
+            bio: self.bio.clone(),
+            accepts_review: self.accepts_review.is_some(),
+            is_public: self.is_public.is_some(),
+        }
+    }
 }

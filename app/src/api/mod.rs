@@ -13,7 +13,9 @@ mod achievements;
 mod demands;
 mod disputes;
 mod experts;
+mod forms;
 mod import;
+mod lifecycle;
 mod orgs;
 mod search;
 
@@ -22,7 +24,9 @@ pub use achievements::*;
 pub use demands::*;
 pub use disputes::*;
 pub use experts::*;
+pub use forms::*;
 pub use import::*;
+pub use lifecycle::*;
 pub use orgs::*;
 pub use search::*;
 

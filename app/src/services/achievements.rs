@@ -9,6 +9,28 @@ use crate::model::*;
 use crate::policy::{authorize, Action, Actor, Target};
 use uuid::Uuid;
 
+impl lifecycle::Reviewed for ach::AchievementLifecycle {
+    const OFFERED: &'static [AchievementAction] = &[
+        AchievementAction::Submit,
+        AchievementAction::Reopen,
+        AchievementAction::MarkTransferred,
+        AchievementAction::Approve,
+        AchievementAction::Reject,
+        AchievementAction::Withdraw,
+    ];
+    const EDIT: Action = Action::EditAchievement;
+    const VIEW_HISTORY: Action = Action::ViewAchievement;
+    fn allowed_by(action: AchievementAction) -> &'static [Action] {
+        match action {
+            AchievementAction::Approve | AchievementAction::Reject => &[Action::ReviewAchievement],
+            _ => &[Action::EditAchievement],
+        }
+    }
+    fn page(id: Uuid) -> String {
+        format!("/achievements/{id}")
+    }
+}
+
 pub(crate) struct ParsedAchievement {
     title: String,
     summary: String,
@@ -228,11 +250,7 @@ pub async fn achievement_action(
         .ok_or(AppError::NotFound)?;
     let a = &row.achievement;
     let target = Target::owned_by(a.org_id, ach::is_public(a.status));
-    let needed = match action {
-        AchievementAction::Approve | AchievementAction::Reject => Action::ReviewAchievement,
-        _ => Action::EditAchievement,
-    };
-    authorize(Some(actor), needed, target)?;
+    lifecycle::authorize_action::<ach::AchievementLifecycle>(Some(actor), target, action)?;
     lifecycle::apply::<ach::AchievementLifecycle>(
         state,
         Some(actor.user_id),
@@ -280,23 +298,8 @@ pub async fn achievement_detail(
     if !target.is_public {
         authorize(actor, Action::ViewAchievement, target).map_err(|_| AppError::NotFound)?;
     }
-    let can = |x: Action| authorize(actor, x, target).is_ok();
-    let owner = can(Action::EditAchievement);
-    let actions: Vec<String> = if owner {
-        [
-            AchievementAction::Submit,
-            AchievementAction::Reopen,
-            AchievementAction::Withdraw,
-            AchievementAction::MarkTransferred,
-        ]
-        .into_iter()
-        .filter(|x| ach::transition(a.status, *x).is_ok())
-        .map(|x| x.as_str().to_string())
-        .collect()
-    } else {
-        vec![]
-    };
-    let see_history = can(Action::ViewAchievement);
+    let permissions = lifecycle::permissions::<ach::AchievementLifecycle>(actor, target, a.status);
+    let see_history = permissions.see_history;
     let history = if see_history {
         history_of(state, "achievement", id).await?
     } else {
@@ -314,12 +317,7 @@ pub async fn achievement_detail(
         } else {
             None
         },
-        permissions: AchievementPermissions {
-            edit: owner && ach::is_editable(a.status),
-            actions,
-            review: can(Action::ReviewAchievement) && a.status == AchievementStatus::Submitted,
-            see_history,
-        },
+        permissions,
         history,
     })
 }

@@ -11,6 +11,31 @@ use crate::policy::{authorize, Action, Actor, Target};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+impl lifecycle::Reviewed for DemandLifecycle {
+    const OFFERED: &'static [DemandAction] = &[
+        DemandAction::Submit,
+        DemandAction::Reopen,
+        DemandAction::Withdraw,
+        DemandAction::Approve,
+        DemandAction::Reject,
+        DemandAction::Close,
+    ];
+    const EDIT: Action = Action::EditDemand;
+    const VIEW_HISTORY: Action = Action::ViewDemand;
+    fn allowed_by(action: DemandAction) -> &'static [Action] {
+        match action {
+            DemandAction::Submit | DemandAction::Reopen => &[Action::SubmitDemand],
+            DemandAction::Withdraw => &[Action::WithdrawDemand],
+            // The owner or an official may close a live demand.
+            DemandAction::Close => &[Action::WithdrawDemand, Action::ReviewDemand],
+            _ => &[Action::ReviewDemand],
+        }
+    }
+    fn page(id: Uuid) -> String {
+        format!("/demands/{id}")
+    }
+}
+
 /// Parses the demand form into a record (fields other than the typed ones are left for the
 /// caller). Every problem is reported at once.
 #[tracing::instrument(skip_all)]
@@ -226,17 +251,7 @@ pub async fn demand_action(
         .ok_or(AppError::NotFound)?;
     let d = &row.demand;
     let target = Target::owned_by(d.org_id, demand::is_public(d.status));
-    let needed = match action {
-        DemandAction::Submit | DemandAction::Reopen => Action::SubmitDemand,
-        DemandAction::Withdraw => Action::WithdrawDemand,
-        _ => Action::ReviewDemand,
-    };
-    // The owner or an official may close a live demand.
-    let owner_closing = action == DemandAction::Close
-        && authorize(Some(actor), Action::WithdrawDemand, target).is_ok();
-    if !owner_closing {
-        authorize(Some(actor), needed, target)?;
-    }
+    lifecycle::authorize_action::<DemandLifecycle>(Some(actor), target, action)?;
     // Submitting re-checks the deadline: a draft written long ago may have gone stale.
     let deadline = d.deadline;
     lifecycle::apply::<DemandLifecycle>(
@@ -297,23 +312,9 @@ pub async fn demand_detail(
     let target = Target::owned_by(d.org_id, demand::is_public(d.status));
     // Someone who may not see an unpublished demand is told it does not exist.
     authorize(actor, Action::ViewPublicDemand, target).map_err(|_| AppError::NotFound)?;
-    let can = |a: Action| authorize(actor, a, target).is_ok();
-    let perms = DemandPermissions {
-        edit: can(Action::EditDemand) && demand::is_editable(d.status),
-        submit: can(Action::SubmitDemand)
-            && demand::transition(d.status, DemandAction::Submit).is_ok(),
-        withdraw: can(Action::WithdrawDemand)
-            && demand::transition(d.status, DemandAction::Withdraw).is_ok(),
-        close: (can(Action::WithdrawDemand) || can(Action::ReviewDemand))
-            && demand::transition(d.status, DemandAction::Close).is_ok(),
-        reopen: can(Action::SubmitDemand)
-            && demand::transition(d.status, DemandAction::Reopen).is_ok(),
-        review: can(Action::ReviewDemand) && d.status == DemandStatus::Submitted,
-        see_confidential: can(Action::ViewConfidential),
-        see_history: can(Action::ViewDemand),
-    };
+    let perms = lifecycle::permissions::<DemandLifecycle>(actor, target, d.status);
     // Read only once the policy allows it.
-    let confidential_detail = if perms.see_confidential {
+    let confidential_detail = if authorize(actor, Action::ViewConfidential, target).is_ok() {
         state
             .store
             .demand_confidential(id)
@@ -334,7 +335,7 @@ pub async fn demand_detail(
         keywords: d.keywords.clone(),
         ip_preference: d.ip_preference,
         confidential_detail,
-        rejection_reason: if perms.see_history {
+        status_reason: if perms.see_history {
             d.status_reason.clone()
         } else {
             None

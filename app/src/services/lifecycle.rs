@@ -6,7 +6,93 @@
 use super::*;
 use crate::domain::lifecycle::{Labelled, Lifecycle};
 use crate::domain::text::clean_text;
-use crate::model::AuditEntry;
+use crate::model::{AuditEntry, RecordPermissions};
+use crate::policy::{authorize, Action, Actor, Target};
+
+/// A kind of reviewed record as the policy sees it: which policy actions allow each of its
+/// lifecycle actions. Each kind implements it in its own file.
+pub(crate) trait Reviewed: Lifecycle {
+    /// The actions a person may take, in the order the page offers them (system actions such
+    /// as expiry are left out).
+    const OFFERED: &'static [Self::Action];
+    /// Editing the content.
+    const EDIT: Action;
+    /// Reading the record in any status, with its history.
+    const VIEW_HISTORY: Action;
+    /// The policy actions any one of which allows `action`.
+    fn allowed_by(action: Self::Action) -> &'static [Action];
+    /// The record's page.
+    fn page(id: Uuid) -> String;
+}
+
+/// Whether `actor` may take `action` on a record described by `target` (its status aside).
+pub(crate) fn authorize_action<L: Reviewed>(
+    actor: Option<&Actor>,
+    target: Target,
+    action: L::Action,
+) -> Result<(), AppError> {
+    let needed = L::allowed_by(action);
+    let mut refusal = AppError::Forbidden;
+    for a in needed {
+        match authorize(actor, *a, target) {
+            Ok(()) => return Ok(()),
+            Err(e) => refusal = e.into(),
+        }
+    }
+    Err(refusal)
+}
+
+/// What `actor` may do now with a record of kind `L` in `status`: the one permissions view of
+/// every reviewed record.
+pub(crate) fn permissions<L: Reviewed>(
+    actor: Option<&Actor>,
+    target: Target,
+    status: L::Status,
+) -> RecordPermissions {
+    RecordPermissions {
+        edit: authorize(actor, L::EDIT, target).is_ok() && L::is_editable(status),
+        actions: L::OFFERED
+            .iter()
+            .filter(|a| {
+                L::transition(status, **a).is_ok()
+                    && authorize_action::<L>(actor, target, **a).is_ok()
+            })
+            .map(|a| a.as_str().to_string())
+            .collect(),
+        see_history: authorize(actor, L::VIEW_HISTORY, target).is_ok(),
+    }
+}
+
+/// Takes lifecycle action `action` (a code from a form) on record `id` of kind `kind` (its
+/// `Lifecycle::ENTITY`); returns the record's page. A kind joins by adding its line here.
+#[tracing::instrument(skip_all)]
+pub async fn take_action(
+    state: &AppState,
+    actor: &Actor,
+    kind: &str,
+    id: Uuid,
+    action: &str,
+    reason: Option<&str>,
+) -> Result<String, AppError> {
+    use crate::domain::achievement::AchievementLifecycle;
+    use crate::domain::demand::DemandLifecycle;
+    fn parse<L: Lifecycle>(code: &str) -> Result<L::Action, AppError> {
+        L::Action::parse(code).ok_or(AppError::NotFound)
+    }
+    match kind {
+        DemandLifecycle::ENTITY => {
+            let a = parse::<DemandLifecycle>(action)?;
+            super::demand_action(state, actor, id, a, reason).await?;
+            Ok(DemandLifecycle::page(id))
+        }
+        AchievementLifecycle::ENTITY => {
+            let a = parse::<AchievementLifecycle>(action)?;
+            super::achievement_action(state, actor, id, a, reason).await?;
+            Ok(AchievementLifecycle::page(id))
+        }
+        _ => Err(AppError::NotFound),
+    }
+}
 
 /// Applies `action` to record `id` of kind `L`, found in status `from`. `guard` sees the status
 /// the action leads to and the clock's time, and may refuse. `actor` is `None` for the system

@@ -1,9 +1,9 @@
 //! Achievement pages: the public list, details with actions, the form, one's own list.
 use super::common::*;
-use super::lifecycle::{history_card, StatusTag};
+use super::lifecycle::{action_panel, history_card, reason_notice, StatusTag};
 use super::{RefCtx, SessionCtx};
-use crate::api::{AchievementAction as AchievementActionFn, SaveAchievement};
-use crate::domain::achievement::{AchievementLifecycle, TransferMode};
+use crate::api::{RecordAction, SaveAchievement};
+use crate::domain::achievement::{AchievementLifecycle, AchievementStatus, TransferMode};
 use crate::domain::demand::Trl;
 use crate::domain::time::format_date;
 use crate::i18n::Lang;
@@ -126,7 +126,9 @@ pub fn AchievementDetailPage() -> impl IntoView {
     let params = use_params_map();
     let refs = expect_context::<RefCtx>().0;
     let id = move || params.read().get("id").unwrap_or_default();
-    let act = ServerAction::<AchievementActionFn>::new();
+    let act = ServerAction::<RecordAction>::new();
+    let errors = field_errors(act.value());
+    let echo = use_echo();
     let detail = Resource::new(
         move || (id(), act.version().get()),
         |(id, _)| crate::api::get_achievement(id),
@@ -135,6 +137,7 @@ pub fn AchievementDetailPage() -> impl IntoView {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 let refs = refs.await.unwrap_or_default();
+                let posted = echoed::<RecordAction>(&echo.await);
                 let d = match detail.await {
                     Ok(d) => d,
                     Err(e) => {
@@ -160,9 +163,7 @@ pub fn AchievementDetailPage() -> impl IntoView {
                             {perms.edit.then(|| view! { <a class="btn" href=format!("/achievements/{id}/edit")>{lang.t("编辑", "Edit")}</a> })}
                         </div>
                     </div>
-                    {d.status_reason.clone().map(|r| view! {
-                        <div class="notice notice-warning"><strong>{lang.t("说明：", "Note: ")}</strong>{r}</div>
-                    })}
+                    {reason_notice(d.status_reason.clone(), s.status == AchievementStatus::Rejected, lang)}
                     <ErrorSummary value=act.value() />
                     <div class="card">
                         <dl class="desc-list">
@@ -178,55 +179,7 @@ pub fn AchievementDetailPage() -> impl IntoView {
                         </dl>
                         {s.published_at.map(|p| view! { <p class="muted small">{lang.t("发布于 ", "Published ")}{format_date(p)}</p> })}
                     </div>
-                    {(!perms.actions.is_empty()).then(|| {
-                        let id = id.clone();
-                        view! {
-                            <div class="card form-actions">
-                                {perms.actions.iter().map(|a| {
-                                    let id = id.clone();
-                                    let a = a.clone();
-                                    let needs_reason = a == "withdraw";
-                                    let label = crate::domain::achievement::AchievementAction::parse(&a)
-                                        .map(|x| lang.pick(x.label_zh(), x.label_en()).to_string())
-                                        .unwrap_or_default();
-                                    let testid = format!("ach-{a}");
-                                    view! {
-                                        <ActionForm action=act attr:class="row">
-                                            <input type="hidden" name="id" value=id />
-                                            <input type="hidden" name="action" value=a.clone() />
-                                            {needs_reason.then(|| view! {
-                                                <label for="withdraw-reason" class="sr-only">{lang.t("撤回理由", "Reason")}</label>
-                                                <input id="withdraw-reason" name="reason" type="text" maxlength="1000" placeholder=lang.t("撤回理由（必填）", "Reason (required)") />
-                                            })}
-                                            <button class=if a == "submit" { "btn btn-primary" } else { "btn" } type="submit" data-testid=testid>{label}</button>
-                                        </ActionForm>
-                                    }
-                                }).collect_view()}
-                            </div>
-                        }
-                    })}
-                    {perms.review.then(|| {
-                        let (id1, id2) = (id.clone(), id.clone());
-                        view! {
-                            <div class="card" data-testid="review-panel">
-                                <h2 class="card-title">{lang.t("审核", "Review")}</h2>
-                                <ActionForm action=act>
-                                    <input type="hidden" name="id" value=id1 />
-                                    <input type="hidden" name="action" value="approve" />
-                                    <button class="btn btn-primary" type="submit" data-testid="approve">{lang.t("通过并发布", "Approve and publish")}</button>
-                                </ActionForm>
-                                <ActionForm action=act attr:class="reject-form">
-                                    <input type="hidden" name="id" value=id2 />
-                                    <input type="hidden" name="action" value="reject" />
-                                    <div class="field">
-                                        <label for="reason" class="required">{lang.t("驳回理由", "Reason for rejection")}</label>
-                                        <TextArea id="reason" rows=3 maxlength=1000 />
-                                    </div>
-                                    <button class="btn btn-danger" type="submit" data-testid="reject">{lang.t("驳回", "Reject")}</button>
-                                </ActionForm>
-                            </div>
-                        }
-                    })}
+                    {action_panel::<AchievementLifecycle>(act, &id, &perms.actions, errors, posted, lang)}
                     {history_card::<AchievementLifecycle>(&d.history, lang)}
                 }
                 .into_any()
@@ -250,6 +203,7 @@ pub fn AchievementEditPage() -> impl IntoView {
     });
     let save = ServerAction::<SaveAchievement>::new();
     let errors = field_errors(save.value());
+    let echo = use_echo();
     view! {
         <Title text=lang.t("发布科技成果", "List an achievement") />
         <Suspense fallback=loading>
@@ -263,7 +217,8 @@ pub fn AchievementEditPage() -> impl IntoView {
                     Err(e) => return error_view(&e, lang),
                 };
                 let editing = form.is_some();
-                let f = form.unwrap_or_else(|| AchievementForm { trl: "5".into(), ..Default::default() });
+                let posted = echoed::<SaveAchievement>(&echo.await).map(|a| a.form());
+                let f = posted.or(form).unwrap_or_else(|| AchievementForm { trl: "5".into(), ..Default::default() });
                 let cls = move |field: &'static str| {
                     let he = has_error(errors, field);
                     move || if he() { "field has-error" } else { "field" }

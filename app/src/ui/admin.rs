@@ -19,6 +19,7 @@ pub fn OrgsPage() -> impl IntoView {
         move || decide.version().get(),
         |_| crate::api::list_disputes(),
     );
+    let echo = use_echo();
     view! {
         <Title text=lang.t("机构管理", "Organizations") />
         <div class="page-header"><div>
@@ -29,6 +30,7 @@ pub fn OrgsPage() -> impl IntoView {
         <ErrorSummary value=decide.value() />
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
+                let posted = echoed::<DecideDispute>(&echo.await);
                 match disputes.await {
                     Ok(ds) if ds.is_empty() => ().into_any(),
                     Ok(ds) => view! {
@@ -36,6 +38,9 @@ pub fn OrgsPage() -> impl IntoView {
                             <h2 class="card-title">{lang.t("信用代码争议（待裁定）", "Credit-code disputes awaiting a decision")}</h2>
                             {ds.into_iter().map(|d| {
                                 let (id1, id2) = (d.id.to_string(), d.id.to_string());
+                                // The note a post without JavaScript sent, back in its own field.
+                                let kept = |upheld: &str| posted.as_ref().filter(|p| p.id == d.id.to_string() && p.upheld == upheld).map(|p| p.note.clone()).unwrap_or_default();
+                                let (note_up, note_dn) = (kept("true"), kept("false"));
                                 view! {
                                     <div class="queue-item">
                                         <p><strong>{d.org_name.clone()}</strong>" "<span class="mono">{d.credit_code.clone()}</span></p>
@@ -46,14 +51,14 @@ pub fn OrgsPage() -> impl IntoView {
                                                 <input type="hidden" name="id" value=id1 />
                                                 <input type="hidden" name="upheld" value="true" />
                                                 <label class="sr-only" for=format!("note-up-{}", d.id)>{lang.t("裁定说明", "Decision note")}</label>
-                                                <input id=format!("note-up-{}", d.id) name="note" type="text" maxlength="1000" placeholder=lang.t("裁定说明（必填）", "Decision note (required)") />
+                                                <input id=format!("note-up-{}", d.id) name="note" type="text" maxlength="1000" value=note_up placeholder=lang.t("裁定说明（必填）", "Decision note (required)") />
                                                 <button class="btn btn-primary btn-sm" type="submit">{lang.t("支持异议：撤销认证并加入提出人", "Uphold: unverify and admit the claimant")}</button>
                                             </ActionForm>
                                             <ActionForm action=decide attr:class="row">
                                                 <input type="hidden" name="id" value=id2 />
                                                 <input type="hidden" name="upheld" value="false" />
                                                 <label class="sr-only" for=format!("note-dn-{}", d.id)>{lang.t("裁定说明", "Decision note")}</label>
-                                                <input id=format!("note-dn-{}", d.id) name="note" type="text" maxlength="1000" placeholder=lang.t("裁定说明（必填）", "Decision note (required)") />
+                                                <input id=format!("note-dn-{}", d.id) name="note" type="text" maxlength="1000" value=note_dn placeholder=lang.t("裁定说明（必填）", "Decision note (required)") />
                                                 <button class="btn btn-sm" type="submit">{lang.t("驳回异议", "Dismiss")}</button>
                                             </ActionForm>
                                         </div>

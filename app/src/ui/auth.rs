@@ -15,6 +15,7 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let login = ServerAction::<Login>::new();
     let errors = field_errors(login.value());
+    let echo = use_echo();
     let next = move || query.read().get("next").unwrap_or_else(|| "/".into());
     let notice = move || {
         let q = query.read();
@@ -38,23 +39,30 @@ pub fn LoginPage() -> impl IntoView {
             <h1 class="page-title">{lang.t("登录", "Sign in")}</h1>
             {move || notice().map(|n| view! { <div class="notice notice-success">{n}</div> })}
             <ErrorSummary value=login.value() />
-            <ActionForm action=login attr:class="form" attr:novalidate="true">
-                <input type="hidden" name="next" value=next />
-                <div class="field" class:has-error=has_error(errors, "email")>
-                    <label for="email" class="required">{lang.t("邮箱", "E-mail")}</label>
-                    <input id="email" name="email" type="email" autocomplete="username" required />
-                    <FieldMsg errors field="email" />
-                </div>
-                <div class="field" class:has-error=has_error(errors, "password")>
-                    <label for="password" class="required">{lang.t("密码", "Password")}</label>
-                    <input id="password" name="password" type="password" autocomplete="current-password" required />
-                    <FieldMsg errors field="password" />
-                </div>
-                <div class="form-actions">
-                    <button class="btn btn-primary" type="submit" data-testid="login-submit">{lang.t("登录", "Sign in")}</button>
-                    <a href="/forgot-password">{lang.t("忘记密码？", "Forgot your password?")}</a>
-                </div>
-            </ActionForm>
+            <Suspense fallback=loading>
+                {move || Suspend::new(async move {
+                    let email = echoed::<Login>(&echo.await).map(|l| l.email).unwrap_or_default();
+                    view! {
+                    <ActionForm action=login attr:class="form" attr:novalidate="true">
+                        <input type="hidden" name="next" value=next />
+                        <div class="field" class:has-error=has_error(errors, "email")>
+                            <label for="email" class="required">{lang.t("邮箱", "E-mail")}</label>
+                            <input id="email" name="email" type="email" autocomplete="username" required value=email />
+                            <FieldMsg errors field="email" />
+                        </div>
+                        <div class="field" class:has-error=has_error(errors, "password")>
+                            <label for="password" class="required">{lang.t("密码", "Password")}</label>
+                            <input id="password" name="password" type="password" autocomplete="current-password" required />
+                            <FieldMsg errors field="password" />
+                        </div>
+                        <div class="form-actions">
+                            <button class="btn btn-primary" type="submit" data-testid="login-submit">{lang.t("登录", "Sign in")}</button>
+                            <a href="/forgot-password">{lang.t("忘记密码？", "Forgot your password?")}</a>
+                        </div>
+                    </ActionForm>
+                    }
+                })}
+            </Suspense>
             <p class="muted">{lang.t("还没有账号？", "No account yet? ")}<a href="/register">{lang.t("注册", "Register")}</a></p>
         </div>
     }
@@ -66,7 +74,7 @@ pub fn RegisterPage() -> impl IntoView {
     let refs = expect_context::<RefCtx>().0;
     let reg = ServerAction::<Register>::new();
     let errors = field_errors(reg.value());
-    let (mode, set_mode) = signal("new".to_string());
+    let echo = use_echo();
     let cls = move |f: &'static str| {
         let he = has_error(errors, f);
         move || if he() { "field has-error" } else { "field" }
@@ -83,18 +91,26 @@ pub fn RegisterPage() -> impl IntoView {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 let refs = refs.await.unwrap_or_default();
+                // What a post without JavaScript sent back (passwords are never kept).
+                let r = echoed::<Register>(&echo.await);
+                let v = |f: fn(&Register) -> Option<String>| r.as_ref().and_then(f).unwrap_or_default();
+                let (email, display_name, credit_code) = (v(|r| Some(r.email.clone())), v(|r| Some(r.display_name.clone())), v(|r| Some(r.credit_code.clone())));
+                let (org_name, contact_name, contact_phone, dispute_reason) = (v(|r| r.org_name.clone()), v(|r| r.contact_name.clone()), v(|r| r.contact_phone.clone()), v(|r| r.dispute_reason.clone()));
+                let mode = r.as_ref().map(|r| r.mode.clone()).filter(|m| ["new", "join", "dispute"].contains(&m.as_str())).unwrap_or_else(|| "new".into());
+                let (org_type, district) = (v(|r| r.org_type.clone()), v(|r| r.district.clone()));
+                let privacy = r.as_ref().is_some_and(|r| r.privacy.is_some());
                 view! {
-                    <ActionForm action=reg attr:class="form card" attr:novalidate="true">
+                    <ActionForm action=reg attr:class="form card register-form" attr:novalidate="true">
                         <fieldset>
                             <legend>{lang.t("账号信息", "Your account")}</legend>
                             <div class=cls("email")>
                                 <label for="email" class="required">{lang.t("邮箱", "E-mail")}</label>
-                                <input id="email" name="email" type="email" autocomplete="email" maxlength="254" />
+                                <input id="email" name="email" type="email" autocomplete="email" maxlength="254" value=email />
                                 <FieldMsg errors field="email" />
                             </div>
                             <div class=cls("display_name")>
                                 <label for="display_name" class="required">{lang.t("姓名", "Name")}</label>
-                                <input id="display_name" name="display_name" type="text" maxlength="50" autocomplete="name" />
+                                <input id="display_name" name="display_name" type="text" maxlength="50" autocomplete="name" value=display_name />
                                 <FieldMsg errors field="display_name" />
                             </div>
                             <div class="grid-2">
@@ -116,34 +132,34 @@ pub fn RegisterPage() -> impl IntoView {
                             <legend>{lang.t("所属机构", "Your organization")}</legend>
                             <div class="field">
                                 <div class="checkbox-row">
-                                    <input type="radio" id="mode-new" name="mode" value="new" checked=move || mode.get() == "new" on:change=move |_| set_mode.set("new".into()) />
+                                    <input type="radio" id="mode-new" name="mode" value="new" checked=mode == "new" />
                                     <label for="mode-new">{lang.t("登记新机构", "Register a new organization")}</label>
                                 </div>
                                 <div class="checkbox-row">
-                                    <input type="radio" id="mode-join" name="mode" value="join" checked=move || mode.get() == "join" on:change=move |_| set_mode.set("join".into()) />
+                                    <input type="radio" id="mode-join" name="mode" value="join" checked=mode == "join" />
                                     <label for="mode-join">{lang.t("申请加入已登记的机构（由该机构管理员审核）", "Ask to join a registered organization (its administrator admits you)")}</label>
                                 </div>
                                 <div class="checkbox-row">
-                                    <input type="radio" id="mode-dispute" name="mode" value="dispute" checked=move || mode.get() == "dispute" on:change=move |_| set_mode.set("dispute".into()) />
+                                    <input type="radio" id="mode-dispute" name="mode" value="dispute" checked=mode == "dispute" />
                                     <label for="mode-dispute">{lang.t("本机构的信用代码已被他人登记，提请管理人员裁定", "Our credit code was registered by someone else: ask an official to decide")}</label>
                                 </div>
                             </div>
                             <div class=cls("credit_code")>
                                 <label for="credit_code" class="required">{lang.t("统一社会信用代码", "Unified social credit code")}</label>
                                 <p class="hint">{lang.t("18 位，见营业执照或登记证书", "18 characters, as on the business licence or registration certificate")}</p>
-                                <input id="credit_code" name="credit_code" type="text" maxlength="40" class="mono" autocomplete="off" />
+                                <input id="credit_code" name="credit_code" type="text" maxlength="40" class="mono" autocomplete="off" value=credit_code />
                                 <FieldMsg errors field="credit_code" />
                             </div>
-                            <div class=cls("dispute_reason") hidden=move || mode.get() != "dispute">
+                            <div class=move || format!("{} mode-dispute", cls("dispute_reason")())>
                                 <label for="dispute_reason" class="required">{lang.t("异议说明", "Why the code is yours")}</label>
                                 <p class="hint">{lang.t("说明您与该机构的关系，管理人员将核实营业执照等材料后裁定", "Explain your relation to the organization; an official checks the licence and decides")}</p>
-                                <TextArea id="dispute_reason" rows=3 maxlength=1000 />
+                                <TextArea id="dispute_reason" rows=3 maxlength=1000 value=dispute_reason />
                                 <FieldMsg errors field="dispute_reason" />
                             </div>
-                            <div class="org-new" hidden=move || mode.get() != "new">
+                            <div class="mode-new">
                                 <div class=cls("org_name")>
                                     <label for="org_name" class="required">{lang.t("机构名称", "Organization name")}</label>
-                                    <input id="org_name" name="org_name" type="text" maxlength="100" />
+                                    <input id="org_name" name="org_name" type="text" maxlength="100" value=org_name />
                                     <FieldMsg errors field="org_name" />
                                 </div>
                                 <div class="grid-2">
@@ -151,7 +167,7 @@ pub fn RegisterPage() -> impl IntoView {
                                         <label for="org_type" class="required">{lang.t("机构类型", "Type")}</label>
                                         <select id="org_type" name="org_type">
                                             <option value="">{lang.t("请选择", "Choose")}</option>
-                                            {OrgType::ALL.iter().map(|o| view! { <option value=o.as_str()>{lang.pick(o.label_zh(), o.label_en()).to_string()}</option> }).collect_view()}
+                                            {OrgType::ALL.iter().map(|o| view! { <option value=o.as_str() selected=org_type == o.as_str()>{lang.pick(o.label_zh(), o.label_en()).to_string()}</option> }).collect_view()}
                                         </select>
                                         <FieldMsg errors field="org_type" />
                                     </div>
@@ -159,7 +175,7 @@ pub fn RegisterPage() -> impl IntoView {
                                         <label for="district" class="required">{lang.t("所在区域", "District")}</label>
                                         <select id="district" name="district">
                                             <option value="">{lang.t("请选择", "Choose")}</option>
-                                            {refs.districts.iter().map(|d| view! { <option value=d.code.clone()>{lang.pick(&d.name_zh, &d.name_en).to_string()}</option> }).collect_view()}
+                                            {refs.districts.iter().map(|d| view! { <option value=d.code.clone() selected=district == d.code>{lang.pick(&d.name_zh, &d.name_en).to_string()}</option> }).collect_view()}
                                         </select>
                                         <FieldMsg errors field="district" />
                                     </div>
@@ -167,12 +183,12 @@ pub fn RegisterPage() -> impl IntoView {
                                 <div class="grid-2">
                                     <div class=cls("contact_name")>
                                         <label for="contact_name" class="required">{lang.t("联系人", "Contact person")}</label>
-                                        <input id="contact_name" name="contact_name" type="text" maxlength="50" />
+                                        <input id="contact_name" name="contact_name" type="text" maxlength="50" value=contact_name />
                                         <FieldMsg errors field="contact_name" />
                                     </div>
                                     <div class=cls("contact_phone")>
                                         <label for="contact_phone" class="required">{lang.t("联系电话", "Contact phone")}</label>
-                                        <input id="contact_phone" name="contact_phone" type="tel" maxlength="20" />
+                                        <input id="contact_phone" name="contact_phone" type="tel" maxlength="20" value=contact_phone />
                                         <FieldMsg errors field="contact_phone" />
                                     </div>
                                 </div>
@@ -180,7 +196,7 @@ pub fn RegisterPage() -> impl IntoView {
                         </fieldset>
                         <div class=cls("privacy")>
                             <div class="checkbox-row">
-                                <input type="checkbox" id="privacy" name="privacy" value="yes" />
+                                <input type="checkbox" id="privacy" name="privacy" value="yes" checked=privacy />
                                 <label for="privacy">
                                     {lang.t("我已阅读并同意", "I have read and accept the ")}
                                     <a href="/privacy" target="_blank" rel="external">{lang.t("《个人信息保护声明》", "privacy notice")}</a>
@@ -325,7 +341,10 @@ pub fn AccountPage() -> impl IntoView {
 pub fn ForgotPage() -> impl IntoView {
     let lang = use_lang();
     let forgot = ServerAction::<ForgotPassword>::new();
-    let done = move || matches!(forgot.value().get(), Some(Ok(_)));
+    let query = use_query_map();
+    // `sent` is where a post without JavaScript lands.
+    let done =
+        move || matches!(forgot.value().get(), Some(Ok(_))) || query.read().get("sent").is_some();
     view! {
         <Title text=lang.t("找回密码", "Reset your password") />
         <div class="auth-card card">

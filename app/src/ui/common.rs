@@ -4,6 +4,8 @@ use crate::error::{AppError, FieldError};
 use crate::i18n::Lang;
 use leptos::prelude::*;
 
+pub use super::forms::{echoed, use_echo};
+
 pub fn use_lang() -> Lang {
     use_context::<Lang>().unwrap_or_default()
 }
@@ -21,17 +23,18 @@ pub fn t(zh: &'static str, en: &'static str) -> &'static str {
 /// text the browser renders.
 #[component]
 pub fn TextArea(
-    id: &'static str,
+    #[prop(into)] id: String,
     /// The form field name, when it differs from `id`.
-    #[prop(optional)]
-    name: Option<&'static str>,
+    #[prop(optional, into)]
+    name: Option<String>,
     rows: u32,
     #[prop(optional)] maxlength: Option<u32>,
     #[prop(optional, into)] value: String,
 ) -> impl IntoView {
     #[cfg(feature = "ssr")]
     let value = crate::domain::text::escape_html(&value);
-    view! { <textarea id=id name=name.unwrap_or(id) rows=rows maxlength=maxlength>{value}</textarea> }
+    let name = name.unwrap_or_else(|| id.clone());
+    view! { <textarea id=id name=name rows=rows maxlength=maxlength>{value}</textarea> }
 }
 
 pub fn urlencode(s: &str) -> String {

@@ -1,8 +1,8 @@
 //! Demand pages: the public list, details, the form, the owner's list and the review queue.
 use super::common::*;
-use super::lifecycle::{history_card, StatusTag};
+use super::lifecycle::{action_panel, history_card, reason_notice, StatusTag};
 use super::{RefCtx, SessionCtx};
-use crate::api::{DemandAction as DemandActionFn, SaveDemand};
+use crate::api::{RecordAction, SaveDemand};
 use crate::domain::demand::DemandLifecycle;
 use crate::domain::demand::{IpPreference, Trl};
 use crate::domain::time::{format_date, format_datetime, remaining_en, remaining_zh};
@@ -147,7 +147,9 @@ pub fn DemandDetailPage() -> impl IntoView {
     let params = use_params_map();
     let refs = expect_context::<RefCtx>().0;
     let id = move || params.read().get("id").unwrap_or_default();
-    let act = ServerAction::<DemandActionFn>::new();
+    let act = ServerAction::<RecordAction>::new();
+    let errors = field_errors(act.value());
+    let echo = use_echo();
     // Re-read after every action: its redirect lands on this same URL.
     let detail = Resource::new(
         move || (id(), act.version().get()),
@@ -157,6 +159,7 @@ pub fn DemandDetailPage() -> impl IntoView {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 let refs = refs.await.unwrap_or_default();
+                let posted = echoed::<RecordAction>(&echo.await);
                 let d = match detail.await {
                     Ok(d) => d,
                     Err(e) => {
@@ -195,11 +198,7 @@ pub fn DemandDetailPage() -> impl IntoView {
                             }).collect_view()}
                         </ol>
                     })}
-                    {d.rejection_reason.clone().filter(|_| rejected).map(|r| view! {
-                        <div class="notice notice-error" data-testid="rejection-reason">
-                            <strong>{lang.t("驳回理由：", "Reason for rejection: ")}</strong>{r}
-                        </div>
-                    })}
+                    {reason_notice(d.status_reason.clone().filter(|_| rejected), true, lang)}
                     <ErrorSummary value=act.value() />
                     <div class="card">
                         <dl class="desc-list">
@@ -220,79 +219,7 @@ pub fn DemandDetailPage() -> impl IntoView {
                             <p class="pre-wrap">{if c.is_empty() { lang.t("（未填写）", "(none)").to_string() } else { c }}</p>
                         </div>
                     })}
-                    {(p.submit || p.withdraw).then(|| {
-                        let (id1, id2) = (id.clone(), id.clone());
-                        view! {
-                            <div class="card form-actions">
-                                {p.submit.then(|| view! {
-                                    <ActionForm action=act>
-                                        <input type="hidden" name="id" value=id1 />
-                                        <input type="hidden" name="action" value="submit" />
-                                        <button class="btn btn-primary" type="submit" data-testid="submit-demand">{lang.t("提交审核", "Submit for review")}</button>
-                                    </ActionForm>
-                                })}
-                                {p.withdraw.then(|| view! {
-                                    <ActionForm action=act>
-                                        <input type="hidden" name="id" value=id2 />
-                                        <input type="hidden" name="action" value="withdraw" />
-                                        <button class="btn" type="submit">{lang.t("撤回修改", "Withdraw to edit")}</button>
-                                    </ActionForm>
-                                })}
-                            </div>
-                        }
-                    })}
-                    {p.reopen.then(|| {
-                        let id = id.clone();
-                        view! {
-                            <div class="card form-actions">
-                                <ActionForm action=act>
-                                    <input type="hidden" name="id" value=id />
-                                    <input type="hidden" name="action" value="reopen" />
-                                    <button class="btn btn-primary" type="submit" data-testid="reopen">{lang.t("修改后重新提交", "Revise and resubmit")}</button>
-                                </ActionForm>
-                            </div>
-                        }
-                    })}
-                    {p.close.then(|| {
-                        let id = id.clone();
-                        view! {
-                            <div class="card">
-                                <ActionForm action=act attr:class="reject-form">
-                                    <input type="hidden" name="id" value=id />
-                                    <input type="hidden" name="action" value="close" />
-                                    <div class="field">
-                                        <label for="close-reason" class="required">{lang.t("关闭理由", "Reason for closing")}</label>
-                                        <TextArea id="close-reason" name="reason" rows=2 maxlength=1000 />
-                                    </div>
-                                    <button class="btn btn-danger" type="submit" data-testid="close-demand">{lang.t("关闭需求", "Close demand")}</button>
-                                </ActionForm>
-                            </div>
-                        }
-                    })}
-                    {p.review.then(|| {
-                        let (id1, id2) = (id.clone(), id.clone());
-                        view! {
-                            <div class="card" data-testid="review-panel">
-                                <h2 class="card-title">{lang.t("审核", "Review")}</h2>
-                                <div class="form-actions">
-                                    <ActionForm action=act>
-                                        <input type="hidden" name="id" value=id1 />
-                                        <input type="hidden" name="action" value="approve" />
-                                        <button class="btn btn-primary" type="submit" data-testid="approve">{lang.t("通过并发布", "Approve and publish")}</button>
-                                    </ActionForm>
-                                </div>
-                                <ActionForm action=act attr:class="reject-form">
-                                    <input type="hidden" name="id" value=id2 />
-                                    <input type="hidden" name="action" value="reject" />
-                                    <div class="field">
-                                        <label for="reason" class="required">{lang.t("驳回理由", "Reason for rejection")}</label>
-                                        <TextArea id="reason" rows=3 maxlength=1000 />
-                                    </div>
-                                    <button class="btn btn-danger" type="submit" data-testid="reject">{lang.t("驳回", "Reject")}</button>
-                                </ActionForm>
-                            </div>
-                        }
-                    })}
+                    {action_panel::<DemandLifecycle>(act, &id, &p.actions, errors, posted, lang)}
                     {history_card::<DemandLifecycle>(&d.history, lang)}
                 }
                 .into_any()
@@ -316,6 +243,7 @@ pub fn DemandEditPage() -> impl IntoView {
     });
     let save = ServerAction::<SaveDemand>::new();
     let errors = field_errors(save.value());
+    let echo = use_echo();
     view! {
         <Title text=lang.t("发布技术需求", "Post a demand") />
         <Suspense fallback=loading>
@@ -330,7 +258,8 @@ pub fn DemandEditPage() -> impl IntoView {
                     Err(e) => return error_view(&e, lang),
                 };
                 let editing = form.is_some();
-                let f = form.unwrap_or_else(|| DemandForm { trl: "6".into(), ip_preference: "negotiable".into(), ..Default::default() });
+                let posted = echoed::<SaveDemand>(&echo.await).map(|a| a.form());
+                let f = posted.or(form).unwrap_or_else(|| DemandForm { trl: "6".into(), ip_preference: "negotiable".into(), ..Default::default() });
                 let input_class = move |field: &'static str| {
                     let he = has_error(errors, field);
                     move || if he() { "field has-error" } else { "field" }

@@ -127,6 +127,7 @@ pub fn MyExpertProfilePage() -> impl IntoView {
     let save = ServerAction::<SaveExpertProfile>::new();
     let errors = field_errors(save.value());
     let existing = Resource::new(|| (), |_| crate::api::my_expert_profile());
+    let echo = use_echo();
     view! {
         <Title text=lang.t("我的专家资料", "My expert profile") />
         <div class="page-header"><div>
@@ -140,6 +141,7 @@ pub fn MyExpertProfilePage() -> impl IntoView {
                     Ok(f) => f.unwrap_or(ExpertForm { accepts_review: true, ..Default::default() }),
                     Err(e) => return error_view(&e, lang),
                 };
+                let f = echoed::<SaveExpertProfile>(&echo.await).map(|a| a.form()).unwrap_or(f);
                 let cls = move |field: &'static str| {
                     let he = has_error(errors, field);
                     move || if he() { "field has-error" } else { "field" }

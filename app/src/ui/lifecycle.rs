@@ -1,8 +1,10 @@
 //! How every reviewed record's status and history look, whatever its kind (demands,
 //! achievements, and the calls, bids and contracts that follow).
-use super::common::use_lang;
-use crate::domain::lifecycle::{labels_of, Lifecycle, Status};
+use super::common::{use_lang, FieldMsg, TextArea};
+use crate::api::RecordAction;
+use crate::domain::lifecycle::{labels_of, Labelled, Lifecycle, Status};
 use crate::domain::time::format_datetime;
+use crate::error::FieldError;
 use crate::i18n::Lang;
 use crate::model::AuditEntry;
 use leptos::prelude::*;
@@ -64,6 +66,104 @@ pub fn history_card<L: Lifecycle>(entries: &[AuditEntry], lang: Lang) -> impl In
             <div class="card" data-testid="history">
                 <h2 class="card-title">{lang.t("处理记录", "History")}</h2>
                 <ul class="timeline">{items}</ul>
+            </div>
+        }
+    })
+}
+
+/// The lifecycle actions a reader may take on one record of kind `L`, as forms posting to the
+/// one `record_action` server function: plain buttons, and for an action that needs a reason,
+/// a reason field and a button. `posted` is what a failed post without JavaScript sent, so its
+/// reason is kept. Field errors of the reason appear under the first reason field.
+pub fn action_panel<L: Lifecycle>(
+    act: ServerAction<RecordAction>,
+    id: &str,
+    actions: &[String],
+    errors: Signal<Vec<FieldError>>,
+    posted: Option<RecordAction>,
+    lang: Lang,
+) -> impl IntoView {
+    let offered: Vec<L::Action> = actions.iter().filter_map(|a| L::Action::parse(a)).collect();
+    let (plain, reasoned): (Vec<_>, Vec<_>) =
+        offered.into_iter().partition(|a| !L::requires_reason(*a));
+    let id = id.to_string();
+    let form = |a: L::Action, body: AnyView| {
+        let id = id.clone();
+        view! {
+            <ActionForm action=act attr:class="action-form">
+                <input type="hidden" name="kind" value=L::ENTITY />
+                <input type="hidden" name="id" value=id />
+                <input type="hidden" name="action" value=a.as_str() />
+                {body}
+            </ActionForm>
+        }
+    };
+    let buttons = plain
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let class = if i == 0 { "btn btn-primary" } else { "btn" };
+            let button = view! {
+                <button class=class type="submit" data-testid=a.as_str()>
+                    {lang.pick(a.label_zh(), a.label_en()).to_string()}
+                </button>
+            };
+            form(*a, button.into_any())
+        })
+        .collect_view();
+    let reason_forms = reasoned
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            // The first reason field is `#reason`, where the error summary links.
+            let field_id = if i == 0 { "reason".to_string() } else { format!("reason-{}", a.as_str()) };
+            let kept = posted
+                .as_ref()
+                .filter(|p| p.action == a.as_str() && p.kind == L::ENTITY)
+                .and_then(|p| p.reason.clone())
+                .unwrap_or_default();
+            let label = match lang {
+                Lang::Zh => format!("{}理由", a.label_zh()),
+                Lang::En => format!("Reason to {}", a.label_en().to_lowercase()),
+            };
+            let body = view! {
+                <div class="field" class:has-error=move || i == 0 && errors.get().iter().any(|e| e.field == "reason")>
+                    <label for=field_id.clone() class="required">{label}</label>
+                    <TextArea id=field_id.clone() name="reason" rows=3 maxlength=1000 value=kept />
+                    {(i == 0).then(|| view! { <FieldMsg errors field="reason" /> })}
+                </div>
+                <button class="btn btn-danger" type="submit" data-testid=a.as_str()>
+                    {lang.pick(a.label_zh(), a.label_en()).to_string()}
+                </button>
+            };
+            form(*a, body.into_any())
+        })
+        .collect_view();
+    (!actions.is_empty()).then(|| {
+        view! {
+            <div class="card" data-testid="actions">
+                <h2 class="card-title">{lang.t("办理", "Actions")}</h2>
+                <div class="form-actions">{buttons}</div>
+                {reason_forms}
+            </div>
+        }
+    })
+}
+
+/// The reason given with the record's last status change, for those who may read it.
+pub fn reason_notice(reason: Option<String>, rejected: bool, lang: Lang) -> impl IntoView {
+    reason.map(|r| {
+        let (class, label) = if rejected {
+            (
+                "notice notice-error",
+                lang.t("驳回理由：", "Reason for rejection: "),
+            )
+        } else {
+            ("notice notice-warning", lang.t("说明：", "Note: "))
+        };
+        view! {
+            <div class=class data-testid="status-reason">
+                <strong>{label}</strong>{r}
             </div>
         }
     })

@@ -5,6 +5,7 @@ mod auth;
 mod common;
 mod demands;
 mod experts;
+mod forms;
 mod import;
 mod lifecycle;
 mod orgs;

@@ -12,6 +12,7 @@ macro_rules! sql_store {
         include!("sql/accounts.rs");
         include!("sql/orgs.rs");
         include!("sql/import.rs");
+        include!("sql/forms.rs");
         include!("sql/lifecycle.rs");
         include!("sql/demands.rs");
         include!("sql/achievements.rs");
