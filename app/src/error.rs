@@ -146,6 +146,17 @@ impl Errors {
             }
         }
     }
+    /// Keeps the value of a record parser, adding its field errors to these.
+    pub fn merge<T>(&mut self, r: Result<T, AppError>) -> Result<Option<T>, AppError> {
+        match r {
+            Ok(v) => Ok(Some(v)),
+            Err(AppError::Validation(v)) => {
+                self.0.extend(v);
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
     pub fn finish(self) -> Result<(), AppError> {
         if self.0.is_empty() {
             Ok(())

@@ -10,6 +10,7 @@ pub mod model;
 pub mod policy;
 #[cfg(feature = "ssr")]
 pub mod ports;
+pub mod records;
 #[cfg(feature = "ssr")]
 pub mod services;
 pub mod ui;

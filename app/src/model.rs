@@ -201,6 +201,17 @@ pub struct DemandForm {
     pub confidential_detail: String,
 }
 
+/// An organization's registration details as typed (registration, import, seeds).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct OrgForm {
+    pub name: String,
+    pub org_type: String,
+    pub credit_code: String,
+    pub district: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrgListItem {
     pub org: OrgSummary,

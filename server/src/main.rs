@@ -266,6 +266,7 @@ async fn run() -> anyhow::Result<()> {
             );
             let report = server::import::import(
                 store.as_ref(),
+                chrono::Utc::now(),
                 kind,
                 &bytes,
                 Some(&file),

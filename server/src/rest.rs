@@ -285,6 +285,7 @@ pub async fn import(
     let kind = crate::import::ImportKind::parse(&kind).ok_or(ApiError(AppError::NotFound))?;
     let report = crate::import::import(
         state.store.as_ref(),
+        state.clock.now(),
         kind,
         &body,
         q.get("file_name").map(String::as_str),

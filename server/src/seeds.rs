@@ -1,10 +1,14 @@
 //! Loads `seeds/` (data only). Reference data in every mode; demo organizations, demands and
 //! accounts only in development mode. Running it twice changes nothing.
 use anyhow::Context;
-use app::domain::{CreditCode, DemandStatus, IpPreference, OrgType, Role};
-use app::model::{Chain, District};
+use app::domain::money::Fen;
+use app::domain::{DemandStatus, Role};
+use app::error::AppError;
+use app::model::{AchievementForm, Chain, DemandForm, District, ExpertForm, OrgForm, RefData};
 use app::ports::*;
-use chrono::{NaiveDate, TimeZone, Utc};
+use app::records;
+use app::services;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use std::path::Path;
 use uuid::Uuid;
@@ -59,7 +63,8 @@ struct DemandSeed {
     budget_min_yuan: i64,
     budget_max_yuan: i64,
     trl: u8,
-    deadline: String,
+    /// Days after the load: demo deadlines stay in the future.
+    deadline_in_days: i64,
     ip_preference: String,
     confidential_detail: String,
     status: String,
@@ -136,11 +141,42 @@ fn stable_id(kind: &str, key: &str) -> Uuid {
     )
 }
 
+/// A seed through its record parser; a seed the form would refuse stops the load.
+fn checked<T>(what: &str, r: Result<T, AppError>) -> anyhow::Result<T> {
+    r.map_err(|e| match e {
+        AppError::Validation(v) => anyhow::anyhow!(
+            "seed {what}: {}",
+            v.iter()
+                .map(|f| format!("{}: {}", f.field, f.en))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        other => anyhow::anyhow!("seed {what}: {other:?}"),
+    })
+}
+
+/// Whole yuan as the forms write 万元.
+fn wan(yuan: i64) -> anyhow::Result<String> {
+    Ok(Fen::from_yuan(yuan).context("amount")?.format_wan())
+}
+
+/// Loads the seeds as of the system clock.
 pub async fn load(
     store: &dyn Store,
     secrets: &dyn Secrets,
     dir: &Path,
     demo: bool,
+) -> anyhow::Result<Vec<CreatedAccount>> {
+    load_at(store, secrets, dir, demo, Utc::now()).await
+}
+
+/// Loads the seeds as of `now` (records' stamps, and the day demo deadlines count from).
+pub async fn load_at(
+    store: &dyn Store,
+    secrets: &dyn Secrets,
+    dir: &Path,
+    demo: bool,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<Vec<CreatedAccount>> {
     let districts: Vec<District> = read(dir, "districts.json")?;
     for d in &districts {
@@ -192,11 +228,22 @@ pub async fn load(
     if !demo {
         return Ok(vec![]);
     }
-    let now = Utc::now();
+    let refs = RefData {
+        districts: store.list_districts().await?,
+        chains: store.list_chains().await?,
+    };
     let orgs: Vec<OrgSeed> = read(dir, "organizations.json")?;
     for o in &orgs {
-        let code = CreditCode::parse(&o.credit_code)
-            .map_err(|e| anyhow::anyhow!("seed org {}: {}", o.name, e.message_en()))?;
+        let form = OrgForm {
+            name: o.name.clone(),
+            org_type: o.org_type.clone(),
+            credit_code: o.credit_code.clone(),
+            district: o.district.clone(),
+            contact_name: o.contact_name.clone(),
+            contact_phone: o.contact_phone.clone(),
+        };
+        let c = checked(&o.name, records::org::parse(&form, &refs))?;
+        let code = c.credit_code.clone();
         if store
             .find_org_by_credit_code(code.as_str())
             .await?
@@ -204,19 +251,8 @@ pub async fn load(
         {
             continue;
         }
-        let org_type =
-            OrgType::parse(&o.org_type).with_context(|| format!("org type {}", o.org_type))?;
-        let org = OrgRecord {
-            id: stable_id("org", code.as_str()),
-            name: o.name.clone(),
-            org_type,
-            credit_code: code.as_str().into(),
-            district_code: o.district.clone(),
-            contact_name: o.contact_name.clone(),
-            contact_phone: o.contact_phone.clone(),
-            verified: o.verified,
-            created_at: now,
-        };
+        let org_type = c.org_type;
+        let org = services::new_org_record(&c, stable_id("org", code.as_str()), o.verified, now);
         // Each demo organization gets a contact member who cannot sign in (the hash is not a
         // valid argon2 string), so seeded demands have a real author.
         let contact = UserRecord {
@@ -251,14 +287,18 @@ pub async fn load(
             continue;
         }
         let role = Role::parse(&u.role).with_context(|| format!("role {}", u.role))?;
+        let mut errs = app::error::Errors::default();
+        let person = records::account::person(&mut errs, &u.email, &u.display_name);
+        checked(&u.email, errs.finish())?;
+        let (email, display_name) = person.context("demo user")?;
         let org = store
             .find_org_by_credit_code(&u.org_credit_code)
             .await?
             .with_context(|| format!("org {}", u.org_credit_code))?;
         let rec = UserRecord {
-            id: stable_id("user", &u.email),
-            email: u.email.clone(),
-            display_name: u.display_name.clone(),
+            id: stable_id("user", &email),
+            email,
+            display_name,
             password_hash: secrets.hash_password(u.password.clone()).await?,
             org_id: Some(org.id),
             membership_active: true,
@@ -287,37 +327,38 @@ pub async fn load(
             .with_context(|| format!("org {}", d.org_credit_code))?;
         let status =
             DemandStatus::parse(&d.status).with_context(|| format!("status {}", d.status))?;
-        let date = NaiveDate::parse_from_str(&d.deadline, "%Y-%m-%d")
-            .with_context(|| format!("deadline {}", d.deadline))?;
-        let deadline = app::domain::time::shanghai()
-            .from_local_datetime(&date.and_hms_opt(23, 59, 59).context("time")?)
-            .single()
-            .context("deadline")?
-            .with_timezone(&Utc);
-        let rec = DemandRecord {
-            id,
-            org_id: org.id,
-            created_by: stable_id("contact", &org.credit_code),
-            title: d.title,
+        let deadline = (now
+            .with_timezone(&app::domain::time::shanghai())
+            .date_naive()
+            + chrono::Duration::days(d.deadline_in_days))
+        .format("%Y-%m-%d")
+        .to_string();
+        let form = DemandForm {
+            title: d.title.clone(),
             description: d.description,
-            chain_code: d.chain,
+            chain: d.chain,
             field: d.field,
-            keywords: d.keywords,
-            budget_min_fen: d.budget_min_yuan.checked_mul(100).context("budget")?,
-            budget_max_fen: d.budget_max_yuan.checked_mul(100).context("budget")?,
-            trl: d.trl,
+            keywords: d.keywords.join("，"),
+            budget_min: wan(d.budget_min_yuan)?,
+            budget_max: wan(d.budget_max_yuan)?,
+            trl: d.trl.to_string(),
             deadline,
-            ip_preference: IpPreference::parse(&d.ip_preference).context("ip_preference")?,
-            status,
-            status_reason: None,
-            created_at: now,
-            updated_at: now,
-            published_at: app::domain::demand::is_public(status).then_some(now),
+            ip_preference: d.ip_preference,
+            confidential_detail: d.confidential_detail,
         };
+        let c = checked(&d.title, records::demand::parse(&form, &refs, now))?;
+        let rec = services::new_demand_record(
+            &c,
+            id,
+            org.id,
+            stable_id("contact", &org.credit_code),
+            status,
+            now,
+        );
         store
             .insert_demand(
                 &rec,
-                &d.confidential_detail,
+                &c.confidential,
                 &seed_event("demand", id, Some(status.as_str())),
             )
             .await?;
@@ -334,36 +375,27 @@ pub async fn load(
             .with_context(|| format!("org {}", a.org_credit_code))?;
         let status = app::domain::achievement::AchievementStatus::parse(&a.status)
             .with_context(|| format!("status {}", a.status))?;
-        let modes = a
-            .transfer_modes
-            .iter()
-            .map(|m| {
-                app::domain::achievement::TransferMode::parse(m)
-                    .with_context(|| format!("transfer mode {m}"))
-            })
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        let rec = AchievementRecord {
-            id,
-            org_id: org.id,
-            created_by: stable_id("contact", &org.credit_code),
-            title: a.title,
+        let form = AchievementForm {
+            title: a.title.clone(),
             summary: a.summary,
-            chain_code: a.chain,
+            chain: a.chain,
             field: a.field,
-            keywords: a.keywords,
-            trl: a.trl,
-            patents: a.patents,
-            transfer_modes: modes,
-            price_fen: a
-                .price_yuan
-                .map(|y| y.checked_mul(100).context("price"))
-                .transpose()?,
-            status,
-            status_reason: None,
-            created_at: now,
-            updated_at: now,
-            published_at: app::domain::achievement::is_public(status).then_some(now),
+            keywords: a.keywords.join("，"),
+            trl: a.trl.to_string(),
+            patents: a.patents.join("，"),
+            transfer_modes: a.transfer_modes,
+            price: a.price_yuan.map(wan).transpose()?.unwrap_or_default(),
+            negotiable: a.price_yuan.is_none(),
         };
+        let c = checked(&a.title, records::achievement::parse(&form, &refs))?;
+        let rec = services::new_achievement_record(
+            &c,
+            id,
+            org.id,
+            stable_id("contact", &org.credit_code),
+            status,
+            now,
+        );
         store
             .insert_achievement(&rec, &seed_event("achievement", id, Some(status.as_str())))
             .await?;
@@ -377,16 +409,16 @@ pub async fn load(
         if store.get_expert(user.id).await?.is_some() {
             continue;
         }
-        let rec = ExpertRecord {
-            user_id: user.id,
+        let form = ExpertForm {
             title: e.title,
-            fields: e.fields,
-            keywords: e.keywords,
+            fields: e.fields.join("，"),
+            keywords: e.keywords.join("，"),
             bio: e.bio,
             accepts_review: e.accepts_review,
             is_public: e.is_public,
-            updated_at: now,
         };
+        let c = checked(&e.email, records::expert::parse(&form))?;
+        let rec = services::expert_record(&c, user.id, now);
         store
             .upsert_expert(&rec, &seed_event("expert", user.id, None))
             .await?;

@@ -250,6 +250,7 @@ pub async fn import_upload(
         (Some(kind), Some((name, bytes))) if !bytes.is_empty() => {
             match crate::import::import(
                 state.store.as_ref(),
+                state.clock.now(),
                 kind,
                 &bytes,
                 name.as_deref(),

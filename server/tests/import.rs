@@ -9,9 +9,17 @@ fn examples(name: &str) -> Vec<u8> {
 }
 
 async fn run(b: &common::Backend, kind: ImportKind, bytes: &[u8], name: &str) -> ImportReport {
-    import(b.store.as_ref(), kind, bytes, Some(name), None, &|_, _| {})
-        .await
-        .expect("import ran")
+    import(
+        b.store.as_ref(),
+        chrono::Utc::now(),
+        kind,
+        bytes,
+        Some(name),
+        None,
+        &|_, _| {},
+    )
+    .await
+    .expect("import ran")
 }
 
 /// Districts, chains and targets (no demo data).
@@ -391,4 +399,66 @@ async fn a_report_kept_by_one_app_server_is_shown_by_another_to_its_uploader_for
         assert_eq!(b.raw.count("SELECT COUNT(*) FROM import_reports").await, 1);
     })
     .await;
+}
+
+/// The form and the import run the same parser: the same bad demand gets the same messages,
+/// each under the form's field or the file's column.
+#[tokio::test]
+async fn a_bad_demand_gets_the_same_messages_from_the_form_and_the_import() {
+    let b = common::sqlite().await;
+    let s = common::seeded_state(&b).await;
+    let r = run(
+        &b,
+        ImportKind::Organizations,
+        "name,org_type,credit_code,district,contact_name,contact_phone\n南宁同一规则公司,enterprise,91450100JBEX000010,qingxiu,张三,0771-5550001\n".as_bytes(),
+        "o.csv",
+    )
+    .await;
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    let row = "91450100JBEX000010,短,太短,modern_agriculture,,甘蔗,12.5万,120,10,2020-01-01,mine,";
+    let r = run(
+        &b,
+        ImportKind::Demands,
+        format!("org_credit_code,title,description,chain,field,keywords,budget_min_wan,budget_max_wan,trl,deadline,ip_preference,confidential_detail\n{row}\n").as_bytes(),
+        "d.csv",
+    )
+    .await;
+    let form = app::model::DemandForm {
+        title: "短".into(),
+        description: "太短".into(),
+        chain: "modern_agriculture".into(),
+        field: String::new(),
+        keywords: "甘蔗".into(),
+        budget_min: "12.5万".into(),
+        budget_max: "120".into(),
+        trl: "10".into(),
+        deadline: "2020-01-01".into(),
+        ip_preference: "mine".into(),
+        confidential_detail: String::new(),
+    };
+    let refs = app::services::ref_data(&s).await.unwrap();
+    let Err(app::error::AppError::Validation(from_form)) =
+        app::records::demand::parse(&form, &refs, chrono::Utc::now())
+    else {
+        panic!("the form refuses it");
+    };
+    let mut form_msgs: Vec<(String, String)> = from_form
+        .iter()
+        .map(|e| {
+            (
+                e.field.replace("budget_min", "budget_min_wan"),
+                e.zh.clone(),
+            )
+        })
+        .collect();
+    let mut file_msgs: Vec<(String, String)> = r
+        .errors
+        .iter()
+        .map(|e| (e.column.clone(), e.zh.clone()))
+        .collect();
+    form_msgs.sort();
+    file_msgs.sort();
+    assert_eq!(form_msgs, file_msgs);
+    assert!(form_msgs.len() >= 7, "{form_msgs:?}");
+    assert_eq!(b.raw.count("SELECT COUNT(*) FROM demands").await, 0);
 }

@@ -2,10 +2,11 @@
 //! sign-in and sign-out, password change and reset.
 use super::*;
 use crate::domain::credit_code::CreditCode;
-use crate::domain::text::{clean_text, validate_email, validate_password, validate_phone};
-use crate::domain::{OrgType, Role};
+use crate::domain::text::{clean_text, validate_email, validate_password};
+use crate::domain::Role;
 use crate::error::{AppError, Errors};
 use crate::model::*;
+use crate::records;
 use chrono::Duration;
 use uuid::Uuid;
 
@@ -89,8 +90,7 @@ pub async fn register(
         return Err(AppError::RateLimited);
     }
     let mut errs = Errors::default();
-    let email = errs.take("email", validate_email(&input.email));
-    let display_name = errs.take("display_name", clean_text(&input.display_name, 1, 50));
+    let person = records::account::person(&mut errs, &input.email, &input.display_name);
     if errs
         .take("password", validate_password(&input.password))
         .is_some()
@@ -109,7 +109,6 @@ pub async fn register(
             "Please read and accept the privacy notice",
         );
     }
-    let code = errs.take("credit_code", CreditCode::parse(&input.credit_code));
     let disputing = input.mode == "dispute";
     let joining = input.mode == "join" || disputing;
     let dispute_reason = if disputing {
@@ -121,24 +120,26 @@ pub async fn register(
         None
     };
     let mut new_org = None;
-    if !joining {
-        let name = errs.take("org_name", clean_text(&input.org_name, 2, 100));
-        let org_type = OrgType::parse(&input.org_type);
-        if org_type.is_none() {
-            errs.push("org_type", "请选择机构类型", "Choose the organization type");
-        }
-        let districts = state.store.list_districts().await.map_err(internal)?;
-        if !districts.iter().any(|d| d.code == input.district) {
-            errs.push(
-                "district",
-                "请选择所在区域",
-                "Choose a district from the list",
-            );
-        }
-        let contact_name = errs.take("contact_name", clean_text(&input.contact_name, 1, 50));
-        let contact_phone = errs.take("contact_phone", validate_phone(&input.contact_phone));
-        new_org = Some((name, org_type, contact_name, contact_phone));
-    }
+    let code = if joining {
+        errs.take("credit_code", CreditCode::parse(&input.credit_code))
+    } else {
+        let form = OrgForm {
+            name: input.org_name.clone(),
+            org_type: input.org_type.clone(),
+            credit_code: input.credit_code.clone(),
+            district: input.district.clone(),
+            contact_name: input.contact_name.clone(),
+            contact_phone: input.contact_phone.clone(),
+        };
+        let refs = ref_data(state).await?;
+        new_org = errs.merge(records::org::parse(&form, &refs))?;
+        // A valid code is checked for uniqueness even when other fields are wrong.
+        CreditCode::parse(&input.credit_code).ok()
+    };
+    let (email, display_name) = match person {
+        Some((e, n)) => (Some(e), Some(n)),
+        None => (None, None),
+    };
     // Uniqueness is checked after the format so the user is told both kinds of problem at once.
     if let Some(email) = &email {
         if state
@@ -180,7 +181,7 @@ pub async fn register(
         }
     }
     errs.finish()?;
-    let (Some(email), Some(display_name), Some(code)) = (email, display_name, code) else {
+    let (Some(email), Some(display_name), Some(_)) = (email, display_name, code) else {
         return Err(AppError::Internal);
     };
     let hash = state
@@ -230,21 +231,11 @@ pub async fn register(
         ev.reason = Some(format!("org {}", org.id));
         state.store.create_user(&user, &[], &ev).await
     } else {
-        let Some((Some(name), Some(org_type), Some(contact_name), Some(contact_phone))) = new_org
-        else {
+        let Some(o) = new_org else {
             return Err(AppError::Internal);
         };
-        let org = OrgRecord {
-            id: Uuid::new_v4(),
-            name,
-            org_type,
-            credit_code: code.as_str().to_string(),
-            district_code: input.district.clone(),
-            contact_name,
-            contact_phone,
-            verified: false,
-            created_at: now,
-        };
+        let org_type = o.org_type;
+        let org = new_org_record(&o, Uuid::new_v4(), false, now);
         user.org_id = Some(org.id);
         user.membership_active = true;
         user.is_org_admin = true;

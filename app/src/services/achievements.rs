@@ -1,12 +1,11 @@
 //! Technology achievements (科技成果): the form, the lifecycle, detail and lists.
 use super::*;
-use crate::domain::achievement::{self as ach, AchievementAction, AchievementStatus, TransferMode};
-use crate::domain::demand::Trl;
+use crate::domain::achievement::{self as ach, AchievementAction, AchievementStatus};
 use crate::domain::money::Fen;
-use crate::domain::text::{clean_text, parse_keywords};
-use crate::error::{AppError, Errors};
+use crate::error::AppError;
 use crate::model::*;
 use crate::policy::{authorize, Action, Actor, Target};
+use crate::records::{self, achievement::AchievementContent};
 use uuid::Uuid;
 
 impl lifecycle::Reviewed for ach::AchievementLifecycle {
@@ -31,114 +30,43 @@ impl lifecycle::Reviewed for ach::AchievementLifecycle {
     }
 }
 
-pub(crate) struct ParsedAchievement {
-    title: String,
-    summary: String,
-    chain: String,
-    field: String,
-    keywords: Vec<String>,
-    trl: u8,
-    patents: Vec<String>,
-    modes: Vec<TransferMode>,
-    price_fen: Option<i64>,
-}
-
-#[tracing::instrument(skip_all)]
-pub(crate) async fn parse_achievement_form(
+/// The achievement form through the one achievement parser, against the current reference data.
+async fn parse_achievement_form(
     state: &AppState,
     f: &AchievementForm,
-) -> Result<ParsedAchievement, AppError> {
-    let mut errs = Errors::default();
-    let title = errs.take("title", clean_text(&f.title, 4, 100));
-    let summary = errs.take("summary", clean_text(&f.summary, 20, 5000));
-    let field = errs.take("field", clean_text(&f.field, 2, 50));
-    let keywords = errs.take("keywords", parse_keywords(&f.keywords));
-    let chains = state.store.list_chains().await.map_err(internal)?;
-    if !chains.iter().any(|c| c.code == f.chain) {
-        errs.push(
-            "chain",
-            "请从列表中选择产业链",
-            "Choose an industry chain from the list",
-        );
-    }
-    let trl = match f.trl.trim().parse::<u8>() {
-        Ok(n) => errs.take("trl", Trl::new(n)).map(|t| t.level()),
-        Err(_) => {
-            errs.push(
-                "trl",
-                "请选择 1–9 的技术成熟度",
-                "Choose a readiness level from 1 to 9",
-            );
-            None
-        }
-    };
-    let mut patents = Vec::new();
-    for raw in f
-        .patents
-        .split([',', '，', ';', '；', '\n', '、'])
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-    {
-        match ach::parse_patent(raw) {
-            Some(p) if !patents.contains(&p) => patents.push(p),
-            Some(_) => {}
-            None => errs.push(
-                "patents",
-                format!(
-                    "专利号“{}”格式不正确，应如 CN112345678B 或 ZL202010123456.7",
-                    raw.chars().take(30).collect::<String>()
-                ),
-                format!(
-                    "Patent number “{}” is not valid; write e.g. CN112345678B or ZL202010123456.7",
-                    raw.chars().take(30).collect::<String>()
-                ),
-            ),
-        }
-    }
-    if patents.len() > 50 {
-        errs.push(
-            "patents",
-            "最多填写 50 个专利号",
-            "At most 50 patent numbers",
-        );
-    }
-    let mut modes = Vec::new();
-    for m in &f.transfer_modes {
-        match TransferMode::parse(m) {
-            Some(t) if !modes.contains(&t) => modes.push(t),
-            Some(_) => {}
-            None => errs.push("transfer_modes", "未知的转化方式", "Unknown transfer mode"),
-        }
-    }
-    if modes.is_empty() && f.transfer_modes.is_empty() {
-        errs.push(
-            "transfer_modes",
-            "请至少选择一种转化方式",
-            "Choose at least one transfer mode",
-        );
-    }
-    let price_fen = if f.negotiable {
-        Some(None)
-    } else {
-        errs.take("price", Fen::parse_wan(&f.price))
-            .map(|p| Some(p.fen()))
-    };
-    errs.finish()?;
-    match (title, summary, field, keywords, trl, price_fen) {
-        (Some(title), Some(summary), Some(field), Some(keywords), Some(trl), Some(price_fen)) => {
-            Ok(ParsedAchievement {
-                title,
-                summary,
-                chain: f.chain.clone(),
-                field,
-                keywords,
-                trl,
-                patents,
-                modes,
-                price_fen,
-            })
-        }
-        _ => Err(AppError::Internal),
+) -> Result<AchievementContent, AppError> {
+    let refs = super::ref_data(state).await?;
+    records::achievement::parse(f, &refs)
+}
+
+/// An achievement record holding `c`, new at `now` in `status`: a draft from the form; the
+/// import and the seeds may bring submitted or published ones.
+pub fn new_achievement_record(
+    c: &AchievementContent,
+    id: Uuid,
+    org_id: Uuid,
+    created_by: Uuid,
+    status: AchievementStatus,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AchievementRecord {
+    AchievementRecord {
+        id,
+        org_id,
+        created_by,
+        title: c.title.clone(),
+        summary: c.summary.clone(),
+        chain_code: c.chain_code.clone(),
+        field: c.field.clone(),
+        keywords: c.keywords.clone(),
+        trl: c.trl.level(),
+        patents: c.patents.clone(),
+        transfer_modes: c.transfer_modes.clone(),
+        price_fen: c.price_fen,
+        status,
+        status_reason: None,
+        created_at: now,
+        updated_at: now,
+        published_at: ach::is_public(status).then_some(now),
     }
 }
 
@@ -154,25 +82,7 @@ pub async fn create_achievement(
     let now = state.clock.now();
     let p = parse_achievement_form(state, form).await?;
     let id = Uuid::new_v4();
-    let rec = AchievementRecord {
-        id,
-        org_id,
-        created_by: actor.user_id,
-        title: p.title,
-        summary: p.summary,
-        chain_code: p.chain,
-        field: p.field,
-        keywords: p.keywords,
-        trl: p.trl,
-        patents: p.patents,
-        transfer_modes: p.modes,
-        price_fen: p.price_fen,
-        status: AchievementStatus::Draft,
-        status_reason: None,
-        created_at: now,
-        updated_at: now,
-        published_at: None,
-    };
+    let rec = new_achievement_record(&p, id, org_id, actor.user_id, AchievementStatus::Draft, now);
     let mut ev = audit(Some(actor.user_id), "achievement", id, "create", now);
     ev.to_state = Some(AchievementStatus::Draft.as_str().into());
     state
@@ -211,18 +121,12 @@ pub async fn update_achievement(
     lifecycle::ensure_editable::<ach::AchievementLifecycle>(row.achievement.status)?;
     let now = state.clock.now();
     let p = parse_achievement_form(state, form).await?;
+    let old = row.achievement;
     let rec = AchievementRecord {
-        title: p.title,
-        summary: p.summary,
-        chain_code: p.chain,
-        field: p.field,
-        keywords: p.keywords,
-        trl: p.trl,
-        patents: p.patents,
-        transfer_modes: p.modes,
-        price_fen: p.price_fen,
-        updated_at: now,
-        ..row.achievement
+        status_reason: old.status_reason,
+        created_at: old.created_at,
+        published_at: old.published_at,
+        ..new_achievement_record(&p, old.id, old.org_id, old.created_by, old.status, now)
     };
     let ev = audit(Some(actor.user_id), "achievement", id, "edit", now);
     lifecycle::written::<ach::AchievementLifecycle>(

@@ -1,13 +1,12 @@
 //! Technical demands (技术需求): the form, the lifecycle, detail, lists and expiry.
 use super::*;
 use crate::domain::demand::DemandLifecycle;
-use crate::domain::demand::{self, DemandAction, DemandStatus, IpPreference, Trl};
-use crate::domain::money::{BudgetRange, Fen};
-use crate::domain::text::{clean_text, parse_keywords};
-use crate::domain::time::parse_deadline_date;
-use crate::error::{AppError, Errors};
+use crate::domain::demand::{self, DemandAction, DemandStatus};
+use crate::domain::money::Fen;
+use crate::error::AppError;
 use crate::model::*;
 use crate::policy::{authorize, Action, Actor, Target};
+use crate::records::{self, demand::DemandContent};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -36,110 +35,46 @@ impl lifecycle::Reviewed for DemandLifecycle {
     }
 }
 
-/// Parses the demand form into a record (fields other than the typed ones are left for the
-/// caller). Every problem is reported at once.
-#[tracing::instrument(skip_all)]
-pub(crate) async fn parse_demand_form(
+/// The demand form through the one demand parser, against the current reference data.
+async fn parse_demand_form(
     state: &AppState,
     f: &DemandForm,
     now: DateTime<Utc>,
-) -> Result<ParsedDemand, AppError> {
-    let mut errs = Errors::default();
-    let title = errs.take("title", clean_text(&f.title, 4, 80));
-    let description = errs.take("description", clean_text(&f.description, 10, 5000));
-    let field = errs.take("field", clean_text(&f.field, 2, 50));
-    let keywords = errs.take("keywords", parse_keywords(&f.keywords));
-    let chains = state.store.list_chains().await.map_err(internal)?;
-    if !chains.iter().any(|c| c.code == f.chain) {
-        errs.push(
-            "chain",
-            "请从列表中选择产业链",
-            "Choose an industry chain from the list",
-        );
-    }
-    let min = errs.take("budget_min", Fen::parse_wan(&f.budget_min));
-    let max = errs.take("budget_max", Fen::parse_wan(&f.budget_max));
-    let budget = match (min, max) {
-        (Some(a), Some(b)) => errs.take("budget_max", BudgetRange::new(a, b)),
-        _ => None,
-    };
-    let trl = match f.trl.trim().parse::<u8>() {
-        Ok(n) => errs.take("trl", Trl::new(n)),
-        Err(_) => {
-            errs.push(
-                "trl",
-                "请选择 1–9 的技术成熟度",
-                "Choose a readiness level from 1 to 9",
-            );
-            None
-        }
-    };
-    let deadline = errs.take("deadline", parse_deadline_date(&f.deadline, now));
-    let ip = IpPreference::parse(&f.ip_preference);
-    if ip.is_none() {
-        errs.push(
-            "ip_preference",
-            "请选择知识产权归属意向",
-            "Choose an IP preference",
-        );
-    }
-    let confidential = if f.confidential_detail.trim().is_empty() {
-        Some(String::new())
-    } else {
-        errs.take(
-            "confidential_detail",
-            clean_text(&f.confidential_detail, 1, 5000),
-        )
-    };
-    errs.finish()?;
-    match (
-        title,
-        description,
-        field,
-        keywords,
-        budget,
-        trl,
-        deadline,
-        ip,
-        confidential,
-    ) {
-        (
-            Some(title),
-            Some(description),
-            Some(field),
-            Some(keywords),
-            Some(budget),
-            Some(trl),
-            Some(deadline),
-            Some(ip),
-            Some(confidential),
-        ) => Ok(ParsedDemand {
-            title,
-            description,
-            field,
-            keywords,
-            budget,
-            trl,
-            deadline,
-            ip,
-            confidential,
-            chain: f.chain.clone(),
-        }),
-        _ => Err(AppError::Internal),
-    }
+) -> Result<DemandContent, AppError> {
+    let refs = super::ref_data(state).await?;
+    records::demand::parse(f, &refs, now)
 }
 
-pub(crate) struct ParsedDemand {
-    title: String,
-    description: String,
-    field: String,
-    keywords: Vec<String>,
-    budget: BudgetRange,
-    trl: Trl,
-    deadline: DateTime<Utc>,
-    ip: IpPreference,
-    confidential: String,
-    chain: String,
+/// A demand record holding `c`, new at `now` in `status`: a draft from the form; the import
+/// and the seeds may bring submitted or published ones.
+pub fn new_demand_record(
+    c: &DemandContent,
+    id: Uuid,
+    org_id: Uuid,
+    created_by: Uuid,
+    status: DemandStatus,
+    now: DateTime<Utc>,
+) -> DemandRecord {
+    DemandRecord {
+        id,
+        org_id,
+        created_by,
+        title: c.title.clone(),
+        description: c.description.clone(),
+        chain_code: c.chain_code.clone(),
+        field: c.field.clone(),
+        keywords: c.keywords.clone(),
+        budget_min_fen: c.budget.min().fen(),
+        budget_max_fen: c.budget.max().fen(),
+        trl: c.trl.level(),
+        deadline: c.deadline,
+        ip_preference: c.ip,
+        status,
+        status_reason: None,
+        created_at: now,
+        updated_at: now,
+        published_at: demand::is_public(status).then_some(now),
+    }
 }
 
 /// Creates a draft (and submits it at once when `submit`).
@@ -155,26 +90,7 @@ pub async fn create_demand(
     let now = state.clock.now();
     let p = parse_demand_form(state, form, now).await?;
     let id = Uuid::new_v4();
-    let rec = DemandRecord {
-        id,
-        org_id,
-        created_by: actor.user_id,
-        title: p.title,
-        description: p.description,
-        chain_code: p.chain,
-        field: p.field,
-        keywords: p.keywords,
-        budget_min_fen: p.budget.min().fen(),
-        budget_max_fen: p.budget.max().fen(),
-        trl: p.trl.level(),
-        deadline: p.deadline,
-        ip_preference: p.ip,
-        status: DemandStatus::Draft,
-        status_reason: None,
-        created_at: now,
-        updated_at: now,
-        published_at: None,
-    };
+    let rec = new_demand_record(&p, id, org_id, actor.user_id, DemandStatus::Draft, now);
     let mut ev = audit(Some(actor.user_id), "demand", id, "create", now);
     ev.to_state = Some(DemandStatus::Draft.as_str().into());
     state
@@ -207,19 +123,12 @@ pub async fn update_demand(
     lifecycle::ensure_editable::<DemandLifecycle>(row.demand.status)?;
     let now = state.clock.now();
     let p = parse_demand_form(state, form, now).await?;
+    let old = row.demand;
     let rec = DemandRecord {
-        title: p.title,
-        description: p.description,
-        chain_code: p.chain,
-        field: p.field,
-        keywords: p.keywords,
-        budget_min_fen: p.budget.min().fen(),
-        budget_max_fen: p.budget.max().fen(),
-        trl: p.trl.level(),
-        deadline: p.deadline,
-        ip_preference: p.ip,
-        updated_at: now,
-        ..row.demand
+        status_reason: old.status_reason,
+        created_at: old.created_at,
+        published_at: old.published_at,
+        ..new_demand_record(&p, old.id, old.org_id, old.created_by, old.status, now)
     };
     let ev = audit(Some(actor.user_id), "demand", id, "edit", now);
     lifecycle::written::<DemandLifecycle>(

@@ -1,7 +1,7 @@
 //! The expert pool (专家库): profiles, their pages and the directory.
 use super::*;
-use crate::domain::text::{clean_text, parse_keywords};
-use crate::error::{AppError, Errors};
+
+use crate::error::AppError;
 use crate::model::*;
 use crate::policy::{authorize, Action, Actor, Target};
 use uuid::Uuid;
@@ -44,6 +44,24 @@ pub(crate) fn expert_view(e: ExpertRow, full: bool) -> ExpertView {
     }
 }
 
+/// The profile of `user_id` holding `c`, as of `now` (the form, the import and the seeds).
+pub fn expert_record(
+    c: &crate::records::expert::ExpertContent,
+    user_id: Uuid,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ExpertRecord {
+    ExpertRecord {
+        user_id,
+        title: c.title.clone(),
+        fields: c.fields.clone(),
+        keywords: c.keywords.clone(),
+        bio: c.bio.clone(),
+        accepts_review: c.accepts_review,
+        is_public: c.is_public,
+        updated_at: now,
+    }
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn save_expert_profile(
     state: &AppState,
@@ -51,38 +69,9 @@ pub async fn save_expert_profile(
     f: &ExpertForm,
 ) -> Result<(), AppError> {
     authorize(Some(actor), Action::EditExpertProfile, Target::NONE)?;
-    let mut errs = Errors::default();
-    let title = errs.take("pro_title", clean_text(&f.title, 2, 30));
-    let fields = errs.take("fields", parse_keywords(&f.fields));
-    if fields.as_ref().is_some_and(|v| v.is_empty()) {
-        errs.push(
-            "fields",
-            "请至少填写一个专业领域",
-            "Give at least one field of expertise",
-        );
-    }
-    let keywords = errs.take("keywords", parse_keywords(&f.keywords));
-    let bio = if f.bio.trim().is_empty() {
-        Some(String::new())
-    } else {
-        errs.take("bio", clean_text(&f.bio, 1, 2000))
-    };
-    errs.finish()?;
-    let (Some(title), Some(fields), Some(keywords), Some(bio)) = (title, fields, keywords, bio)
-    else {
-        return Err(AppError::Internal);
-    };
+    let c = crate::records::expert::parse(f)?;
     let now = state.clock.now();
-    let rec = ExpertRecord {
-        user_id: actor.user_id,
-        title,
-        fields,
-        keywords,
-        bio,
-        accepts_review: f.accepts_review,
-        is_public: f.is_public,
-        updated_at: now,
-    };
+    let rec = expert_record(&c, actor.user_id, now);
     let mut ev = audit(
         Some(actor.user_id),
         "expert",
@@ -90,7 +79,7 @@ pub async fn save_expert_profile(
         "save_profile",
         now,
     );
-    ev.to_state = Some(if f.is_public { "public" } else { "private" }.into());
+    ev.to_state = Some(if c.is_public { "public" } else { "private" }.into());
     state.store.upsert_expert(&rec, &ev).await.map_err(internal)
 }
 

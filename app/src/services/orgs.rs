@@ -9,6 +9,26 @@ use crate::model::*;
 use crate::policy::{authorize, Action, Actor, Target};
 use uuid::Uuid;
 
+/// An organization record holding the registration details `c`.
+pub fn new_org_record(
+    c: &crate::records::org::OrgContent,
+    id: Uuid,
+    verified: bool,
+    now: chrono::DateTime<chrono::Utc>,
+) -> OrgRecord {
+    OrgRecord {
+        id,
+        name: c.name.clone(),
+        org_type: c.org_type,
+        credit_code: c.credit_code.as_str().to_string(),
+        district_code: c.district_code.clone(),
+        contact_name: c.contact_name.clone(),
+        contact_phone: c.contact_phone.clone(),
+        verified,
+        created_at: now,
+    }
+}
+
 /// An organization's page. Public once verified or once it has published work or a public
 /// expert profile; otherwise shown only to its members and officials (anyone else gets "not
 /// found"). Lists only published work.
