@@ -574,14 +574,9 @@ pub trait SearchOutboxStore: Send + Sync {
         until: DateTime<Utc>,
     ) -> StoreResult<Vec<(i64, String, String)>>;
     async fn mark_search_processed(&self, ids: &[i64], at: DateTime<Utc>) -> StoreResult<()>;
-    /// The public search document of an entity, or `None` if it must not be searchable now.
-    async fn search_doc(
-        &self,
-        entity_type: &str,
-        entity_id: &str,
-    ) -> StoreResult<Option<SearchDoc>>;
-    /// Every (entity type, id) that should be in the index, for a full rebuild.
-    async fn searchable_keys(&self) -> StoreResult<Vec<(String, String)>>;
+    /// Every (entity type, id) that could be in the index (demands, achievements, experts,
+    /// organizations), whether public or not: `services::search_document` decides.
+    async fn search_entity_keys(&self) -> StoreResult<Vec<(String, String)>>;
 }
 
 #[derive(Debug, thiserror::Error)]

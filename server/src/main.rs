@@ -332,11 +332,12 @@ async fn run() -> anyhow::Result<()> {
                     std::sync::Arc::new(embedded)
                 }
             };
-            server::search::catch_up(store.as_ref(), index.as_ref()).await?;
-            server::search::spawn_worker(store.clone(), index.clone());
             let options = server::leptos_options();
             let addr = options.site_addr;
-            let state = server::build_state(options, store, index, &cfg);
+            let state = server::build_state(options, store.clone(), index.clone(), &cfg);
+            server::search::catch_up_at(store.as_ref(), index.as_ref(), state.clock.as_ref())
+                .await?;
+            server::search::spawn_worker(store, index, state.clock.clone());
             {
                 // Deadlines follow the server clock: expire published demands past theirs.
                 let state = state.clone();

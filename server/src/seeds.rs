@@ -120,7 +120,12 @@ fn read<T: for<'de> Deserialize<'de>>(dir: &Path, name: &str) -> anyhow::Result<
     serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
 }
 
-fn seed_event(entity_type: &'static str, id: impl ToString, to: Option<&str>) -> AuditEvent {
+fn seed_event(
+    entity_type: &'static str,
+    id: impl ToString,
+    to: Option<&str>,
+    at: DateTime<Utc>,
+) -> AuditEvent {
     AuditEvent {
         actor_id: None,
         entity_type,
@@ -129,7 +134,7 @@ fn seed_event(entity_type: &'static str, id: impl ToString, to: Option<&str>) ->
         from_state: None,
         to_state: to.map(str::to_string),
         reason: None,
-        at: Utc::now(),
+        at,
     }
 }
 
@@ -276,6 +281,7 @@ pub async fn load_at(
                     "organization",
                     org.id,
                     Some(if o.verified { "verified" } else { "unverified" }),
+                    now,
                 )],
             )
             .await?;
@@ -307,7 +313,7 @@ pub async fn load_at(
             created_at: now,
         };
         store
-            .create_user(&rec, &[role], &seed_event("user", rec.id, None))
+            .create_user(&rec, &[role], &seed_event("user", rec.id, None, now))
             .await?;
         created.push(CreatedAccount {
             email: u.email.clone(),
@@ -359,7 +365,7 @@ pub async fn load_at(
             .insert_demand(
                 &rec,
                 &c.confidential,
-                &seed_event("demand", id, Some(status.as_str())),
+                &seed_event("demand", id, Some(status.as_str()), now),
             )
             .await?;
     }
@@ -397,7 +403,10 @@ pub async fn load_at(
             now,
         );
         store
-            .insert_achievement(&rec, &seed_event("achievement", id, Some(status.as_str())))
+            .insert_achievement(
+                &rec,
+                &seed_event("achievement", id, Some(status.as_str()), now),
+            )
             .await?;
     }
     let experts: Vec<ExpertSeed> = read(dir, "experts.json")?;
@@ -420,7 +429,7 @@ pub async fn load_at(
         let c = checked(&e.email, records::expert::parse(&form))?;
         let rec = services::expert_record(&c, user.id, now);
         store
-            .upsert_expert(&rec, &seed_event("expert", user.id, None))
+            .upsert_expert(&rec, &seed_event("expert", user.id, None, now))
             .await?;
     }
     Ok(created)

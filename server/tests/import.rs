@@ -278,15 +278,11 @@ async fn experts_import_into_the_pool_and_only_public_ones_reach_search() {
         // Imported people cannot sign in until they set a password through a reset link.
         assert!(qin.password_hash.starts_with('!'));
         // Only the public profile becomes a search document.
-        let doc = b
-            .store
-            .search_doc("expert", &meng.id.to_string())
+        let doc = app::services::search_document(b.store.as_ref(), "expert", &meng.id.to_string())
             .await
             .unwrap();
         assert!(doc.is_some());
-        let doc = b
-            .store
-            .search_doc("expert", &qin.id.to_string())
+        let doc = app::services::search_document(b.store.as_ref(), "expert", &qin.id.to_string())
             .await
             .unwrap();
         assert!(doc.is_none(), "private profile kept out of search");

@@ -621,15 +621,13 @@ async fn two_workers_apply_each_records_changes_in_order_so_the_last_write_wins(
             .await
             .unwrap();
         assert!(claimed.iter().any(|r| r.2 == d.id.to_string()));
-        let stale = b
-            .store
-            .search_doc("demand", &d.id.to_string())
+        let stale = app::services::search_document(b.store.as_ref(), "demand", &d.id.to_string())
             .await
             .unwrap()
             .expect("public when A read it");
         // ...then the owner closes it, and worker B runs: it must leave that record to A.
         change(Published, Closed, "close").await;
-        server::search::apply_outbox_as(b.store.as_ref(), &ix, 500, "B")
+        app::services::apply_outbox(b.store.as_ref(), &ix, &app::ports::SystemClock, 500, "B")
             .await
             .unwrap();
         assert_eq!(b.store.pending_search_updates().await.unwrap(), 2, "{}", b.name);
@@ -637,7 +635,7 @@ async fn two_workers_apply_each_records_changes_in_order_so_the_last_write_wins(
         ix.apply(vec![stale], vec![]).await.unwrap();
         let ids: Vec<i64> = claimed.iter().map(|r| r.0).collect();
         b.store.mark_search_processed(&ids, Utc::now()).await.unwrap();
-        server::search::apply_outbox_as(b.store.as_ref(), &ix, 500, "B")
+        app::services::apply_outbox(b.store.as_ref(), &ix, &app::ports::SystemClock, 500, "B")
             .await
             .unwrap();
         assert_eq!(b.store.pending_search_updates().await.unwrap(), 0);

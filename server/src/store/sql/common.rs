@@ -6,7 +6,7 @@ use app::domain::achievement::{AchievementStatus, TransferMode};
 
 use app::domain::{DemandStatus, IpPreference, OrgType, Role};
 
-use app::model::{Chain, District, SearchDoc, SearchKind};
+use app::model::{Chain, District};
 
 use app::ports::*;
 
