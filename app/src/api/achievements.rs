@@ -70,16 +70,13 @@ pub async fn save_achievement(
         let form = args.form();
         let (id, intent) = (args.id, args.intent);
         let submit = intent.as_deref() == Some("submit");
-        let id = match id.filter(|i| !i.is_empty()) {
-            Some(id) => {
-                let id = parse_id(&id)?;
-                crate::services::update_achievement(&s, &actor, id, &form, submit).await?;
-                id
-            }
-            None => crate::services::create_achievement(&s, &actor, &form, submit).await?,
-        };
-        leptos_axum::redirect(&format!("/achievements/{id}"));
-        Ok(id.to_string())
+        save_record(
+            id,
+            |id| crate::services::update_achievement(&s, &actor, id, &form, submit),
+            crate::services::create_achievement(&s, &actor, &form, submit),
+            |id| format!("/achievements/{id}"),
+        )
+        .await
     }
     .await;
     ctx::finish(r)

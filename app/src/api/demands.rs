@@ -71,16 +71,13 @@ pub async fn save_demand(
         let form = args.form();
         let (id, intent) = (args.id, args.intent);
         let submit = intent.as_deref() == Some("submit");
-        let id = match id.filter(|i| !i.is_empty()) {
-            Some(id) => {
-                let id = parse_id(&id)?;
-                crate::services::update_demand(&s, &actor, id, &form, submit).await?;
-                id
-            }
-            None => crate::services::create_demand(&s, &actor, &form, submit).await?,
-        };
-        leptos_axum::redirect(&format!("/demands/{id}"));
-        Ok(id.to_string())
+        save_record(
+            id,
+            |id| crate::services::update_demand(&s, &actor, id, &form, submit),
+            crate::services::create_demand(&s, &actor, &form, submit),
+            |id| format!("/demands/{id}"),
+        )
+        .await
     }
     .await;
     ctx::finish(r)

@@ -30,6 +30,31 @@ pub use lifecycle::*;
 pub use orgs::*;
 pub use search::*;
 
+/// A record form's save: updates the record named by `id` (when there is one) or creates one,
+/// then lands on `page` of it. `intent=submit` also submits it for review.
+#[cfg(feature = "ssr")]
+async fn save_record<U, C>(
+    id: Option<String>,
+    update: impl FnOnce(uuid::Uuid) -> U,
+    create: C,
+    page: fn(uuid::Uuid) -> String,
+) -> Result<String, AppError>
+where
+    U: std::future::Future<Output = Result<(), AppError>>,
+    C: std::future::Future<Output = Result<uuid::Uuid, AppError>>,
+{
+    let id = match id.filter(|i| !i.is_empty()) {
+        Some(id) => {
+            let id = parse_id(&id)?;
+            update(id).await?;
+            id
+        }
+        None => create.await?,
+    };
+    leptos_axum::redirect(&page(id));
+    Ok(id.to_string())
+}
+
 #[cfg(feature = "ssr")]
 fn parse_id(s: &str) -> Result<uuid::Uuid, AppError> {
     uuid::Uuid::parse_str(s.trim()).map_err(|_| AppError::NotFound)

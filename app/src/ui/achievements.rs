@@ -1,6 +1,6 @@
 //! Achievement pages: the public list, details with actions, the form, one's own list.
 use super::common::*;
-use super::lifecycle::{action_panel, history_card, reason_notice, StatusTag};
+use super::lifecycle::{action_panel, history_card, reason_notice, record_header, StatusTag};
 use super::{RefCtx, SessionCtx};
 use crate::api::{RecordAction, SaveAchievement};
 use crate::domain::achievement::{AchievementLifecycle, AchievementStatus, TransferMode};
@@ -140,29 +140,14 @@ pub fn AchievementDetailPage() -> impl IntoView {
                 let posted = echoed::<RecordAction>(&echo.await);
                 let d = match detail.await {
                     Ok(d) => d,
-                    Err(e) => {
-                        #[cfg(feature = "ssr")]
-                        if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
-                            r.set_status(http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::NOT_FOUND));
-                        }
-                        return error_view(&e, lang);
-                    }
+                    Err(e) => return error_page(&e, lang),
                 };
                 let s = d.summary.clone();
                 let id = s.id.to_string();
                 let trl = Trl::new(s.trl).map(|t| format!("TRL {} · {}", s.trl, lang.pick(t.label_zh(), t.label_en()))).unwrap_or_default();
                 let perms = d.permissions.clone();
                 view! {
-                    <Title text=s.title.clone() />
-                    <div class="page-header">
-                        <div>
-                            <h1 class="page-title" data-testid="achievement-title">{s.title.clone()}</h1>
-                            <p class="page-desc"><StatusTag status=s.status />" "<a href=format!("/orgs/{}", s.org_id)>{s.org_name.clone()}</a></p>
-                        </div>
-                        <div class="page-actions">
-                            {perms.edit.then(|| view! { <a class="btn" href=format!("/achievements/{id}/edit")>{lang.t("编辑", "Edit")}</a> })}
-                        </div>
-                    </div>
+                    {record_header(&s.title, "achievement-title", s.status, (s.org_id, &s.org_name), perms.edit.then(|| format!("/achievements/{id}/edit")), lang)}
                     {reason_notice(d.status_reason.clone(), s.status == AchievementStatus::Rejected, lang)}
                     <ErrorSummary value=act.value() />
                     <div class="card">
@@ -195,12 +180,7 @@ pub fn AchievementEditPage() -> impl IntoView {
     let refs = expect_context::<RefCtx>().0;
     let session = expect_context::<SessionCtx>().0;
     let id = move || params.read().get("id");
-    let existing = Resource::new(id, |id| async move {
-        match id {
-            Some(id) => crate::api::get_achievement_form(id).await.map(Some),
-            None => Ok(None),
-        }
-    });
+    let existing = use_saved_form(crate::api::get_achievement_form);
     let save = ServerAction::<SaveAchievement>::new();
     let errors = field_errors(save.value());
     let echo = use_echo();
@@ -209,20 +189,11 @@ pub fn AchievementEditPage() -> impl IntoView {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 let refs = refs.await.unwrap_or_default();
-                if session.await.ok().flatten().is_none() {
-                    return error_view(&crate::error::AppError::Unauthenticated, lang);
-                }
-                let form = match existing.await {
-                    Ok(f) => f,
+                let (editing, f) = match record_form_start(session, existing, echo, |a: SaveAchievement| a.form(), || AchievementForm { trl: "5".into(), ..Default::default() }).await {
+                    Ok(start) => start,
                     Err(e) => return error_view(&e, lang),
                 };
-                let editing = form.is_some();
-                let posted = echoed::<SaveAchievement>(&echo.await).map(|a| a.form());
-                let f = posted.or(form).unwrap_or_else(|| AchievementForm { trl: "5".into(), ..Default::default() });
-                let cls = move |field: &'static str| {
-                    let he = has_error(errors, field);
-                    move || if he() { "field has-error" } else { "field" }
-                };
+                let cls = field_class(errors);
                 view! {
                     <div class="page-header"><div>
                         <h1 class="page-title">{if editing { lang.t("编辑科技成果", "Edit achievement") } else { lang.t("发布科技成果", "List an achievement") }}</h1>

@@ -4,7 +4,7 @@ use crate::error::{AppError, FieldError};
 use crate::i18n::Lang;
 use leptos::prelude::*;
 
-pub use super::forms::{echoed, use_echo};
+pub use super::forms::{echoed, record_form_start, use_echo, use_saved_form};
 
 pub fn use_lang() -> Lang {
     use_context::<Lang>().unwrap_or_default()
@@ -104,6 +104,16 @@ pub fn FieldMsg(errors: Signal<Vec<FieldError>>, field: &'static str) -> impl In
     }
 }
 
+/// The class of a field's wrapper: `field`, or `field has-error` while it has an error.
+pub fn field_class(
+    errors: Signal<Vec<FieldError>>,
+) -> impl Fn(&'static str) -> Box<dyn Fn() -> &'static str + Send + Sync> + Copy {
+    move |field| {
+        let he = has_error(errors, field);
+        Box::new(move || if he() { "field has-error" } else { "field" })
+    }
+}
+
 pub fn has_error(
     errors: Signal<Vec<FieldError>>,
     field: &'static str,
@@ -197,6 +207,15 @@ pub fn field_label(field: &str, lang: Lang) -> Option<&'static str> {
 }
 
 /// How a page shows a failed load.
+/// A page whose record could not be loaded: the error, with its HTTP status on the server.
+pub fn error_page(e: &AppError, lang: Lang) -> AnyView {
+    #[cfg(feature = "ssr")]
+    if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
+        r.set_status(http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::NOT_FOUND));
+    }
+    error_view(e, lang)
+}
+
 pub fn error_view(e: &AppError, lang: Lang) -> AnyView {
     let login = matches!(e, AppError::Unauthenticated);
     let msg = e.message(lang);

@@ -1,6 +1,6 @@
 //! Demand pages: the public list, details, the form, the owner's list and the review queue.
 use super::common::*;
-use super::lifecycle::{action_panel, history_card, reason_notice, StatusTag};
+use super::lifecycle::{action_panel, history_card, reason_notice, record_header, StatusTag};
 use super::{RefCtx, SessionCtx};
 use crate::api::{RecordAction, SaveDemand};
 use crate::domain::demand::DemandLifecycle;
@@ -162,13 +162,7 @@ pub fn DemandDetailPage() -> impl IntoView {
                 let posted = echoed::<RecordAction>(&echo.await);
                 let d = match detail.await {
                     Ok(d) => d,
-                    Err(e) => {
-                        #[cfg(feature = "ssr")]
-                        if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
-                            r.set_status(http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::NOT_FOUND));
-                        }
-                        return error_view(&e, lang);
-                    }
+                    Err(e) => return error_page(&e, lang),
                 };
                 let s = d.summary.clone();
                 let id = s.id.to_string();
@@ -179,16 +173,7 @@ pub fn DemandDetailPage() -> impl IntoView {
                 let rejected = s.status == DemandStatus::Rejected;
                 let pos = match s.status { DemandStatus::Draft => 0, DemandStatus::Submitted | DemandStatus::Rejected => 1, _ => 2 };
                 view! {
-                    <Title text=s.title.clone() />
-                    <div class="page-header">
-                        <div>
-                            <h1 class="page-title" data-testid="demand-title">{s.title.clone()}</h1>
-                            <p class="page-desc"><StatusTag status=s.status />" "<a href=format!("/orgs/{}", s.org_id)>{s.org_name.clone()}</a></p>
-                        </div>
-                        <div class="page-actions">
-                            {p.edit.then(|| view! { <a class="btn" href=format!("/demands/{id}/edit")>{lang.t("编辑", "Edit")}</a> })}
-                        </div>
-                    </div>
+                    {record_header(&s.title, "demand-title", s.status, (s.org_id, &s.org_name), p.edit.then(|| format!("/demands/{id}/edit")), lang)}
                     {p.see_history.then(|| view! {
                         <ol class="steps" aria-label=lang.t("流程", "Progress")>
                             {steps.iter().enumerate().map(|(i, st)| {
@@ -235,12 +220,7 @@ pub fn DemandEditPage() -> impl IntoView {
     let refs = expect_context::<RefCtx>().0;
     let session = expect_context::<SessionCtx>().0;
     let id = move || params.read().get("id");
-    let existing = Resource::new(id, |id| async move {
-        match id {
-            Some(id) => crate::api::get_demand_form(id).await.map(Some),
-            None => Ok(None),
-        }
-    });
+    let existing = use_saved_form(crate::api::get_demand_form);
     let save = ServerAction::<SaveDemand>::new();
     let errors = field_errors(save.value());
     let echo = use_echo();
@@ -249,21 +229,11 @@ pub fn DemandEditPage() -> impl IntoView {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 let refs = refs.await.unwrap_or_default();
-                let user = session.await.ok().flatten();
-                if user.is_none() {
-                    return error_view(&crate::error::AppError::Unauthenticated, lang);
-                }
-                let form = match existing.await {
-                    Ok(f) => f,
+                let (editing, f) = match record_form_start(session, existing, echo, |a: SaveDemand| a.form(), || DemandForm { trl: "6".into(), ip_preference: "negotiable".into(), ..Default::default() }).await {
+                    Ok(start) => start,
                     Err(e) => return error_view(&e, lang),
                 };
-                let editing = form.is_some();
-                let posted = echoed::<SaveDemand>(&echo.await).map(|a| a.form());
-                let f = posted.or(form).unwrap_or_else(|| DemandForm { trl: "6".into(), ip_preference: "negotiable".into(), ..Default::default() });
-                let input_class = move |field: &'static str| {
-                    let he = has_error(errors, field);
-                    move || if he() { "field has-error" } else { "field" }
-                };
+                let input_class = field_class(errors);
                 view! {
                     <div class="page-header">
                         <div>

@@ -90,13 +90,7 @@ pub fn ExpertPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let e = match expert.await {
                     Ok(e) => e,
-                    Err(err) => {
-                        #[cfg(feature = "ssr")]
-                        if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
-                            r.set_status(http::StatusCode::from_u16(err.status()).unwrap_or(http::StatusCode::NOT_FOUND));
-                        }
-                        return error_view(&err, lang);
-                    }
+                    Err(err) => return error_page(&err, lang),
                 };
                 view! {
                     <Title text=e.name.clone() />

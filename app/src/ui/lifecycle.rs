@@ -168,3 +168,27 @@ pub fn reason_notice(reason: Option<String>, rejected: bool, lang: Lang) -> impl
         }
     })
 }
+
+/// The head of a reviewed record's page: its title, status, organization and, for those who
+/// may, the edit link. `testid` names the title for tests (`demand-title`, …).
+pub fn record_header<S: Status>(
+    title: &str,
+    testid: &'static str,
+    status: S,
+    org: (uuid::Uuid, &str),
+    edit_href: Option<String>,
+    lang: Lang,
+) -> impl IntoView {
+    view! {
+        <leptos_meta::Title text=title.to_string() />
+        <div class="page-header">
+            <div>
+                <h1 class="page-title" data-testid=testid>{title.to_string()}</h1>
+                <p class="page-desc"><StatusTag status=status />" "<a href=format!("/orgs/{}", org.0)>{org.1.to_string()}</a></p>
+            </div>
+            <div class="page-actions">
+                {edit_href.map(|h| view! { <a class="btn" href=h>{lang.t("编辑", "Edit")}</a> })}
+            </div>
+        </div>
+    }
+}

@@ -21,13 +21,7 @@ pub fn OrgPage() -> impl IntoView {
                 let refs = refs.await.unwrap_or_default();
                 let p = match profile.await {
                     Ok(p) => p,
-                    Err(e) => {
-                        #[cfg(feature = "ssr")]
-                        if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
-                            r.set_status(http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::NOT_FOUND));
-                        }
-                        return error_view(&e, lang);
-                    }
+                    Err(e) => return error_page(&e, lang),
                 };
                 let o = p.org.clone();
                 let count = |n: i64| match lang { Lang::Zh => format!("（{n}）"), Lang::En => format!(" ({n})") };

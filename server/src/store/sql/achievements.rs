@@ -148,54 +148,19 @@ impl AchievementStore for SqlStore {
         &self,
         q: &AchievementQuery,
     ) -> StoreResult<(Vec<AchievementRow>, i64)> {
-        let mut wh: Vec<String> = Vec::new();
-        let mut n = 0;
-        let mut next = || {
-            n += 1;
-            format!("${n}")
-        };
-        if !q.statuses.is_empty() {
-            let ph: Vec<String> = q.statuses.iter().map(|_| next()).collect();
-            wh.push(format!("a.status IN ({})", ph.join(", ")));
-        }
-        if q.org_id.is_some() {
-            wh.push(format!("a.org_id = {}", next()));
-        }
-        let where_sql = if wh.is_empty() {
-            String::new()
-        } else {
-            format!(" WHERE {}", wh.join(" AND "))
-        };
-        let (lim, off) = (next(), next());
-        let list_sql = format!("{ACHIEVEMENT_SELECT}{where_sql} ORDER BY COALESCE(a.published_at, a.updated_at) DESC, a.id LIMIT {lim} OFFSET {off}");
-        let count_sql = format!("SELECT COUNT(*) AS n FROM achievements a{where_sql}");
-        let mut list = sqlx::query(&list_sql);
-        let mut count = sqlx::query(&count_sql);
-        for s in &q.statuses {
-            list = list.bind(s.as_str());
-            count = count.bind(s.as_str());
-        }
-        if let Some(o) = q.org_id {
-            list = list.bind(o);
-            count = count.bind(o);
-        }
-        let limit = if q.limit <= 0 { 20 } else { q.limit.min(1000) };
-        let rows = list
-            .bind(limit)
-            .bind(q.offset.max(0))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(map_err)?;
-        let total: i64 = count
-            .fetch_one(&self.pool)
-            .await
-            .and_then(|r| r.try_get("n"))
-            .map_err(map_err)?;
-        let items = rows
-            .iter()
-            .map(achievement_from)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(map_err)?;
-        Ok((items, total))
+        let mut f = Filters::default();
+        let statuses: Vec<&str> = q.statuses.iter().map(|s| s.as_str()).collect();
+        f.any_of("a.status", &statuses);
+        f.uuid_is("a.org_id", q.org_id);
+        self.list_page(
+            ACHIEVEMENT_SELECT,
+            "FROM achievements a",
+            "COALESCE(a.published_at, a.updated_at) DESC, a.id",
+            &f,
+            q.limit,
+            q.offset,
+            achievement_from,
+        )
+        .await
     }
 }

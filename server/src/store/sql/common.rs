@@ -203,3 +203,124 @@ impl Store for SqlStore {
         Ok(())
     }
 }
+
+/// A list query's filters: each clause with its own numbered placeholders, and the values to
+/// bind to them, always bound, never spliced into the SQL.
+#[derive(Default)]
+struct Filters {
+    clauses: Vec<String>,
+    args: Vec<FilterArg>,
+}
+
+enum FilterArg {
+    S(String),
+    U(Uuid),
+    I(i64),
+}
+
+impl Filters {
+    fn placeholder(&mut self, arg: FilterArg) -> String {
+        self.args.push(arg);
+        format!("${}", self.args.len())
+    }
+    /// `column IN (…)` over the codes, when there are any.
+    fn any_of(&mut self, column: &str, codes: &[&str]) {
+        if codes.is_empty() {
+            return;
+        }
+        let ph: Vec<String> = codes
+            .iter()
+            .map(|c| self.placeholder(FilterArg::S(c.to_string())))
+            .collect();
+        self.clauses.push(format!("{column} IN ({})", ph.join(", ")));
+    }
+    fn uuid_is(&mut self, column: &str, v: Option<Uuid>) {
+        if let Some(v) = v {
+            let p = self.placeholder(FilterArg::U(v));
+            self.clauses.push(format!("{column} = {p}"));
+        }
+    }
+    fn text_is(&mut self, column: &str, v: Option<&str>) {
+        if let Some(v) = v {
+            let p = self.placeholder(FilterArg::S(v.to_string()));
+            self.clauses.push(format!("{column} = {p}"));
+        }
+    }
+    /// A dotted code equal to `prefix` or below it (`prefix.…`).
+    fn code_under(&mut self, column: &str, prefix: Option<&str>) {
+        if let Some(c) = prefix {
+            let below = format!("{c}.");
+            let a = self.placeholder(FilterArg::S(c.to_string()));
+            let b = self.placeholder(FilterArg::I(below.chars().count() as i64));
+            let d = self.placeholder(FilterArg::S(below));
+            self.clauses.push(format!(
+                "({column} = {a} OR substr({column}, 1, CAST({b} AS INTEGER)) = {d})"
+            ));
+        }
+    }
+    fn where_sql(&self) -> String {
+        if self.clauses.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", self.clauses.join(" AND "))
+        }
+    }
+    fn bind<'q>(
+        &'q self,
+        mut q: sqlx::query::Query<'q, Db, <Db as Database>::Arguments<'q>>,
+    ) -> sqlx::query::Query<'q, Db, <Db as Database>::Arguments<'q>> {
+        for a in &self.args {
+            q = match a {
+                FilterArg::S(s) => q.bind(s.as_str()),
+                FilterArg::U(u) => q.bind(*u),
+                FilterArg::I(i) => q.bind(*i),
+            };
+        }
+        q
+    }
+}
+
+impl SqlStore {
+    /// One page of a list and the total: `select` is the row query up to its FROM and joins,
+    /// `from` the same FROM and joins for the count, `order` the ORDER BY, `read` one row.
+    #[allow(clippy::too_many_arguments)]
+    async fn list_page<T>(
+        &self,
+        select: &str,
+        from: &str,
+        order: &str,
+        f: &Filters,
+        limit: i64,
+        offset: i64,
+        read: fn(&DbRow) -> Result<T, sqlx::Error>,
+    ) -> StoreResult<(Vec<T>, i64)> {
+        let where_sql = f.where_sql();
+        let n = f.args.len();
+        let list_sql = format!(
+            "{select}{where_sql} ORDER BY {order} LIMIT ${} OFFSET ${}",
+            n + 1,
+            n + 2
+        );
+        let count_sql = format!("SELECT COUNT(*) AS n {from}{where_sql}");
+        let limit = if limit <= 0 { 20 } else { limit.min(1000) };
+        let rows = f
+            .bind(sqlx::query(&list_sql))
+            .bind(limit)
+            .bind(offset.max(0))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?;
+        let total: i64 = f
+            .bind(sqlx::query(&count_sql))
+            .fetch_one(&self.pool)
+            .await
+            .and_then(|r| r.try_get("n"))
+            .map_err(map_err)?;
+        let items = rows
+            .iter()
+            .map(read)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(map_err)?;
+        Ok((items, total))
+    }
+}

@@ -159,85 +159,21 @@ impl DemandStore for SqlStore {
 
     #[tracing::instrument(skip_all)]
     async fn list_demands(&self, q: &DemandQuery) -> StoreResult<(Vec<DemandRow>, i64)> {
-        // Filters are appended as numbered placeholders; values are always bound, never spliced.
-        enum Arg {
-            S(String),
-            U(Uuid),
-            I(i64),
-        }
-        let mut wh: Vec<String> = Vec::new();
-        let mut args: Vec<Arg> = Vec::new();
-        let mut n = 0;
-        let mut next = || {
-            n += 1;
-            format!("${n}")
-        };
-        if !q.statuses.is_empty() {
-            let ph: Vec<String> = q.statuses.iter().map(|_| next()).collect();
-            wh.push(format!("d.status IN ({})", ph.join(", ")));
-            args.extend(q.statuses.iter().map(|s| Arg::S(s.as_str().into())));
-        }
-        if let Some(org) = q.org_id {
-            wh.push(format!("d.org_id = {}", next()));
-            args.push(Arg::U(org));
-        }
-        if let Some(c) = &q.chain_prefix {
-            let (a, b, c2) = (next(), next(), next());
-            wh.push(format!(
-                "(d.chain_code = {a} OR substr(d.chain_code, 1, CAST({b} AS INTEGER)) = {c2})"
-            ));
-            let prefix = format!("{c}.");
-            args.push(Arg::S(c.clone()));
-            args.push(Arg::I(prefix.chars().count() as i64));
-            args.push(Arg::S(prefix));
-        }
-        if let Some(dist) = &q.district {
-            wh.push(format!("o.district_code = {}", next()));
-            args.push(Arg::S(dist.clone()));
-        }
-        let where_sql = if wh.is_empty() {
-            String::new()
-        } else {
-            format!(" WHERE {}", wh.join(" AND "))
-        };
-        let (lim, off) = (next(), next());
-        let list_sql = format!("{DEMAND_SELECT}{where_sql} ORDER BY COALESCE(d.published_at, d.updated_at) DESC, d.id LIMIT {lim} OFFSET {off}");
-        let count_sql = format!("SELECT COUNT(*) AS n FROM demands d JOIN organizations o ON o.id = d.org_id{where_sql}");
-        let mut list = sqlx::query(&list_sql);
-        let mut count = sqlx::query(&count_sql);
-        for a in &args {
-            match a {
-                Arg::S(s) => {
-                    list = list.bind(s.clone());
-                    count = count.bind(s.clone());
-                }
-                Arg::U(u) => {
-                    list = list.bind(*u);
-                    count = count.bind(*u);
-                }
-                Arg::I(i) => {
-                    list = list.bind(*i);
-                    count = count.bind(*i);
-                }
-            }
-        }
-        let limit = if q.limit <= 0 { 20 } else { q.limit.min(1000) };
-        let rows = list
-            .bind(limit)
-            .bind(q.offset.max(0))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(map_err)?;
-        let total: i64 = count
-            .fetch_one(&self.pool)
-            .await
-            .and_then(|r| r.try_get("n"))
-            .map_err(map_err)?;
-        let items = rows
-            .iter()
-            .map(demand_from)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(map_err)?;
-        Ok((items, total))
+        let mut f = Filters::default();
+        let statuses: Vec<&str> = q.statuses.iter().map(|s| s.as_str()).collect();
+        f.any_of("d.status", &statuses);
+        f.uuid_is("d.org_id", q.org_id);
+        f.code_under("d.chain_code", q.chain_prefix.as_deref());
+        f.text_is("o.district_code", q.district.as_deref());
+        self.list_page(
+            DEMAND_SELECT,
+            "FROM demands d JOIN organizations o ON o.id = d.org_id",
+            "COALESCE(d.published_at, d.updated_at) DESC, d.id",
+            &f,
+            q.limit,
+            q.offset,
+            demand_from,
+        )
+        .await
     }
 }
