@@ -304,15 +304,15 @@ pub async fn my_achievements(
         limit: 500,
         ..Default::default()
     };
-    Ok(state
-        .store
-        .list_achievements(&q)
-        .await
-        .map_err(internal)?
-        .0
-        .iter()
-        .map(achievement_summary)
-        .collect())
+    summaries(state, &q).await
+}
+
+async fn summaries(
+    state: &AppState,
+    q: &AchievementQuery,
+) -> Result<Vec<AchievementSummary>, AppError> {
+    let (rows, _) = state.store.list_achievements(q).await.map_err(internal)?;
+    Ok(rows.iter().map(achievement_summary).collect())
 }
 
 #[tracing::instrument(skip_all)]
@@ -326,13 +326,5 @@ pub async fn achievement_review_queue(
         limit: 500,
         ..Default::default()
     };
-    Ok(state
-        .store
-        .list_achievements(&q)
-        .await
-        .map_err(internal)?
-        .0
-        .iter()
-        .map(achievement_summary)
-        .collect())
+    summaries(state, &q).await
 }

@@ -338,15 +338,12 @@ pub async fn my_demands(state: &AppState, actor: &Actor) -> Result<Vec<DemandSum
         limit: 500,
         ..Default::default()
     };
-    Ok(state
-        .store
-        .list_demands(&q)
-        .await
-        .map_err(internal)?
-        .0
-        .iter()
-        .map(summary_of)
-        .collect())
+    summaries(state, &q).await
+}
+
+async fn summaries(state: &AppState, q: &DemandQuery) -> Result<Vec<DemandSummary>, AppError> {
+    let (rows, _) = state.store.list_demands(q).await.map_err(internal)?;
+    Ok(rows.iter().map(summary_of).collect())
 }
 
 #[tracing::instrument(skip_all)]
@@ -357,15 +354,7 @@ pub async fn review_queue(state: &AppState, actor: &Actor) -> Result<Vec<DemandS
         limit: 500,
         ..Default::default()
     };
-    Ok(state
-        .store
-        .list_demands(&q)
-        .await
-        .map_err(internal)?
-        .0
-        .iter()
-        .map(summary_of)
-        .collect())
+    summaries(state, &q).await
 }
 
 /// Marks published demands whose deadline has passed as expired (run periodically by the

@@ -1,8 +1,10 @@
 //! Achievement pages: the public list, details with actions, the form, one's own list.
 use super::common::*;
-use super::lifecycle::{action_panel, history_card, reason_notice, record_header, StatusTag};
+use super::lifecycle::{
+    action_panel, history_card, reason_notice, record_header, use_record_page, StatusTag,
+};
 use super::{RefCtx, SessionCtx};
-use crate::api::{RecordAction, SaveAchievement};
+use crate::api::SaveAchievement;
 use crate::domain::achievement::{AchievementLifecycle, AchievementStatus, TransferMode};
 use crate::domain::demand::Trl;
 use crate::domain::time::format_date;
@@ -123,24 +125,16 @@ pub fn MyAchievementsPage() -> impl IntoView {
 #[component]
 pub fn AchievementDetailPage() -> impl IntoView {
     let lang = use_lang();
-    let params = use_params_map();
     let refs = expect_context::<RefCtx>().0;
-    let id = move || params.read().get("id").unwrap_or_default();
-    let act = ServerAction::<RecordAction>::new();
-    let errors = field_errors(act.value());
-    let echo = use_echo();
-    let detail = Resource::new(
-        move || (id(), act.version().get()),
-        |(id, _)| crate::api::get_achievement(id),
-    );
+    let page = use_record_page(crate::api::get_achievement);
+    let (act, errors) = (page.act, page.errors);
     view! {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 let refs = refs.await.unwrap_or_default();
-                let posted = echoed::<RecordAction>(&echo.await);
-                let d = match detail.await {
-                    Ok(d) => d,
-                    Err(e) => return error_page(&e, lang),
+                let (d, posted) = match page.load(lang).await {
+                    Ok(loaded) => loaded,
+                    Err(view) => return view,
                 };
                 let s = d.summary.clone();
                 let id = s.id.to_string();

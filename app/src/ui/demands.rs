@@ -1,8 +1,10 @@
 //! Demand pages: the public list, details, the form, the owner's list and the review queue.
 use super::common::*;
-use super::lifecycle::{action_panel, history_card, reason_notice, record_header, StatusTag};
+use super::lifecycle::{
+    action_panel, history_card, reason_notice, record_header, use_record_page, StatusTag,
+};
 use super::{RefCtx, SessionCtx};
-use crate::api::{RecordAction, SaveDemand};
+use crate::api::SaveDemand;
 use crate::domain::demand::DemandLifecycle;
 use crate::domain::demand::{IpPreference, Trl};
 use crate::domain::time::{format_date, format_datetime, remaining_en, remaining_zh};
@@ -144,25 +146,16 @@ pub fn HomePage() -> impl IntoView {
 #[component]
 pub fn DemandDetailPage() -> impl IntoView {
     let lang = use_lang();
-    let params = use_params_map();
     let refs = expect_context::<RefCtx>().0;
-    let id = move || params.read().get("id").unwrap_or_default();
-    let act = ServerAction::<RecordAction>::new();
-    let errors = field_errors(act.value());
-    let echo = use_echo();
-    // Re-read after every action: its redirect lands on this same URL.
-    let detail = Resource::new(
-        move || (id(), act.version().get()),
-        |(id, _)| crate::api::get_demand(id),
-    );
+    let page = use_record_page(crate::api::get_demand);
+    let (act, errors) = (page.act, page.errors);
     view! {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 let refs = refs.await.unwrap_or_default();
-                let posted = echoed::<RecordAction>(&echo.await);
-                let d = match detail.await {
-                    Ok(d) => d,
-                    Err(e) => return error_page(&e, lang),
+                let (d, posted) = match page.load(lang).await {
+                    Ok(loaded) => loaded,
+                    Err(view) => return view,
                 };
                 let s = d.summary.clone();
                 let id = s.id.to_string();

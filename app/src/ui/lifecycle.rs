@@ -192,3 +192,60 @@ pub fn record_header<S: Status>(
         </div>
     }
 }
+
+/// What every reviewed record's page holds: the one action server function, its field errors,
+/// the echo of an action posted without JavaScript, and the record read with `load` (the
+/// kind's `get_…` server function) for the page's `:id`, again after every action (its
+/// redirect lands on this same page).
+pub struct RecordPage<T: Send + Sync + 'static> {
+    pub act: ServerAction<RecordAction>,
+    pub errors: Signal<Vec<FieldError>>,
+    echo: Resource<Option<crate::model::EchoedForm>>,
+    detail: Resource<Result<T, crate::error::AppError>>,
+}
+
+impl<T: Send + Sync + 'static> Clone for RecordPage<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+// Every field is a handle into the reactive arena.
+impl<T: Send + Sync + 'static> Copy for RecordPage<T> {}
+
+pub fn use_record_page<T, Fut>(load: fn(String) -> Fut) -> RecordPage<T>
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    Fut: std::future::Future<Output = Result<T, crate::error::AppError>> + Send + 'static,
+{
+    let params = leptos_router::hooks::use_params_map();
+    let act = ServerAction::<RecordAction>::new();
+    let detail = Resource::new(
+        move || {
+            (
+                params.read().get("id").unwrap_or_default(),
+                act.version().get(),
+            )
+        },
+        move |(id, _)| load(id),
+    );
+    RecordPage {
+        act,
+        errors: super::common::field_errors(act.value()),
+        echo: super::common::use_echo(),
+        detail,
+    }
+}
+
+impl<T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static>
+    RecordPage<T>
+{
+    /// The record and what a failed action without JavaScript sent, or the error page.
+    pub async fn load(self, lang: Lang) -> Result<(T, Option<RecordAction>), AnyView> {
+        let posted = super::common::echoed::<RecordAction>(&self.echo.await);
+        match self.detail.await {
+            Ok(d) => Ok((d, posted)),
+            Err(e) => Err(super::common::error_page(&e, lang)),
+        }
+    }
+}

@@ -86,10 +86,11 @@ impl AchievementStore for SqlStore {
         a: &AchievementRecord,
         audit: &AuditEvent,
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await.map_err(map_err)?;
-        insert_achievement_row(&mut tx, a).await?;
-        append_audit(&mut tx, audit).await.map_err(map_err)?;
-        tx.commit().await.map_err(map_err)
+        let a = a.clone();
+        self.audited(audit, move |tx| {
+            Box::pin(async move { insert_achievement_row(tx, &a).await })
+        })
+        .await
     }
 
     #[tracing::instrument(skip_all)]

@@ -86,10 +86,11 @@ impl DemandStore for SqlStore {
         confidential: &str,
         audit: &AuditEvent,
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await.map_err(map_err)?;
-        insert_demand_row(&mut tx, d, confidential).await?;
-        append_audit(&mut tx, audit).await.map_err(map_err)?;
-        tx.commit().await.map_err(map_err)
+        let (d, confidential) = (d.clone(), confidential.to_string());
+        self.audited(audit, move |tx| {
+            Box::pin(async move { insert_demand_row(tx, &d, &confidential).await })
+        })
+        .await
     }
 
     #[tracing::instrument(skip_all)]
