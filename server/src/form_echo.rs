@@ -103,7 +103,8 @@ async fn plain_post(state: AppState, req: Request<Body>, next: Next) -> Response
                     kept.push(("__echo".into(), token));
                     with_query(base, &kept)
                 }
-                // Not kept: the page shows the bare form rather than an unverifiable error.
+                // Malformed (or the database failed): the bare form rather than an unverifiable
+                // error.
                 _ => with_query(base, &without_echo(&pairs)),
             }
         }

@@ -663,3 +663,33 @@ async fn a_signed_in_form_without_javascript_keeps_long_chinese_text_and_its_fie
         "field errors are shown"
     );
 }
+
+#[tokio::test]
+async fn past_its_budget_an_anonymous_address_still_sees_its_errors_but_not_its_values() {
+    let (app, _b) = app().await;
+    let mut last = None;
+    for i in 0..12 {
+        let body = format!("email=guess{i}%40example.cn&password=Wrong-guess-{i}&next=%2F");
+        let (status, headers, _) =
+            send(&app, plain_post("/api/fn/login", "/login", &body, None)).await;
+        assert!(status.is_redirection());
+        last = Some(headers);
+    }
+    let headers = last.unwrap();
+    let location = headers[header::LOCATION].to_str().unwrap().to_string();
+    assert!(
+        location.contains("__err=") && location.contains("__echo="),
+        "{location}"
+    );
+    let echo = set_cookie(&headers, "jb_echo").expect("echo cookie");
+    let mut req = get(location.trim_start_matches("http://127.0.0.1:3000"));
+    req.headers_mut()
+        .insert(header::COOKIE, echo.parse().unwrap());
+    let (status, _, html) = send(&app, req).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("error-summary"), "the error is still shown");
+    assert!(
+        !html.contains("guess11@example.cn"),
+        "the values are no longer kept"
+    );
+}

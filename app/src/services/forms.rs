@@ -8,8 +8,8 @@
 //!   for fifteen minutes, from the database, so any app server can answer the redirect.
 //! - An error in an address is shown only when it is the error recorded with the echo: a link
 //!   cannot put words on our pages (the server redirects such a link to the bare page).
-//! - Anonymous posts keep at most 16 KiB of fields, ten echoes per address in fifteen minutes;
-//!   beyond that the error still shows and only the values are not kept.
+//! - Anonymous posts keep at most 16 KiB of fields, ten times per address in fifteen minutes;
+//!   beyond that the error is still kept and shown, the values are not.
 use super::*;
 use crate::model::EchoedForm;
 use chrono::Duration;
@@ -44,8 +44,8 @@ pub struct EchoInput<'a> {
     pub client: &'a str,
 }
 
-/// Keeps the echo and returns its token, or `None` when it is not kept (too large, or an
-/// anonymous address over its budget).
+/// Keeps the echo and returns its token (`None` for a malformed one). Values too large, or from an
+/// anonymous address over its budget, are dropped and only the error is kept.
 #[tracing::instrument(skip_all)]
 pub async fn stash_form_echo(
     state: &AppState,
@@ -61,24 +61,23 @@ pub async fn stash_form_echo(
         || !input.path.starts_with("/api/fn/")
         || input.path.len() > 100
         || input.error.len() > MAX_ERROR
-        || input.values.len() > max
     {
         return Ok(None);
     }
-    if !input.signed_in
-        && !state
-            .limiter
-            .check(&[format!("echo:{}", input.client)], now)
-    {
-        return Ok(None);
-    }
+    // Too much, or an anonymous address past its budget: the error is kept, the values not.
+    let keep_values = input.values.len() <= max
+        && (input.signed_in
+            || state
+                .limiter
+                .check(&[format!("echo:{}", input.client)], now));
+    let values = if keep_values { input.values } else { "" };
     let token = Uuid::new_v4().simple().to_string();
     let row = FormEchoRow {
         token_hash: state.secrets.token_hash(&token),
         browser_hash: state.secrets.token_hash(input.browser_key),
         path: input.path.to_string(),
         error: input.error.to_string(),
-        values: input.values.to_string(),
+        values: values.to_string(),
         created_at: now,
     };
     state
