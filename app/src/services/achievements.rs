@@ -70,6 +70,16 @@ pub fn new_achievement_record(
     }
 }
 
+/// The achievement `id`, or "not found".
+async fn load(state: &AppState, id: Uuid) -> Result<AchievementRow, AppError> {
+    state
+        .store
+        .get_achievement(id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn create_achievement(
     state: &AppState,
@@ -104,12 +114,7 @@ pub async fn update_achievement(
     form: &AchievementForm,
     submit: bool,
 ) -> Result<(), AppError> {
-    let row = state
-        .store
-        .get_achievement(id)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
+    let row = load(state, id).await?;
     authorize(
         Some(actor),
         Action::EditAchievement,
@@ -146,12 +151,7 @@ pub async fn achievement_action(
     action: AchievementAction,
     reason: Option<&str>,
 ) -> Result<AchievementStatus, AppError> {
-    let row = state
-        .store
-        .get_achievement(id)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
+    let row = load(state, id).await?;
     let a = &row.achievement;
     let target = Target::owned_by(a.org_id, ach::is_public(a.status));
     lifecycle::authorize_action::<ach::AchievementLifecycle>(Some(actor), target, action)?;
@@ -191,12 +191,7 @@ pub async fn achievement_detail(
     actor: Option<&Actor>,
     id: Uuid,
 ) -> Result<AchievementDetail, AppError> {
-    let row = state
-        .store
-        .get_achievement(id)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
+    let row = load(state, id).await?;
     let a = &row.achievement;
     let target = Target::owned_by(a.org_id, ach::is_public(a.status));
     if !target.is_public {
@@ -232,12 +227,7 @@ pub async fn achievement_form(
     actor: &Actor,
     id: Uuid,
 ) -> Result<AchievementForm, AppError> {
-    let row = state
-        .store
-        .get_achievement(id)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
+    let row = load(state, id).await?;
     let a = row.achievement;
     authorize(
         Some(actor),

@@ -78,6 +78,16 @@ pub fn new_demand_record(
 }
 
 /// Creates a draft (and submits it at once when `submit`).
+/// The demand `id`, or "not found".
+async fn load(state: &AppState, id: Uuid) -> Result<DemandRow, AppError> {
+    state
+        .store
+        .get_demand(id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn create_demand(
     state: &AppState,
@@ -112,12 +122,7 @@ pub async fn update_demand(
     form: &DemandForm,
     submit: bool,
 ) -> Result<(), AppError> {
-    let row = state
-        .store
-        .get_demand(id)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
+    let row = load(state, id).await?;
     let target = Target::owned_by(row.demand.org_id, demand::is_public(row.demand.status));
     authorize(Some(actor), Action::EditDemand, target)?;
     lifecycle::ensure_editable::<DemandLifecycle>(row.demand.status)?;
@@ -152,12 +157,7 @@ pub async fn demand_action(
     action: DemandAction,
     reason: Option<&str>,
 ) -> Result<DemandStatus, AppError> {
-    let row = state
-        .store
-        .get_demand(id)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
+    let row = load(state, id).await?;
     let d = &row.demand;
     let target = Target::owned_by(d.org_id, demand::is_public(d.status));
     lifecycle::authorize_action::<DemandLifecycle>(Some(actor), target, action)?;
@@ -211,12 +211,7 @@ pub async fn demand_detail(
     actor: Option<&Actor>,
     id: Uuid,
 ) -> Result<DemandDetail, AppError> {
-    let row = state
-        .store
-        .get_demand(id)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
+    let row = load(state, id).await?;
     let d = &row.demand;
     let target = Target::owned_by(d.org_id, demand::is_public(d.status));
     // Someone who may not see an unpublished demand is told it does not exist.
@@ -262,12 +257,7 @@ pub async fn demand_form(
     actor: &Actor,
     id: Uuid,
 ) -> Result<DemandForm, AppError> {
-    let row = state
-        .store
-        .get_demand(id)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
+    let row = load(state, id).await?;
     let d = row.demand;
     authorize(
         Some(actor),
