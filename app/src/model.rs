@@ -6,6 +6,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+mod calls;
+pub use calls::*;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrgSummary {
     pub id: Uuid,
@@ -248,6 +251,8 @@ pub enum SearchKind {
     Achievement,
     Expert,
     Organization,
+    /// 揭榜挂帅 calls, once published.
+    Call,
 }
 
 impl SearchKind {
@@ -256,6 +261,7 @@ impl SearchKind {
         SearchKind::Achievement,
         SearchKind::Expert,
         SearchKind::Organization,
+        SearchKind::Call,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -263,6 +269,7 @@ impl SearchKind {
             SearchKind::Achievement => "achievement",
             SearchKind::Expert => "expert",
             SearchKind::Organization => "organization",
+            SearchKind::Call => "call",
         }
     }
     pub fn parse(s: &str) -> Option<SearchKind> {
@@ -274,6 +281,7 @@ impl SearchKind {
             SearchKind::Achievement => "科技成果",
             SearchKind::Expert => "专家",
             SearchKind::Organization => "机构",
+            SearchKind::Call => "揭榜挂帅",
         }
     }
     pub fn label_en(self) -> &'static str {
@@ -282,6 +290,7 @@ impl SearchKind {
             SearchKind::Achievement => "Achievements",
             SearchKind::Expert => "Experts",
             SearchKind::Organization => "Organizations",
+            SearchKind::Call => "Open calls",
         }
     }
 }

@@ -79,6 +79,12 @@ pub enum Action {
     /// One expert's profile: public when the expert published it; otherwise officials only
     /// (the expert edits their own at /experts/me).
     ViewExpertProfile,
+    /// Build, publish, cancel and run 揭榜挂帅 calls; read drafts and, once a window has
+    /// closed, the bids (officials only).
+    ManageCall,
+    /// Lead a bid on an open call for one's organization (eligibility aside, which the call
+    /// decides).
+    CreateBid,
 }
 
 impl Action {
@@ -107,6 +113,8 @@ impl Action {
         Action::ImportData,
         Action::ViewOrgProfile,
         Action::ViewExpertProfile,
+        Action::ManageCall,
+        Action::CreateBid,
     ];
 }
 
@@ -193,11 +201,56 @@ pub fn authorize(actor: Option<&Actor>, action: Action, target: Target) -> Resul
         Action::ViewExpertPool | Action::ImportData => official,
         Action::ViewOrgMembers | Action::ViewOrgProfile => official || own,
         Action::ViewExpertProfile => official,
+        Action::ManageCall => official,
+        Action::CreateBid => {
+            (a.has(Role::Researcher) || a.has(Role::EnterpriseMember)) && a.acting_org().is_some()
+        }
     };
     if allowed {
         Ok(())
     } else {
         Err(Denial::Forbidden)
+    }
+}
+
+/// What is known about one bid when deciding who may see it. Bids are sealed: this is the one
+/// rule for every read path (pages, server functions, REST, exports, notifications, history).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BidFacts {
+    pub lead: Uuid,
+    /// Everyone invited to the team, confirmed or not (they read it to decide).
+    pub members: Vec<Uuid>,
+    /// The call's window has closed and the call went on (`domain::call::bids_opened`).
+    pub opened: bool,
+    /// Reviewers assigned to this bid.
+    pub reviewers: Vec<Uuid>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BidAccess {
+    /// Read the bid's content, team and history.
+    pub read: bool,
+    /// Change, submit, revise or withdraw it (the lead; the window is checked by the clock).
+    pub lead: bool,
+    /// Decide its eligibility (officials, once opened).
+    pub screen: bool,
+}
+
+/// Who may do what with one bid: its team always; officials and its assigned reviewers only
+/// once the window has closed; nobody else, ever (not the co-funding enterprise, not other
+/// members of the bidding organization, not other reviewers).
+pub fn bid_access(actor: Option<&Actor>, bid: &BidFacts) -> BidAccess {
+    let Some(a) = actor else {
+        return BidAccess::default();
+    };
+    let lead = a.user_id == bid.lead;
+    let team = lead || bid.members.contains(&a.user_id);
+    let official = a.has(Role::Official);
+    let reviewer = a.has(Role::Expert) && bid.reviewers.contains(&a.user_id);
+    BidAccess {
+        read: team || (bid.opened && (official || reviewer)),
+        lead,
+        screen: bid.opened && official,
     }
 }
 
@@ -274,7 +327,8 @@ mod tests {
         let ok = match (who, action) {
             (Official, _) => !matches!(
                 action,
-                CreateDemand
+                CreateBid
+                    | CreateDemand
                     | EditDemand
                     | SubmitDemand
                     | WithdrawDemand
@@ -289,7 +343,7 @@ mod tests {
             (EnterpriseAdmin, AdmitMember) => own,
             (Enterprise | EnterpriseAdmin, ViewOrgMembers | ViewOrgProfile) => own,
             (Expert, EditExpertProfile) => true,
-            (Enterprise | EnterpriseAdmin | Researcher, CreateAchievement) => true,
+            (Enterprise | EnterpriseAdmin | Researcher, CreateAchievement | CreateBid) => true,
             (Enterprise | EnterpriseAdmin | Researcher, EditAchievement) => own,
             (Enterprise | EnterpriseAdmin | Researcher | Expert | Clerk, ViewAchievement) => own,
             (
@@ -337,6 +391,36 @@ mod tests {
             authorize(Some(&a), Action::EditDemand, t),
             Err(Denial::Forbidden)
         );
+    }
+
+    #[test]
+    fn a_bid_is_sealed_from_everyone_but_its_team_until_the_window_closes() {
+        let org = Uuid::new_v4();
+        let lead = actor(Who::Researcher, org).unwrap();
+        let member = actor(Who::Researcher, Uuid::new_v4()).unwrap();
+        let colleague = actor(Who::Researcher, org).unwrap();
+        let official = actor(Who::Official, Uuid::new_v4()).unwrap();
+        let assigned = actor(Who::Expert, Uuid::new_v4()).unwrap();
+        let unassigned = actor(Who::Expert, Uuid::new_v4()).unwrap();
+        let cofunder = actor(Who::EnterpriseAdmin, Uuid::new_v4()).unwrap();
+        for opened in [false, true] {
+            let facts = BidFacts {
+                lead: lead.user_id,
+                members: vec![member.user_id],
+                opened,
+                reviewers: vec![assigned.user_id],
+            };
+            let access = |a: Option<&Actor>| bid_access(a, &facts);
+            assert_eq!(access(Some(&lead)), BidAccess { read: true, lead: true, screen: false });
+            assert_eq!(access(Some(&member)), BidAccess { read: true, lead: false, screen: false });
+            for outsider in [None, Some(&colleague), Some(&unassigned), Some(&cofunder)] {
+                assert_eq!(access(outsider), BidAccess::default(), "opened={opened}");
+            }
+            assert_eq!(access(Some(&official)).read, opened);
+            assert_eq!(access(Some(&official)).screen, opened);
+            assert_eq!(access(Some(&assigned)).read, opened);
+            assert!(!access(Some(&assigned)).screen);
+        }
     }
 
     #[test]

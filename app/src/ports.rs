@@ -8,6 +8,9 @@ use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use uuid::Uuid;
 
+mod calls;
+pub use calls::*;
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// A unique constraint refused the write (e.g. a credit code or e-mail already taken).
@@ -292,6 +295,7 @@ pub trait Store:
     + LifecycleStore
     + DemandStore
     + AchievementStore
+    + CallStore
     + DisputeStore
     + ExpertStore
     + AuditStore

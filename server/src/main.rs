@@ -354,6 +354,21 @@ async fn run() -> anyhow::Result<()> {
                     }
                 });
             }
+            {
+                // Bid windows close by the server clock, whether or not anyone is online (pages
+                // also close a due call when they read it).
+                let state = state.clone();
+                tokio::spawn(async move {
+                    loop {
+                        match app::services::close_due_calls(&state).await {
+                            Ok(n) if n > 0 => tracing::info!(closed = n, "bid windows closed"),
+                            Ok(_) => {}
+                            Err(e) => tracing::warn!(error = ?e, "closing bid windows failed"),
+                        }
+                        tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                    }
+                });
+            }
             let app = server::router(state);
             let listener = tokio::net::TcpListener::bind(&addr)
                 .await

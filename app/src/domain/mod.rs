@@ -3,6 +3,8 @@
 //! in the browser and is cheap to unit-test.
 
 pub mod achievement;
+pub mod bid;
+pub mod call;
 pub mod credit_code;
 pub mod demand;
 pub mod lifecycle;

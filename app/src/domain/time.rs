@@ -83,6 +83,32 @@ fn parse_iso_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, month, day)
 }
 
+/// Parses a Beijing-time instant as a `datetime-local` input sends it (`YYYY-MM-DDTHH:MM`,
+/// optionally with `:SS`; a space instead of `T` is accepted).
+pub fn parse_local_datetime(input: &str) -> Option<DateTime<Utc>> {
+    let s = input.trim();
+    let (date, time) = s.split_once(['T', ' '])?;
+    let date = parse_iso_date(date)?;
+    let parts: Vec<&str> = time.split(':').collect();
+    if !(2..=3).contains(&parts.len())
+        || parts.iter().any(|p| p.len() != 2 || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let num = |i: usize| parts.get(i).and_then(|p| p.parse::<u32>().ok()).unwrap_or(0);
+    date.and_hms_opt(num(0), num(1), num(2))?
+        .and_local_timezone(shanghai())
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// The value a `datetime-local` input shows for `at`, in Beijing time.
+pub fn format_local_input(at: DateTime<Utc>) -> String {
+    at.with_timezone(&shanghai())
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
 /// Parses a deadline date typed by a user.
 ///
 /// "YYYY-MM-DD" means the end of that day in Shanghai (23:59:59 CST =

@@ -11,6 +11,8 @@ use crate::model::RefData;
 
 pub mod account;
 pub mod achievement;
+pub mod bid;
+pub mod call;
 pub mod demand;
 pub mod expert;
 pub mod org;

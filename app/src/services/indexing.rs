@@ -103,6 +103,33 @@ pub fn organization_document(o: OrgRecord) -> Option<SearchDoc> {
     })
 }
 
+/// A call is searchable once published (and stays findable through its later stages, as its
+/// page does). Its bids are never part of it.
+pub fn call_document(row: CallRow) -> Option<SearchDoc> {
+    use crate::domain::call::CallLifecycle;
+    let c = row.call;
+    let indicators: Vec<String> = c
+        .indicators
+        .iter()
+        .map(|i| format!("{} {}{}", i.name, i.target, i.unit))
+        .collect();
+    CallLifecycle::is_public(c.status).then(|| SearchDoc {
+        kind: SearchKind::Call,
+        id: c.id.to_string(),
+        title: c.title,
+        body: format!("{}\n{}\n{}", c.goal, indicators.join("；"), c.background),
+        keywords: vec![],
+        org_name: row.co_funder_name.unwrap_or_default(),
+        chain: Some(c.chain_code),
+        district: Some(c.district_code),
+        org_type: None,
+        transfer_modes: vec![],
+        trl: None,
+        budget_fen: Some(c.city_fund_fen.saturating_add(c.enterprise_fund_fen)),
+        published_at: c.published_at.unwrap_or(c.updated_at),
+    })
+}
+
 /// The search document of one entity as it is now, or `None` if it must not be searchable.
 #[tracing::instrument(skip_all)]
 pub async fn search_document(
@@ -127,6 +154,7 @@ pub async fn search_document(
             .and_then(achievement_document),
         Some(SearchKind::Expert) => store.get_expert(id).await?.and_then(expert_document),
         Some(SearchKind::Organization) => store.get_org(id).await?.and_then(organization_document),
+        Some(SearchKind::Call) => store.get_call(id).await?.and_then(call_document),
         None => None,
     })
 }

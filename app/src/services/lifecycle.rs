@@ -75,6 +75,8 @@ pub async fn take_action(
     reason: Option<&str>,
 ) -> Result<String, AppError> {
     use crate::domain::achievement::AchievementLifecycle;
+    use crate::domain::bid::BidLifecycle;
+    use crate::domain::call::CallLifecycle;
     use crate::domain::demand::DemandLifecycle;
     fn parse<L: Lifecycle>(code: &str) -> Result<L::Action, AppError> {
         L::Action::parse(code).ok_or(AppError::NotFound)
@@ -89,6 +91,17 @@ pub async fn take_action(
             let a = parse::<AchievementLifecycle>(action)?;
             super::achievement_action(state, actor, id, a, reason).await?;
             Ok(AchievementLifecycle::page(id))
+        }
+        CallLifecycle::ENTITY => {
+            let a = parse::<CallLifecycle>(action)?;
+            super::call_action(state, actor, id, a, reason).await?;
+            Ok(CallLifecycle::page(id))
+        }
+        // Bids are not `Reviewed`: who may act on one is `policy::bid_access`, in bids.rs.
+        BidLifecycle::ENTITY => {
+            let a = parse::<BidLifecycle>(action)?;
+            super::bid_action(state, actor, id, a, reason).await?;
+            Ok(format!("/bids/{id}"))
         }
         _ => Err(AppError::NotFound),
     }

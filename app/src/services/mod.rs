@@ -9,6 +9,8 @@ use uuid::Uuid;
 
 mod accounts;
 mod achievements;
+mod bids;
+mod calls;
 mod demands;
 mod disputes;
 mod experts;
@@ -23,6 +25,8 @@ mod search;
 
 pub use accounts::*;
 pub use achievements::*;
+pub use bids::*;
+pub use calls::*;
 pub use demands::*;
 pub use disputes::*;
 pub use experts::*;

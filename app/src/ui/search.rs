@@ -226,6 +226,7 @@ fn render_results(
                         SearchKind::Achievement => format!("/achievements/{}", h.id),
                         SearchKind::Expert => format!("/experts/{}", h.id),
                         SearchKind::Organization => format!("/orgs/{}", h.id),
+                        SearchKind::Call => format!("/calls/{}", h.id),
                     };
                     let runs = highlight_runs(&h.snippet, &h.highlights);
                     view! {

@@ -16,6 +16,7 @@ macro_rules! sql_store {
         include!("sql/lifecycle.rs");
         include!("sql/demands.rs");
         include!("sql/achievements.rs");
+        include!("sql/calls.rs");
         include!("sql/disputes.rs");
         include!("sql/experts.rs");
         include!("sql/audit.rs");

@@ -97,6 +97,7 @@ impl SearchOutboxStore for SqlStore {
             ("achievement", "SELECT id FROM achievements"),
             ("expert", "SELECT user_id AS id FROM expert_profiles"),
             ("organization", "SELECT id FROM organizations"),
+            ("call", "SELECT id FROM calls"),
         ] {
             for r in sqlx::query(sql)
                 .fetch_all(&self.pool)

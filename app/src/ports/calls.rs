@@ -1,0 +1,156 @@
+//! The store's side of 揭榜挂帅 calls and bids.
+//!
+//! Sealing lives here as much as in the policy: the call queries (`get_call`, `list_calls`)
+//! return a count of submitted bids and nothing else about them; a bid's content, team and
+//! organization come only from the bid queries, which services call after
+//! `policy::bid_access` allowed the reader.
+use super::{AuditEvent, StatusChange, StoreResult};
+use crate::domain::bid::BidStatus;
+use crate::domain::call::{CallStatus, Criterion, Eligibility, Indicator, MilestoneTemplate};
+use crate::model::{BidReceipt, LinkedDemand};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallRecord {
+    pub id: Uuid,
+    pub created_by: Uuid,
+    pub title: String,
+    pub background: String,
+    pub goal: String,
+    pub chain_code: String,
+    pub district_code: String,
+    pub indicators: Vec<Indicator>,
+    pub acceptance: String,
+    pub city_fund_fen: i64,
+    pub enterprise_fund_fen: i64,
+    pub co_funder_org_id: Option<Uuid>,
+    pub eligibility: Eligibility,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub criteria: Vec<Criterion>,
+    pub score_scale: u32,
+    pub winners: u32,
+    pub duration_months: u32,
+    pub milestones: Vec<MilestoneTemplate>,
+    pub status: CallStatus,
+    pub status_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+/// A call as every reader may get it from the store: with the count of submitted bids only.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallRow {
+    pub call: CallRecord,
+    pub co_funder_name: Option<String>,
+    /// Bids in any status past draft (submitted, and what screening made of them).
+    pub bids_submitted: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CallQuery {
+    pub statuses: Vec<CallStatus>,
+    pub chain_prefix: Option<String>,
+    pub district: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BidRecord {
+    pub id: Uuid,
+    pub call_id: Uuid,
+    pub org_id: Uuid,
+    pub lead_user_id: Uuid,
+    pub title: String,
+    pub proposal: String,
+    pub budget_fen: i64,
+    pub timeline: String,
+    pub milestone_plan: Vec<String>,
+    pub status: BidStatus,
+    pub status_reason: Option<String>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BidMemberRow {
+    pub user_id: Uuid,
+    pub name: String,
+    pub confirmed_at: Option<DateTime<Utc>>,
+}
+
+/// A sealed bid with its team: only for readers `policy::bid_access` admits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BidRow {
+    pub bid: BidRecord,
+    pub org_name: String,
+    pub call_title: String,
+    /// Members besides the lead.
+    pub members: Vec<BidMemberRow>,
+}
+
+#[async_trait]
+pub trait CallStore: Send + Sync {
+    /// Writes a new call (a draft) and the demands it is built from.
+    async fn insert_call(
+        &self,
+        c: &CallRecord,
+        demands: &[Uuid],
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    /// Rewrites a call that is still a draft, and its demands (else `Stale`).
+    async fn update_call_draft(
+        &self,
+        c: &CallRecord,
+        demands: &[Uuid],
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    async fn get_call(&self, id: Uuid) -> StoreResult<Option<CallRow>>;
+    async fn list_calls(&self, q: &CallQuery) -> StoreResult<(Vec<CallRow>, i64)>;
+    /// The demands a call is built from, with their organizations.
+    async fn call_demands(&self, id: Uuid) -> StoreResult<Vec<LinkedDemand>>;
+
+    /// Starts a bid (a draft) with the members invited (unconfirmed).
+    async fn insert_bid(&self, b: &BidRecord, members: &[Uuid], audit: &AuditEvent)
+        -> StoreResult<()>;
+    /// Rewrites a bid that is still a draft; members no longer listed leave, new ones are
+    /// invited, confirmations of those who stay are kept (else `Stale`).
+    async fn update_bid_draft(
+        &self,
+        b: &BidRecord,
+        members: &[Uuid],
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    /// Submits a draft and keeps its receipt, in one guarded write: `Stale` unless the bid is
+    /// still a draft, every member has confirmed, and its call is published with
+    /// `opens_at <= receipt.submitted_at < closes_at`.
+    async fn submit_bid(
+        &self,
+        change: &StatusChange,
+        receipt: &BidReceipt,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    /// A member confirms they are on the team (`Stale` when not invited or already confirmed).
+    async fn confirm_bid_member(
+        &self,
+        bid_id: Uuid,
+        user_id: Uuid,
+        at: DateTime<Utc>,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    /// The sealed read of one bid.
+    async fn get_bid(&self, id: Uuid) -> StoreResult<Option<BidRow>>;
+    /// The bid of `org_id` on `call_id`, if it started one.
+    async fn bid_of_org(&self, call_id: Uuid, org_id: Uuid) -> StoreResult<Option<Uuid>>;
+    /// Bids `user_id` leads or is invited to, newest first.
+    async fn bids_of_user(&self, user_id: Uuid) -> StoreResult<Vec<BidRow>>;
+    /// Every bid of a call past draft (officials, once the window has closed).
+    async fn bids_of_call(&self, call_id: Uuid) -> StoreResult<Vec<BidRow>>;
+    async fn bid_receipts(&self, bid_id: Uuid) -> StoreResult<Vec<BidReceipt>>;
+    async fn find_receipt(&self, sha256: &str) -> StoreResult<Option<BidReceipt>>;
+}
