@@ -83,6 +83,15 @@ impl RefData {
         };
         known.unwrap_or_else(|| value.to_string())
     }
+    /// Whether an organization registered in district `code` is registered in Guangxi: every
+    /// Nanning district and zone, and "elsewhere in Guangxi" (`guangxi_other`), but not the
+    /// rest of China or abroad.
+    pub fn in_guangxi(&self, code: &str) -> bool {
+        self.districts
+            .iter()
+            .find(|d| d.code == code)
+            .is_some_and(|d| d.kind != "outside" || d.code.starts_with("guangxi"))
+    }
     pub fn district_name(&self, code: &str, lang: crate::i18n::Lang) -> String {
         self.districts
             .iter()

@@ -10,6 +10,8 @@ pub mod ctx;
 
 mod accounts;
 mod achievements;
+mod bids;
+mod calls;
 mod demands;
 mod disputes;
 mod experts;
@@ -21,6 +23,8 @@ mod search;
 
 pub use accounts::*;
 pub use achievements::*;
+pub use bids::*;
+pub use calls::*;
 pub use demands::*;
 pub use disputes::*;
 pub use experts::*;

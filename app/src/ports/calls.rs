@@ -127,8 +127,9 @@ pub trait CallStore: Send + Sync {
         audit: &AuditEvent,
     ) -> StoreResult<()>;
     /// Submits a draft and keeps its receipt, in one guarded write: `Stale` unless the bid is
-    /// still a draft, every member has confirmed, and its call is published with
-    /// `opens_at <= receipt.submitted_at < closes_at`.
+    /// still a draft, every member has confirmed, and its call's window held the submission:
+    /// `opens_at <= receipt.submitted_at < closes_at` (the call published, or just closed by
+    /// the sweeper after the submission arrived).
     async fn submit_bid(
         &self,
         change: &StatusChange,

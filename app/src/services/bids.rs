@@ -81,8 +81,7 @@ pub(crate) async fn eligible(state: &AppState, actor: &Actor, c: &CallRecord) ->
             ),
         ));
     }
-    // Guangxi's administrative division codes begin with 45.
-    if c.eligibility.guangxi_only && !org.district_code.starts_with("45") {
+    if c.eligibility.guangxi_only && !super::ref_data(state).await?.in_guangxi(&org.district_code) {
         return Err(AppError::conflict(
             "本榜单仅限在广西注册的单位揭榜",
             "Only organizations registered in Guangxi may bid on this call",
@@ -310,7 +309,12 @@ async fn submit(
     let to = BidLifecycle::transition(b.status, BidAction::Submit)
         .map_err(|e| AppError::conflict(e.message_zh(), e.message_en()))?;
     let now = state.clock.now();
-    if !call.window_open(now) {
+    // The arrival time decides: the call may already have been closed by a sweeper running on
+    // another request's later clock, but a submission that arrived before the close counts.
+    let arrived_in_time = matches!(call.status, CallStatus::Published | CallStatus::Screening)
+        && call.opens_at <= now
+        && now < call.closes_at;
+    if !arrived_in_time {
         return Err(window_closed());
     }
     let waiting: Vec<&str> = row
@@ -341,7 +345,7 @@ async fn submit(
         // The window closed, a member left or the bid changed between the checks and the write.
         Err(StoreError::Stale) => {
             let call = load_call(state, b.call_id).await?;
-            if !call_summary(&call).window_open(state.clock.now()) || call.call.closes_at <= now {
+            if call.call.closes_at <= now || call.call.status != CallStatus::Published {
                 Err(window_closed())
             } else {
                 Err(lifecycle::stale::<BidLifecycle>())

@@ -390,7 +390,7 @@ impl CallStore for SqlStore {
                     "UPDATE bids SET status = $1, status_reason = NULL, submitted_at = $2, updated_at = $2 \
                      WHERE id = $3 AND status = $4 \
                      AND NOT EXISTS (SELECT 1 FROM bid_members m WHERE m.bid_id = bids.id AND m.confirmed_at IS NULL) \
-                     AND EXISTS (SELECT 1 FROM calls c WHERE c.id = bids.call_id AND c.status = $5 \
+                     AND EXISTS (SELECT 1 FROM calls c WHERE c.id = bids.call_id AND c.status IN ($5, $6) \
                                  AND c.opens_at <= $2 AND c.closes_at > $2)",
                 )
                 .bind(c.to)
@@ -398,6 +398,9 @@ impl CallStore for SqlStore {
                 .bind(c.id)
                 .bind(c.from)
                 .bind(CallStatus::Published.as_str())
+                // A submission that arrived before the close may land just after the sweeper
+                // moved the call on: its arrival time, not the sweeper, decides.
+                .bind(CallStatus::Screening.as_str())
                 .execute(&mut **tx)
                 .await
                 .map_err(map_err)?;
