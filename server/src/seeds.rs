@@ -4,7 +4,7 @@ use anyhow::Context;
 use app::domain::money::Fen;
 use app::domain::{DemandStatus, Role};
 use app::error::AppError;
-use app::model::{AchievementForm, Chain, DemandForm, District, ExpertForm, OrgForm, RefData};
+use app::model::{AchievementForm, CallForm, Chain, DemandForm, District, ExpertForm, OrgForm, RefData};
 use app::ports::*;
 use app::records;
 use app::services;
@@ -95,6 +95,37 @@ struct ExpertSeed {
     bio: String,
     accepts_review: bool,
     is_public: bool,
+}
+
+/// A demo call: the call form's fields, its window in days from the load, and the demands
+/// (organization credit code, title) it is built from.
+#[derive(Deserialize)]
+struct CallSeed {
+    key: String,
+    title: String,
+    background: String,
+    goal: String,
+    chain: String,
+    district: String,
+    indicators: String,
+    acceptance: String,
+    city_fund_yuan: i64,
+    enterprise_fund_yuan: i64,
+    name_cofunder: bool,
+    org_types: Vec<String>,
+    guangxi_only: bool,
+    consortium_allowed: bool,
+    opens_in_days: i64,
+    closes_in_days: i64,
+    criteria: String,
+    score_scale: u32,
+    winners: u32,
+    duration_months: u32,
+    milestones: String,
+    demands: Vec<(String, String)>,
+    status: String,
+    #[serde(default)]
+    status_reason: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -407,6 +438,81 @@ pub async fn load_at(
                 &rec,
                 &seed_event("achievement", id, Some(status.as_str()), now),
             )
+            .await?;
+    }
+    let calls: Vec<CallSeed> = read(dir, "calls.json")?;
+    let official = stable_id("user", "official@demo.jiebang.local");
+    for c in calls {
+        let id = stable_id("call", &c.key);
+        if store.get_call(id).await?.is_some() {
+            continue;
+        }
+        let status = app::domain::call::CallStatus::parse(&c.status)
+            .with_context(|| format!("status {}", c.status))?;
+        let day = |n: i64| {
+            let local = now.with_timezone(&app::domain::time::shanghai()).date_naive()
+                + chrono::Duration::days(n);
+            format!("{}T09:00", local.format("%Y-%m-%d"))
+        };
+        let demand_ids: Vec<Uuid> = c
+            .demands
+            .iter()
+            .map(|(code, title)| stable_id("demand", &format!("{code}:{title}")))
+            .collect();
+        let form = CallForm {
+            title: c.title.clone(),
+            background: c.background,
+            goal: c.goal,
+            chain: c.chain,
+            district: c.district,
+            indicators: c.indicators,
+            acceptance: c.acceptance,
+            city_fund: wan(c.city_fund_yuan)?,
+            enterprise_fund: wan(c.enterprise_fund_yuan)?,
+            name_cofunder: c.name_cofunder,
+            org_types: c.org_types,
+            guangxi_only: c.guangxi_only,
+            consortium_allowed: c.consortium_allowed,
+            opens_at: day(c.opens_in_days),
+            closes_at: day(c.closes_in_days),
+            criteria: c.criteria,
+            score_scale: c.score_scale.to_string(),
+            winners: c.winners.to_string(),
+            duration_months: c.duration_months.to_string(),
+            milestones: c.milestones,
+            demand_ids: demand_ids.iter().map(Uuid::to_string).collect(),
+        };
+        // The call was written before its window opened: parse it as of then.
+        let written = now.min(now + chrono::Duration::days(c.opens_in_days)) - chrono::Duration::days(1);
+        let content = checked(&c.title, records::call::parse(&form, &refs, written))?;
+        let mut co_funder = None;
+        for d in &demand_ids {
+            let row = store.get_demand(*d).await?.with_context(|| format!("call {} demand", c.key))?;
+            co_funder = co_funder.or(Some(row.demand.org_id));
+            if row.demand.status == DemandStatus::Published
+                && status == app::domain::call::CallStatus::Published
+            {
+                let ev = seed_event("demand", d, Some(DemandStatus::InCall.as_str()), now);
+                let change = StatusChange::of::<app::domain::demand::DemandLifecycle>(
+                    *d,
+                    DemandStatus::Published,
+                    DemandStatus::InCall,
+                    None,
+                );
+                store.change_status(&change, &ev).await?;
+            }
+        }
+        let rec = services::call_record(
+            &content,
+            id,
+            official,
+            co_funder.filter(|_| content.name_cofunder && content.enterprise_fund.fen() > 0),
+            status,
+            c.status_reason,
+            now,
+        );
+        store
+            .insert_call(&rec, &content.demand_ids, &seed_event("call", id, Some(status.as_str()), now))
             .await?;
     }
     let experts: Vec<ExpertSeed> = read(dir, "experts.json")?;

@@ -115,6 +115,23 @@ async fn parse_call_form(
     Ok((content, co_funder))
 }
 
+/// A call record holding `c` in `status` with its reason, new at `now` (the seeds bring calls
+/// in later stages).
+pub fn call_record(
+    c: &CallContent,
+    id: Uuid,
+    created_by: Uuid,
+    co_funder: Option<Uuid>,
+    status: CallStatus,
+    status_reason: Option<String>,
+    now: DateTime<Utc>,
+) -> CallRecord {
+    CallRecord {
+        status_reason,
+        ..new_call_record(c, id, created_by, co_funder, status, now)
+    }
+}
+
 fn new_call_record(
     c: &CallContent,
     id: Uuid,

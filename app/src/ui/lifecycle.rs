@@ -193,6 +193,29 @@ pub fn record_header<S: Status>(
     }
 }
 
+/// The head of a record's page that belongs to no organization (a call): title, status, and
+/// the edit link for those who may.
+pub fn record_header_plain<S: Status>(
+    title: &str,
+    testid: &'static str,
+    status: S,
+    edit_href: Option<String>,
+    lang: Lang,
+) -> impl IntoView {
+    view! {
+        <leptos_meta::Title text=title.to_string() />
+        <div class="page-header">
+            <div>
+                <h1 class="page-title" data-testid=testid>{title.to_string()}</h1>
+                <p class="page-desc"><StatusTag status=status /></p>
+            </div>
+            <div class="page-actions">
+                {edit_href.map(|h| view! { <a class="btn" href=h>{lang.t("编辑", "Edit")}</a> })}
+            </div>
+        </div>
+    }
+}
+
 /// What every reviewed record's page holds: the one action server function, its field errors,
 /// the echo of an action posted without JavaScript, and the record read with `load` (the
 /// kind's `get_…` server function) for the page's `:id`, again after every action (its

@@ -2,6 +2,8 @@
 mod achievements;
 mod admin;
 mod auth;
+mod bids;
+mod calls;
 mod common;
 mod demands;
 mod experts;
@@ -157,6 +159,15 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/experts") view=experts::ExpertsPage ssr=SsrMode::Async />
                 <Route path=path!("/experts/me") view=experts::MyExpertProfilePage ssr=SsrMode::Async />
                 <Route path=path!("/experts/:id") view=experts::ExpertPage ssr=SsrMode::Async />
+                <Route path=path!("/calls") view=calls::CallsPage ssr=SsrMode::Async />
+                <Route path=path!("/calls/new") view=calls::CallEditPage ssr=SsrMode::Async />
+                <Route path=path!("/calls/:id/edit") view=calls::CallEditPage ssr=SsrMode::Async />
+                <Route path=path!("/calls/:id/bid") view=bids::NewBidPage ssr=SsrMode::Async />
+                <Route path=path!("/calls/:id") view=calls::CallDetailPage ssr=SsrMode::Async />
+                <Route path=path!("/bids/:id/edit") view=bids::EditBidPage ssr=SsrMode::Async />
+                <Route path=path!("/bids/:id") view=bids::BidPage ssr=SsrMode::Async />
+                <Route path=path!("/my/bids") view=bids::MyBidsPage ssr=SsrMode::Async />
+                <Route path=path!("/receipts") view=bids::VerifyReceiptPage ssr=SsrMode::Async />
                 <Route path=path!("/orgs/:id") view=orgs::OrgPage ssr=SsrMode::Async />
                 <Route path=path!("/search") view=search::SearchPage ssr=SsrMode::Async />
                 <Route path=path!("/my/demands") view=demands::MyDemandsPage ssr=SsrMode::Async />
@@ -272,6 +283,7 @@ fn Header() -> impl IntoView {
                 <nav class="main-nav" aria-label=lang.t("主导航", "Main")>
                     // Public sections first, for everyone.
                     <a href="/" aria-current=move || nav_current(location.pathname.get(), "/")>{lang.t("技术需求", "Demands")}</a>
+                    <a href="/calls" aria-current=move || nav_current(location.pathname.get(), "/calls")>{lang.t("揭榜挂帅", "Open calls")}</a>
                     <a href="/achievements" aria-current=move || nav_current(location.pathname.get(), "/achievements")>{lang.t("科技成果", "Achievements")}</a>
                     <a href="/experts" aria-current=move || nav_current(location.pathname.get(), "/experts")>{lang.t("专家库", "Experts")}</a>
                     <a href="/search" aria-current=move || nav_current(location.pathname.get(), "/search")>{lang.t("搜索", "Search")}</a>
@@ -285,6 +297,7 @@ fn Header() -> impl IntoView {
                                 let mine: Vec<(&'static str, &'static str, &'static str)> = [
                                     u.has(Role::EnterpriseMember).then_some(("/my/demands", "我的需求", "My demands")),
                                     (u.has(Role::EnterpriseMember) || u.has(Role::Researcher)).then_some(("/my/achievements", "我的成果", "My achievements")),
+                                    (u.has(Role::EnterpriseMember) || u.has(Role::Researcher)).then_some(("/my/bids", "我的揭榜", "My bids")),
                                     u.has(Role::Expert).then_some(("/experts/me", "我的专家资料", "My expert profile")),
                                     Some(("/account", "我的账号", "My account")),
                                 ]

@@ -1,0 +1,153 @@
+import { test, expect, creditCode, hydrated, login, DEMO, Page } from "./fixtures";
+
+// Beijing time as a datetime-local input takes it, `minutes` from now.
+function beijing(minutes: number): string {
+  return new Date(Date.now() + minutes * 60_000 + 8 * 3600_000).toISOString().slice(0, 16);
+}
+
+async function fillBid(page: Page, title: string) {
+  await page.fill("#title", title);
+  await page.fill("#proposal", "柔性喂入与仿形切割结合，配合输送链调速，分三阶段验证断尾率与含杂率。");
+  await page.fill("#budget", "420");
+  await page.fill("#timeline", "24 个月：样机 12 个月，田间试验 12 个月");
+  await page.fill("#milestone_plan", "完成方案设计\n完成样机并台架试验\n田间验收");
+}
+
+// Five people in five browser contexts: an official, two bidding teams, an expert who is no
+// reviewer of these bids, and a visitor. The window closes by the server's clock.
+test("an official publishes a call, two teams bid under seal with receipts, the clock closes it, eligibility is decided", async ({ page, browser }) => {
+  test.setTimeout(8 * 60_000);
+  const stamp = Date.now() % 100000;
+  const title = `端到端揭榜挂帅 ${stamp}`;
+
+  // The official builds and publishes the call; bad weights are refused with the values kept.
+  await login(page, DEMO.official.email, DEMO.official.password);
+  await page.goto("/calls/new");
+  await hydrated(page);
+  await page.fill("#title", title);
+  await page.fill("#background", "南宁甘蔗机收率偏低，丘陵地块断尾率高，制约机收推广。");
+  await page.fill("#goal", "研制适合丘陵地块的切割与输送装置，断尾率降到 5% 以下。");
+  await page.selectOption("#chain", "modern_agriculture.efficient_production");
+  await page.selectOption("#district", "wuming");
+  await page.fill("#indicators", "断尾率 | % | ≤ 5\n含杂率 | % | ≤ 7");
+  await page.fill("#acceptance", "在武鸣区 500 亩丘陵蔗地连续作业测试，第三方检测指标全部达到。");
+  await page.fill("#city_fund", "300");
+  await page.fill("#enterprise_fund", "150");
+  await page.fill("#opens_at", beijing(0));
+  await page.fill("#closes_at", beijing(3));
+  await page.fill("#criteria", "技术方案 | 50\n团队能力 | 30");
+  await page.click('[data-testid="save-publish"]');
+  await expect(page.locator("#criteria-error")).toContainText("合计应为 100");
+  await expect(page.locator("#title")).toHaveValue(title);
+  await page.fill("#criteria", "技术方案 | 50\n团队能力 | 30\n经费合理性 | 20");
+  await page.click('[data-testid="save-publish"]');
+  await expect(page).toHaveURL(/\/calls\/[0-9a-f-]{36}$/);
+  const callUrl = page.url();
+  await expect(page.locator('[data-testid="call-title"]')).toHaveText(title);
+  await expect(page.locator('.page-desc [data-status="published"]')).toBeVisible();
+
+  // A visitor sees the indicators, funding and a count of bids.
+  const visitor = await (await browser.newContext()).newPage();
+  await visitor.goto("/calls");
+  await expect(visitor.locator('[data-testid="call-item"]', { hasText: title })).toBeVisible();
+  await visitor.goto(callUrl);
+  await expect(visitor.locator('[data-testid="indicators"]')).toContainText("断尾率");
+  await expect(visitor.locator('[data-testid="call-key"]')).toContainText("450");
+  await expect(visitor.locator('[data-testid="bids-submitted"]')).toHaveText("0");
+
+  // Team A (a university researcher) bids and gets a receipt.
+  const a = await (await browser.newContext()).newPage();
+  await login(a, DEMO.researcher.email, DEMO.researcher.password);
+  await a.goto(callUrl);
+  await hydrated(a);
+  await a.click('[data-testid="start-bid"]');
+  await hydrated(a);
+  await fillBid(a, `A 队方案 ${stamp}`);
+  await a.fill("#milestone_plan", "只有一行");
+  await a.click('[data-testid="save-submit"]');
+  await expect(a.locator("#milestone_plan-error")).toContainText("3 个里程碑");
+  await a.fill("#milestone_plan", "完成方案设计\n完成样机并台架试验\n田间验收");
+  await a.click('[data-testid="save-submit"]');
+  await expect(a).toHaveURL(/\/bids\/[0-9a-f-]{36}$/);
+  const bidA = a.url();
+  await expect(a.locator('[data-testid="receipt"]')).toHaveText(/^[0-9a-f]{64}$/);
+  const receiptA = (await a.locator('[data-testid="receipt"]').textContent())!.trim();
+
+  // Team B registers a research institute and bids too.
+  const b = await (await browser.newContext()).newPage();
+  await b.goto("/register");
+  await hydrated(b);
+  await b.fill("#email", `e2e-team-b-${stamp}@example.cn`);
+  await b.fill("#display_name", "覃研究员");
+  await b.fill("#password", "Correct-horse-9");
+  await b.fill("#password_confirm", "Correct-horse-9");
+  await b.fill("#credit_code", creditCode());
+  await b.fill("#org_name", `南宁端到端研究院 ${stamp}`);
+  await b.selectOption("#org_type", "institute");
+  await b.selectOption("#district", "xixiangtang");
+  await b.fill("#contact_name", "覃研究员");
+  await b.fill("#contact_phone", "0771-5550001");
+  await b.check("#privacy");
+  await b.click('[data-testid="register-submit"]');
+  await expect(b).toHaveURL(/\/account\?welcome=1/);
+  await b.goto(callUrl.replace(/$/, "/bid"));
+  await hydrated(b);
+  await fillBid(b, `B 队方案 ${stamp}`);
+  await b.click('[data-testid="save-submit"]');
+  await expect(b).toHaveURL(/\/bids\/[0-9a-f-]{36}$/);
+  const bidB = b.url();
+  await expect(b.locator('[data-testid="receipt"]')).toHaveText(/^[0-9a-f]{64}$/);
+
+  // Sealed: the public sees two bids and nothing else; no one but the team opens a bid.
+  await visitor.goto(callUrl);
+  await expect(visitor.locator('[data-testid="bids-submitted"]')).toHaveText("2");
+  await expect(visitor.locator("body")).not.toContainText(`A 队方案 ${stamp}`);
+  const expert = await (await browser.newContext()).newPage();
+  await login(expert, DEMO.expert.email, DEMO.expert.password);
+  for (const [who, p] of [["visitor", visitor], ["team B", b], ["expert", expert], ["official", page]] as const) {
+    const res = await p.goto(bidA);
+    expect(res?.status(), `${who} before the close`).toBe(404);
+    await expect(p.locator("body")).not.toContainText(`A 队方案 ${stamp}`);
+  }
+  await visitor.goto("/receipts");
+  await hydrated(visitor);
+  await visitor.fill("#receipt", receiptA);
+  await visitor.click('[data-testid="verify"]');
+  await expect(visitor.locator('[data-testid="receipt-result"]')).toContainText("密封");
+
+  // The window closes by the server clock; nobody presses anything.
+  await expect(async () => {
+    await visitor.goto(callUrl);
+    await expect(visitor.locator('.page-desc [data-status="screening"]')).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 5 * 60_000, intervals: [5_000] });
+
+  // Opened: the official screens both bids; the expert still reads nothing.
+  expect((await expert.goto(bidA))?.status()).toBe(404);
+  await page.goto(callUrl);
+  await expect(page.locator('[data-testid="bid-row"]')).toHaveCount(2);
+  await page.goto(bidA);
+  await hydrated(page);
+  await expect(page.locator('[data-testid="bid-title"]')).toHaveText(`A 队方案 ${stamp}`);
+  await page.click('[data-testid="qualify"]');
+  await expect(page.locator('.page-desc [data-status="qualified"]')).toBeVisible();
+  await page.goto(bidB);
+  await hydrated(page);
+  await page.click('[data-testid="disqualify"]');
+  await expect(page.locator("#reason-error")).toBeVisible();
+  await page.fill("#reason", "缺少联合体协议");
+  await page.click('[data-testid="disqualify"]');
+  await expect(page.locator('.page-desc [data-status="disqualified"]')).toBeVisible();
+  await page.goto(callUrl);
+  await hydrated(page);
+  await page.click('[data-testid="start_review"]');
+  await expect(page.locator('.page-desc [data-status="reviewing"]')).toBeVisible();
+
+  // The team reads the decision; the receipt verifies against the opened bid.
+  await b.goto(bidB);
+  await expect(b.locator('[data-testid="status-reason"]')).toContainText("缺少联合体协议");
+  await visitor.goto("/receipts");
+  await hydrated(visitor);
+  await visitor.fill("#receipt", receiptA);
+  await visitor.click('[data-testid="verify"]');
+  await expect(visitor.locator('[data-testid="receipt-result"]')).toContainText("核验一致");
+});
