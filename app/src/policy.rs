@@ -411,8 +411,22 @@ mod tests {
                 reviewers: vec![assigned.user_id],
             };
             let access = |a: Option<&Actor>| bid_access(a, &facts);
-            assert_eq!(access(Some(&lead)), BidAccess { read: true, lead: true, screen: false });
-            assert_eq!(access(Some(&member)), BidAccess { read: true, lead: false, screen: false });
+            assert_eq!(
+                access(Some(&lead)),
+                BidAccess {
+                    read: true,
+                    lead: true,
+                    screen: false
+                }
+            );
+            assert_eq!(
+                access(Some(&member)),
+                BidAccess {
+                    read: true,
+                    lead: false,
+                    screen: false
+                }
+            );
             for outsider in [None, Some(&colleague), Some(&unassigned), Some(&cofunder)] {
                 assert_eq!(access(outsider), BidAccess::default(), "opened={opened}");
             }

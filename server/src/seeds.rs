@@ -4,7 +4,9 @@ use anyhow::Context;
 use app::domain::money::Fen;
 use app::domain::{DemandStatus, Role};
 use app::error::AppError;
-use app::model::{AchievementForm, CallForm, Chain, DemandForm, District, ExpertForm, OrgForm, RefData};
+use app::model::{
+    AchievementForm, CallForm, Chain, DemandForm, District, ExpertForm, OrgForm, RefData,
+};
 use app::ports::*;
 use app::records;
 use app::services;
@@ -450,7 +452,9 @@ pub async fn load_at(
         let status = app::domain::call::CallStatus::parse(&c.status)
             .with_context(|| format!("status {}", c.status))?;
         let day = |n: i64| {
-            let local = now.with_timezone(&app::domain::time::shanghai()).date_naive()
+            let local = now
+                .with_timezone(&app::domain::time::shanghai())
+                .date_naive()
                 + chrono::Duration::days(n);
             format!("{}T09:00", local.format("%Y-%m-%d"))
         };
@@ -483,11 +487,15 @@ pub async fn load_at(
             demand_ids: demand_ids.iter().map(Uuid::to_string).collect(),
         };
         // The call was written before its window opened: parse it as of then.
-        let written = now.min(now + chrono::Duration::days(c.opens_in_days)) - chrono::Duration::days(1);
+        let written =
+            now.min(now + chrono::Duration::days(c.opens_in_days)) - chrono::Duration::days(1);
         let content = checked(&c.title, records::call::parse(&form, &refs, written))?;
         let mut co_funder = None;
         for d in &demand_ids {
-            let row = store.get_demand(*d).await?.with_context(|| format!("call {} demand", c.key))?;
+            let row = store
+                .get_demand(*d)
+                .await?
+                .with_context(|| format!("call {} demand", c.key))?;
             co_funder = co_funder.or(Some(row.demand.org_id));
             if row.demand.status == DemandStatus::Published
                 && status == app::domain::call::CallStatus::Published
@@ -512,7 +520,11 @@ pub async fn load_at(
             now,
         );
         store
-            .insert_call(&rec, &content.demand_ids, &seed_event("call", id, Some(status.as_str()), now))
+            .insert_call(
+                &rec,
+                &content.demand_ids,
+                &seed_event("call", id, Some(status.as_str()), now),
+            )
             .await?;
     }
     let experts: Vec<ExpertSeed> = read(dir, "experts.json")?;

@@ -255,22 +255,54 @@ async fn a_call_without_a_qualified_bid_goes_unfilled_and_a_cancelled_call_shows
         f.name_cofunder = false;
         let call = services::create_call(&s, &off, &f, false).await.unwrap();
         // A draft is not public.
-        assert_eq!(services::call_detail(&s, None, call).await.unwrap_err(), AppError::NotFound);
-        assert_eq!(services::call_detail(&s, Some(&a), call).await.unwrap_err(), AppError::NotFound);
-        services::call_action(&s, &off, call, CallAction::Publish, None).await.unwrap();
-        let e = services::call_action(&s, &off, call, CallAction::CloseBidding, None).await.unwrap_err();
-        assert!(conflict(&e).contains("未到"), "officials cannot close early");
-        clock.set(opens());
-        let bid = services::save_bid(&s, &a, call, None, &bid_form(""), true).await.unwrap();
-        clock.set(closes() + Duration::seconds(1));
-        // Reading the page closes a due call even before the sweeper runs.
-        assert_eq!(services::call_detail(&s, None, call).await.unwrap().summary.status, CallStatus::Screening);
-        services::bid_action(&s, &off, bid, BidAction::Disqualify, Some("单位类型不符")).await.unwrap();
-        let e = services::call_action(&s, &off, call, CallAction::StartReview, None).await.unwrap_err();
-        assert!(conflict(&e).contains("少于"), "{e:?}");
-        services::call_action(&s, &off, call, CallAction::MarkUnfilled, Some("无符合条件的揭榜单位"))
+        assert_eq!(
+            services::call_detail(&s, None, call).await.unwrap_err(),
+            AppError::NotFound
+        );
+        assert_eq!(
+            services::call_detail(&s, Some(&a), call).await.unwrap_err(),
+            AppError::NotFound
+        );
+        services::call_action(&s, &off, call, CallAction::Publish, None)
             .await
             .unwrap();
+        let e = services::call_action(&s, &off, call, CallAction::CloseBidding, None)
+            .await
+            .unwrap_err();
+        assert!(
+            conflict(&e).contains("未到"),
+            "officials cannot close early"
+        );
+        clock.set(opens());
+        let bid = services::save_bid(&s, &a, call, None, &bid_form(""), true)
+            .await
+            .unwrap();
+        clock.set(closes() + Duration::seconds(1));
+        // Reading the page closes a due call even before the sweeper runs.
+        assert_eq!(
+            services::call_detail(&s, None, call)
+                .await
+                .unwrap()
+                .summary
+                .status,
+            CallStatus::Screening
+        );
+        services::bid_action(&s, &off, bid, BidAction::Disqualify, Some("单位类型不符"))
+            .await
+            .unwrap();
+        let e = services::call_action(&s, &off, call, CallAction::StartReview, None)
+            .await
+            .unwrap_err();
+        assert!(conflict(&e).contains("少于"), "{e:?}");
+        services::call_action(
+            &s,
+            &off,
+            call,
+            CallAction::MarkUnfilled,
+            Some("无符合条件的揭榜单位"),
+        )
+        .await
+        .unwrap();
         let d = services::call_detail(&s, None, call).await.unwrap();
         assert_eq!(d.summary.status, CallStatus::Unfilled);
         assert_eq!(d.status_reason.as_deref(), Some("无符合条件的揭榜单位"));
@@ -278,9 +310,19 @@ async fn a_call_without_a_qualified_bid_goes_unfilled_and_a_cancelled_call_shows
         // 撤榜 needs a public reason.
         clock.set(start());
         let call2 = services::create_call(&s, &off, &f, true).await.unwrap();
-        let e = services::call_action(&s, &off, call2, CallAction::Cancel, None).await.unwrap_err();
+        let e = services::call_action(&s, &off, call2, CallAction::Cancel, None)
+            .await
+            .unwrap_err();
         assert_eq!(fields(&e), vec!["reason"]);
-        services::call_action(&s, &off, call2, CallAction::Cancel, Some("需求方已自行解决")).await.unwrap();
+        services::call_action(
+            &s,
+            &off,
+            call2,
+            CallAction::Cancel,
+            Some("需求方已自行解决"),
+        )
+        .await
+        .unwrap();
         let d = services::call_detail(&s, None, call2).await.unwrap();
         assert_eq!(d.summary.status, CallStatus::Cancelled);
         assert_eq!(d.status_reason.as_deref(), Some("需求方已自行解决"));
@@ -338,7 +380,12 @@ async fn five_hundred_submissions_around_the_closing_instant() {
                 created_at: start(),
             };
             b.store
-                .create_org_with_owner(&org, &user, &[app::domain::Role::Researcher], &[ev("organization", org_id), ev("user", user_id)])
+                .create_org_with_owner(
+                    &org,
+                    &user,
+                    &[app::domain::Role::Researcher],
+                    &[ev("organization", org_id), ev("user", user_id)],
+                )
                 .await
                 .unwrap();
             let bid = BidRecord {
@@ -357,7 +404,10 @@ async fn five_hundred_submissions_around_the_closing_instant() {
                 created_at: start(),
                 updated_at: start(),
             };
-            b.store.insert_bid(&bid, &[], &ev("bid", bid.id)).await.unwrap();
+            b.store
+                .insert_bid(&bid, &[], &ev("bid", bid.id))
+                .await
+                .unwrap();
             let actor = Actor {
                 user_id,
                 org_id: Some(org_id),
@@ -388,7 +438,11 @@ async fn five_hundred_submissions_around_the_closing_instant() {
         for t in tasks {
             let (i, r) = t.await.unwrap();
             if at(i) < closes() {
-                assert_eq!(r, Ok(BidStatus::Submitted), "submission {i} arrived before the close");
+                assert_eq!(
+                    r,
+                    Ok(BidStatus::Submitted),
+                    "submission {i} arrived before the close"
+                );
                 accepted += 1;
             } else {
                 let e = r.expect_err("after the close");
@@ -397,10 +451,15 @@ async fn five_hundred_submissions_around_the_closing_instant() {
         }
         assert_eq!(accepted, N / 2);
         assert_eq!(
-            b.raw.count(&format!("SELECT COUNT(*) AS n FROM bids WHERE status = 'submitted'")).await,
+            b.raw
+                .count("SELECT COUNT(*) AS n FROM bids WHERE status = 'submitted'")
+                .await,
             N / 2
         );
-        assert_eq!(b.raw.count("SELECT COUNT(*) AS n FROM bid_receipts").await, N / 2);
+        assert_eq!(
+            b.raw.count("SELECT COUNT(*) AS n FROM bid_receipts").await,
+            N / 2
+        );
         let row = b.store.get_call(call).await.unwrap().unwrap();
         assert_eq!(row.call.status, CallStatus::Screening);
         assert_eq!(row.bids_submitted, N / 2);

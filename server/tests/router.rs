@@ -235,7 +235,7 @@ async fn public_pages_render_in_chinese_or_english_without_confidential_detail()
         unreachable!()
     };
     let rows =
-        sqlx::query("SELECT id, confidential_detail FROM demands WHERE status = 'published'")
+        sqlx::query("SELECT id, confidential_detail FROM demands WHERE status IN ('published', 'in_call')")
             .fetch_all(pool)
             .await
             .unwrap();

@@ -135,13 +135,18 @@ async fn demo_seeds_are_idempotent() {
         assert_eq!(orgs, b.store.list_orgs().await.unwrap().len());
         assert_eq!(audit, b.raw.count("SELECT COUNT(*) FROM audit_log").await);
         let q = DemandQuery {
-            statuses: vec![DemandStatus::Published],
+            statuses: vec![DemandStatus::Published, DemandStatus::InCall],
             limit: 100,
             ..Default::default()
         };
         let (items, total) = b.store.list_demands(&q).await.unwrap();
         assert_eq!(total, 10);
         assert_eq!(items.len(), 10);
+        // The demo calls are there once, and the open ones' demands show they are in a call.
+        let calls = b.raw.count("SELECT COUNT(*) FROM calls").await;
+        assert_eq!(calls, 3);
+        let in_call = items.iter().filter(|d| d.demand.status == DemandStatus::InCall).count();
+        assert_eq!(in_call, 2);
     })
     .await;
 }

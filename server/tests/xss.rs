@@ -53,6 +53,8 @@ struct Ids {
     achievements: Vec<String>,
     orgs: Vec<String>,
     experts: Vec<String>,
+    calls: Vec<String>,
+    bids: Vec<String>,
 }
 
 fn ids_for<'a>(route: &str, ids: &'a Ids) -> &'a [String] {
@@ -62,6 +64,8 @@ fn ids_for<'a>(route: &str, ids: &'a Ids) -> &'a [String] {
         "/achievements/" => &ids.achievements,
         "/orgs/" => &ids.orgs,
         "/experts/" => &ids.experts,
+        "/calls/" => &ids.calls,
+        "/bids/" => &ids.bids,
         _ => panic!(
             "route {route} has a parameter this test does not know: add its records to ids_for"
         ),
@@ -140,13 +144,72 @@ async fn no_route_writes_a_stored_payload_as_markup_for_any_role() {
         })).collect();
         import(&app, &official, "experts", &experts).await;
 
+        // Calls (every text and list field carrying a payload), each with a bid by the demo
+        // researcher's team, made through the services: there is no call import.
+        let actor_of = |email: &'static str| {
+            let st = state.clone();
+            async move {
+                let u = st.store.find_user_by_email(email).await.unwrap().unwrap();
+                app::policy::Actor {
+                    user_id: u.id,
+                    org_id: u.org_id,
+                    membership_active: u.membership_active,
+                    is_org_admin: u.is_org_admin,
+                    roles: st.store.user_roles(u.id).await.unwrap(),
+                }
+            }
+        };
+        let off_actor = actor_of("official@demo.jiebang.local").await;
+        let team = actor_of("researcher@demo.jiebang.local").await;
+        let now = chrono::Utc::now();
+        for (i, p) in PAYLOADS.iter().enumerate() {
+            let form = app::model::CallForm {
+                title: format!("榜单{i}{p}"),
+                background: format!("背景 {p} 需要攻关"),
+                goal: format!("目标 {p} 达到指标"),
+                chain: "modern_agriculture.efficient_production".into(),
+                district: "wuming".into(),
+                indicators: format!("指标{p} | %<b> | ≤ 5{}", p.chars().take(20).collect::<String>()),
+                acceptance: format!("验收 {p} 全部达到"),
+                city_fund: "100".into(),
+                enterprise_fund: "0".into(),
+                name_cofunder: false,
+                org_types: vec!["university".into()],
+                guangxi_only: false,
+                consortium_allowed: true,
+                opens_at: app::domain::time::format_local_input(now),
+                closes_at: app::domain::time::format_local_input(now + chrono::Duration::days(30)),
+                criteria: format!("方案{} | 60\n团队 | 40", p.chars().take(30).collect::<String>()),
+                score_scale: "100".into(),
+                winners: "1".into(),
+                duration_months: "12".into(),
+                milestones: format!("签约{p} | 0 | 65\n验收 | 12 | 35"),
+                demand_ids: vec![],
+            };
+            let call = app::services::create_call(&state, &off_actor, &form, true).await.expect("call");
+            let bid = app::model::BidForm {
+                title: format!("申报{i}{}", p.chars().take(40).collect::<String>()),
+                proposal: format!("技术方案 {p} 分三阶段完成验证并满足全部考核指标"),
+                budget: "90".into(),
+                timeline: format!("进度 {p}"),
+                milestone_plan: format!("计划{p}\n验收计划"),
+                members: String::new(),
+            };
+            app::services::save_bid(&state, &team, call, None, &bid, true).await.expect("bid");
+        }
+        let researcher = api_token(&app, "researcher@demo.jiebang.local", "Demo-2026-researcher").await;
+
         // Ids of what was stored, straight from the database.
         let ids = Ids {
             demands: b.raw.uuids("SELECT id FROM demands WHERE title LIKE '需求%'").await,
             achievements: b.raw.uuids("SELECT id FROM achievements WHERE title LIKE '成果%'").await,
             orgs: b.raw.uuids("SELECT id FROM organizations WHERE name LIKE '南宁机构%'").await,
             experts: b.raw.uuids("SELECT user_id FROM expert_profiles WHERE bio LIKE '简介 %'").await,
+            calls: b.raw.uuids("SELECT id FROM calls WHERE title LIKE '榜单%'").await,
+            bids: b.raw.uuids("SELECT id FROM bids WHERE title LIKE '申报%'").await,
         };
+        assert_eq!(ids.calls.len(), 6);
+        assert_eq!(ids.bids.len(), 6);
         assert_eq!(ids.demands.len(), 12, "{}", b.name);
         assert_eq!(ids.achievements.len(), 6);
         assert_eq!(ids.orgs.len(), 6);
@@ -171,7 +234,7 @@ async fn no_route_writes_a_stored_payload_as_markup_for_any_role() {
         assert!(paths.len() > 40, "{} paths", paths.len());
 
         let mut shown = 0usize;
-        for (role, session) in [("visitor", None), ("owner", Some(owner.as_str())), ("official", Some(official.as_str())), ("reviewer", Some(expert.as_str()))] {
+        for (role, session) in [("visitor", None), ("owner", Some(owner.as_str())), ("official", Some(official.as_str())), ("reviewer", Some(expert.as_str())), ("team", Some(researcher.as_str()))] {
             for path in &paths {
                 let (status, headers, html) = send(&app, get_as(path, session)).await;
                 assert!(status.as_u16() < 500, "{role} {path}: {status}");

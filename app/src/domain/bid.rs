@@ -187,7 +187,10 @@ pub fn transition(from: BidStatus, action: BidAction) -> Result<BidStatus, BidTr
 /// Whether the team may still change this bid's state itself (only inside the window; the
 /// service checks the window with the server clock).
 pub fn is_team_action(action: BidAction) -> bool {
-    matches!(action, BidAction::Submit | BidAction::Revise | BidAction::Withdraw)
+    matches!(
+        action,
+        BidAction::Submit | BidAction::Revise | BidAction::Withdraw
+    )
 }
 
 /// One milestone of a bid's plan, answering one milestone of the call's template.
@@ -303,8 +306,14 @@ mod tests {
             budget_fen: 123,
             timeline: "12 个月".into(),
             milestones: vec![
-                PlannedMilestone { index: 1, plan: "二".into() },
-                PlannedMilestone { index: 0, plan: "一".into() },
+                PlannedMilestone {
+                    index: 1,
+                    plan: "二".into(),
+                },
+                PlannedMilestone {
+                    index: 0,
+                    plan: "一".into(),
+                },
             ],
             members: vec!["u2".into(), "u1".into()],
             attachments: vec![],

@@ -309,7 +309,13 @@ mod tests {
     fn bids_open_only_after_the_window() {
         assert!(!bids_opened(S::Draft));
         assert!(!bids_opened(S::Published));
-        for s in [S::Screening, S::Reviewing, S::Publicity, S::Awarded, S::Unfilled] {
+        for s in [
+            S::Screening,
+            S::Reviewing,
+            S::Publicity,
+            S::Awarded,
+            S::Unfilled,
+        ] {
             assert!(bids_opened(s));
         }
     }

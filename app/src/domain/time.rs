@@ -91,11 +91,18 @@ pub fn parse_local_datetime(input: &str) -> Option<DateTime<Utc>> {
     let date = parse_iso_date(date)?;
     let parts: Vec<&str> = time.split(':').collect();
     if !(2..=3).contains(&parts.len())
-        || parts.iter().any(|p| p.len() != 2 || !p.bytes().all(|b| b.is_ascii_digit()))
+        || parts
+            .iter()
+            .any(|p| p.len() != 2 || !p.bytes().all(|b| b.is_ascii_digit()))
     {
         return None;
     }
-    let num = |i: usize| parts.get(i).and_then(|p| p.parse::<u32>().ok()).unwrap_or(0);
+    let num = |i: usize| {
+        parts
+            .get(i)
+            .and_then(|p| p.parse::<u32>().ok())
+            .unwrap_or(0)
+    };
     date.and_hms_opt(num(0), num(1), num(2))?
         .and_local_timezone(shanghai())
         .single()

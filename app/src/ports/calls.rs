@@ -116,8 +116,12 @@ pub trait CallStore: Send + Sync {
     async fn call_demands(&self, id: Uuid) -> StoreResult<Vec<LinkedDemand>>;
 
     /// Starts a bid (a draft) with the members invited (unconfirmed).
-    async fn insert_bid(&self, b: &BidRecord, members: &[Uuid], audit: &AuditEvent)
-        -> StoreResult<()>;
+    async fn insert_bid(
+        &self,
+        b: &BidRecord,
+        members: &[Uuid],
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
     /// Rewrites a bid that is still a draft; members no longer listed leave, new ones are
     /// invited, confirmations of those who stay are kept (else `Stale`).
     async fn update_bid_draft(

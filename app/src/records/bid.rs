@@ -30,7 +30,11 @@ pub fn parse(f: &BidForm, milestones: usize, lead_email: &str) -> Result<BidCont
     let proposal = errs.take("proposal", clean_text(&f.proposal, PROPOSAL.0, PROPOSAL.1));
     let budget = errs.take("budget", Fen::parse_wan(&f.budget));
     if budget.is_some_and(|b| b.fen() <= 0) {
-        errs.push("budget", "预算须大于 0", "The budget must be more than zero");
+        errs.push(
+            "budget",
+            "预算须大于 0",
+            "The budget must be more than zero",
+        );
     }
     let timeline = errs.take("timeline", clean_text(&f.timeline, TIMELINE.0, TIMELINE.1));
     let plan: Vec<&str> = f
@@ -43,7 +47,10 @@ pub fn parse(f: &BidForm, milestones: usize, lead_email: &str) -> Result<BidCont
     if plan.len() != milestones {
         errs.push(
             "milestone_plan",
-            format!("请按榜单的 {milestones} 个里程碑逐行填写计划，现有 {} 行", plan.len()),
+            format!(
+                "请按榜单的 {milestones} 个里程碑逐行填写计划，现有 {} 行",
+                plan.len()
+            ),
             format!(
                 "Write one line per milestone of the call ({milestones}); there are {}",
                 plan.len()

@@ -283,7 +283,8 @@ pub fn parse(f: &CallForm, cat: &dyn Catalog, now: DateTime<Utc>) -> Result<Call
             None
         }
     };
-    let duration = whole_number(&f.duration_months).filter(|d| (1..=MAX_DURATION_MONTHS).contains(d));
+    let duration =
+        whole_number(&f.duration_months).filter(|d| (1..=MAX_DURATION_MONTHS).contains(d));
     if duration.is_none() {
         errs.push(
             "duration_months",
@@ -332,15 +333,17 @@ pub fn parse(f: &CallForm, cat: &dyn Catalog, now: DateTime<Utc>) -> Result<Call
         },
     );
     let shares: u32 = milestones.iter().map(|m| m.share_pct).sum();
-    if !milestones.is_empty() && shares != 100 && !errs.0.iter().any(|e| e.field == "milestones")
-    {
+    if !milestones.is_empty() && shares != 100 && !errs.0.iter().any(|e| e.field == "milestones") {
         errs.push(
             "milestones",
             format!("各里程碑拨付比例合计应为 100%，现为 {shares}%"),
             format!("The payment shares must add up to 100%; they add up to {shares}%"),
         );
     }
-    if milestones.windows(2).any(|w| w[1].due_months < w[0].due_months) {
+    if milestones
+        .windows(2)
+        .any(|w| w[1].due_months < w[0].due_months)
+    {
         errs.push(
             "milestones",
             "里程碑应按到期月份先后排列",
@@ -377,7 +380,8 @@ pub fn parse(f: &CallForm, cat: &dyn Catalog, now: DateTime<Utc>) -> Result<Call
     else {
         return Err(AppError::Internal);
     };
-    let (Some(score_scale), Some(winners), Some(duration_months)) = (score_scale, winners, duration)
+    let (Some(score_scale), Some(winners), Some(duration_months)) =
+        (score_scale, winners, duration)
     else {
         return Err(AppError::Internal);
     };
@@ -485,12 +489,18 @@ mod tests {
         let c = parse(&good(), &refs(), now()).expect("valid");
         assert_eq!(c.city_fund, Fen(300 * 10_000 * 100));
         assert_eq!(c.enterprise_fund, Fen(200 * 10_000 * 100));
-        assert_eq!(c.opens_at, Utc.with_ymd_and_hms(2026, 12, 2, 1, 0, 0).unwrap());
+        assert_eq!(
+            c.opens_at,
+            Utc.with_ymd_and_hms(2026, 12, 2, 1, 0, 0).unwrap()
+        );
         assert_eq!(c.indicators.len(), 2);
         assert_eq!(c.indicators[0].target, "≥ 85");
         assert_eq!(c.criteria.iter().map(|c| c.weight).sum::<u32>(), 100);
         assert_eq!(c.milestones[0].share_pct, 65);
-        assert_eq!(c.eligibility.org_types, vec![OrgType::University, OrgType::Institute]);
+        assert_eq!(
+            c.eligibility.org_types,
+            vec![OrgType::University, OrgType::Institute]
+        );
     }
 
     #[test]
@@ -500,8 +510,16 @@ mod tests {
         f.milestones = "签约启动 | 0 | 65\n验收 | 24 | 30".into();
         let e = parse(&f, &refs(), now()).unwrap_err();
         let v = e.field_errors();
-        assert!(v.iter().any(|e| e.field == "criteria" && e.zh.contains("现为 70")), "{v:?}");
-        assert!(v.iter().any(|e| e.field == "milestones" && e.en.contains("95%")), "{v:?}");
+        assert!(
+            v.iter()
+                .any(|e| e.field == "criteria" && e.zh.contains("现为 70")),
+            "{v:?}"
+        );
+        assert!(
+            v.iter()
+                .any(|e| e.field == "milestones" && e.en.contains("95%")),
+            "{v:?}"
+        );
     }
 
     #[test]
@@ -540,7 +558,13 @@ mod tests {
         got.sort();
         assert_eq!(
             got,
-            vec!["city_fund", "duration_months", "org_types", "score_scale", "winners"]
+            vec![
+                "city_fund",
+                "duration_months",
+                "org_types",
+                "score_scale",
+                "winners"
+            ]
         );
     }
 

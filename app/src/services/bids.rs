@@ -3,7 +3,9 @@
 //! `policy::bid_access` first, and a reader it refuses is told the bid does not exist.
 use super::calls::{call_summary, close_if_due, load_call};
 use super::*;
-use crate::domain::bid::{self, BidAction, BidCommitment, BidLifecycle, BidStatus, PlannedMilestone};
+use crate::domain::bid::{
+    self, BidAction, BidCommitment, BidLifecycle, BidStatus, PlannedMilestone,
+};
 use crate::domain::call::{self, CallStatus};
 use crate::domain::lifecycle::{Labelled, Lifecycle};
 use crate::model::*;
@@ -60,7 +62,11 @@ fn window_closed() -> AppError {
 }
 
 /// Whether `actor`'s organization may lead a bid on `c` (its type, and Guangxi registration).
-pub(crate) async fn eligible(state: &AppState, actor: &Actor, c: &CallRecord) -> Result<OrgRecord, AppError> {
+pub(crate) async fn eligible(
+    state: &AppState,
+    actor: &Actor,
+    c: &CallRecord,
+) -> Result<OrgRecord, AppError> {
     authorize(Some(actor), Action::CreateBid, Target::NONE)?;
     let org_id = actor.acting_org().ok_or(AppError::Forbidden)?;
     let org = state
@@ -70,10 +76,24 @@ pub(crate) async fn eligible(state: &AppState, actor: &Actor, c: &CallRecord) ->
         .map_err(internal)?
         .ok_or(AppError::Forbidden)?;
     if !c.eligibility.admits(org.org_type) {
-        let allowed: Vec<&str> = c.eligibility.org_types.iter().map(|t| t.label_zh()).collect();
-        let allowed_en: Vec<&str> = c.eligibility.org_types.iter().map(|t| t.label_en()).collect();
+        let allowed: Vec<&str> = c
+            .eligibility
+            .org_types
+            .iter()
+            .map(|t| t.label_zh())
+            .collect();
+        let allowed_en: Vec<&str> = c
+            .eligibility
+            .org_types
+            .iter()
+            .map(|t| t.label_en())
+            .collect();
         return Err(AppError::conflict(
-            format!("本榜单仅限{}揭榜，贵单位类型为{}", allowed.join("、"), org.org_type.label_zh()),
+            format!(
+                "本榜单仅限{}揭榜，贵单位类型为{}",
+                allowed.join("、"),
+                org.org_type.label_zh()
+            ),
             format!(
                 "Only {} may bid on this call; your organization is of type {}",
                 allowed_en.join(", "),
@@ -91,7 +111,11 @@ pub(crate) async fn eligible(state: &AppState, actor: &Actor, c: &CallRecord) ->
 }
 
 /// The bid `actor` leads or is on for call `call_id`.
-pub(crate) async fn team_bid_on(state: &AppState, actor: &Actor, call_id: Uuid) -> Result<Option<Uuid>, AppError> {
+pub(crate) async fn team_bid_on(
+    state: &AppState,
+    actor: &Actor,
+    call_id: Uuid,
+) -> Result<Option<Uuid>, AppError> {
     Ok(state
         .store
         .bids_of_user(actor.user_id)
@@ -128,16 +152,22 @@ async fn resolve_members(
     let mut errs = crate::error::Errors::default();
     let mut ids = vec![];
     for e in emails {
-        match state.store.find_user_by_email(e).await.map_err(internal)? {
+        let user = state.store.find_user_by_email(e).await.map_err(internal)?;
+        let colleague = user
+            .as_ref()
+            .is_some_and(|u| u.org_id == Some(lead_org) && u.membership_active);
+        match user {
             None => errs.push(
                 "members",
                 format!("未找到注册用户：{e}（团队成员须先在平台注册）"),
                 format!("No registered person has the address {e} (members must register first)"),
             ),
-            Some(u) if !consortium && !(u.org_id == Some(lead_org) && u.membership_active) => errs.push(
+            Some(_) if !consortium && !colleague => errs.push(
                 "members",
                 format!("本榜单不允许联合体揭榜，{e} 不是本单位成员"),
-                format!("This call does not allow consortia; {e} is not a member of your organization"),
+                format!(
+                    "This call does not allow consortia; {e} is not a member of your organization"
+                ),
             ),
             Some(u) => ids.push(u.id),
         }
@@ -174,7 +204,13 @@ pub async fn save_bid(
         .map_err(internal)?
         .ok_or(AppError::Unauthenticated)?;
     let content = records::bid::parse(form, c.milestones.len(), &lead.email)?;
-    let members = resolve_members(state, &content.member_emails, org.id, c.eligibility.consortium_allowed).await?;
+    let members = resolve_members(
+        state,
+        &content.member_emails,
+        org.id,
+        c.eligibility.consortium_allowed,
+    )
+    .await?;
     let existing = match bid_id {
         Some(id) => {
             let (row, _, access) = load_for(state, Some(actor), id).await?;
@@ -206,19 +242,19 @@ pub async fn save_bid(
     match existing {
         Some(_) => {
             let ev = audit(Some(actor.user_id), BidLifecycle::ENTITY, id, "edit", now);
-            lifecycle::written::<BidLifecycle>(state.store.update_bid_draft(&rec, &members, &ev).await)?;
+            lifecycle::written::<BidLifecycle>(
+                state.store.update_bid_draft(&rec, &members, &ev).await,
+            )?;
         }
         None => {
             let mut ev = audit(Some(actor.user_id), BidLifecycle::ENTITY, id, "create", now);
             ev.to_state = Some(BidStatus::Draft.as_str().into());
             match state.store.insert_bid(&rec, &members, &ev).await {
                 Ok(()) => {}
-                Err(StoreError::Unique) => {
-                    return Err(AppError::conflict(
-                        "贵单位已就本榜单提交过揭榜申报，请在“我的揭榜”中继续",
-                        "Your organization already has a bid on this call; continue it from “My bids”",
-                    ))
-                }
+                Err(StoreError::Unique) => return Err(AppError::conflict(
+                    "贵单位已就本榜单提交过揭榜申报，请在“我的揭榜”中继续",
+                    "Your organization already has a bid on this call; continue it from “My bids”",
+                )),
                 Err(e) => return Err(internal(e)),
             }
         }
@@ -284,18 +320,26 @@ pub async fn bid_action(
         return submit(state, actor, &row, &summary).await;
     }
     let call_status = call_row.call.status;
-    lifecycle::apply::<BidLifecycle>(state, Some(actor.user_id), b.id, b.status, action, reason, |_, now| {
-        if bid::is_team_action(action) && !open(now) {
-            return Err(window_closed());
-        }
-        if !bid::is_team_action(action) && call_status != CallStatus::Screening {
-            return Err(AppError::conflict(
-                "榜单不在形式审查阶段",
-                "The call is not in its eligibility check",
-            ));
-        }
-        Ok(())
-    })
+    lifecycle::apply::<BidLifecycle>(
+        state,
+        Some(actor.user_id),
+        b.id,
+        b.status,
+        action,
+        reason,
+        |_, now| {
+            if bid::is_team_action(action) && !open(now) {
+                return Err(window_closed());
+            }
+            if !bid::is_team_action(action) && call_status != CallStatus::Screening {
+                return Err(AppError::conflict(
+                    "榜单不在形式审查阶段",
+                    "The call is not in its eligibility check",
+                ));
+            }
+            Ok(())
+        },
+    )
     .await
 }
 
@@ -327,7 +371,10 @@ async fn submit(
         return Err(AppError::field(
             "members",
             format!("以下团队成员尚未确认加入：{}", waiting.join("、")),
-            format!("These team members have not confirmed yet: {}", waiting.join(", ")),
+            format!(
+                "These team members have not confirmed yet: {}",
+                waiting.join(", ")
+            ),
         ));
     }
     let receipt = BidReceipt {
@@ -336,7 +383,13 @@ async fn submit(
         submitted_at: now,
         sha256: commitment_of(row, now).digest(),
     };
-    let mut ev = audit(Some(actor.user_id), BidLifecycle::ENTITY, b.id, BidAction::Submit.as_str(), now);
+    let mut ev = audit(
+        Some(actor.user_id),
+        BidLifecycle::ENTITY,
+        b.id,
+        BidAction::Submit.as_str(),
+        now,
+    );
     ev.from_state = Some(b.status.as_str().into());
     ev.to_state = Some(to.as_str().into());
     let change = StatusChange::of::<BidLifecycle>(b.id, b.status, to, None);
@@ -357,22 +410,48 @@ async fn submit(
 
 /// An invited member confirms they are on the team (inside the window).
 #[tracing::instrument(skip_all)]
-pub async fn confirm_bid_membership(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), AppError> {
+pub async fn confirm_bid_membership(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<(), AppError> {
     let (row, call, _) = load_for(state, Some(actor), id).await?;
-    if !row.members.iter().any(|m| m.user_id == actor.user_id && m.confirmed_at.is_none()) {
-        return Err(AppError::conflict("您已确认或不在该团队中", "You have confirmed already or are not on this team"));
+    if !row
+        .members
+        .iter()
+        .any(|m| m.user_id == actor.user_id && m.confirmed_at.is_none())
+    {
+        return Err(AppError::conflict(
+            "您已确认或不在该团队中",
+            "You have confirmed already or are not on this team",
+        ));
     }
     let now = state.clock.now();
     if !call_summary(&call).window_open(now) {
         return Err(window_closed());
     }
-    let ev = audit(Some(actor.user_id), BidLifecycle::ENTITY, id, "confirm_member", now);
-    lifecycle::written::<BidLifecycle>(state.store.confirm_bid_member(id, actor.user_id, now, &ev).await)
+    let ev = audit(
+        Some(actor.user_id),
+        BidLifecycle::ENTITY,
+        id,
+        "confirm_member",
+        now,
+    );
+    lifecycle::written::<BidLifecycle>(
+        state
+            .store
+            .confirm_bid_member(id, actor.user_id, now, &ev)
+            .await,
+    )
 }
 
 /// The bid page: only for readers the policy admits (others: "not found").
 #[tracing::instrument(skip_all)]
-pub async fn bid_detail(state: &AppState, actor: Option<&Actor>, id: Uuid) -> Result<BidDetail, AppError> {
+pub async fn bid_detail(
+    state: &AppState,
+    actor: Option<&Actor>,
+    id: Uuid,
+) -> Result<BidDetail, AppError> {
     let (row, call_row, access) = load_for(state, actor, id).await?;
     let b = &row.bid;
     let summary = call_summary(&call_row);
@@ -397,7 +476,12 @@ pub async fn bid_detail(state: &AppState, actor: Option<&Actor>, id: Uuid) -> Re
         confirmed: true,
         is_lead: true,
     }];
-    if let Some(u) = state.store.get_user(b.lead_user_id).await.map_err(internal)? {
+    if let Some(u) = state
+        .store
+        .get_user(b.lead_user_id)
+        .await
+        .map_err(internal)?
+    {
         members[0].name = u.display_name;
     }
     members.extend(row.members.iter().map(|m| BidMember {
@@ -419,7 +503,11 @@ pub async fn bid_detail(state: &AppState, actor: Option<&Actor>, id: Uuid) -> Re
         budget_fen: b.budget_fen,
         timeline: b.timeline.clone(),
         milestone_plan: b.milestone_plan.clone(),
-        invited: row.members.iter().any(|m| Some(m.user_id) == me && m.confirmed_at.is_none()) && open,
+        invited: row
+            .members
+            .iter()
+            .any(|m| Some(m.user_id) == me && m.confirmed_at.is_none())
+            && open,
         members,
         receipts: state.store.bid_receipts(id).await.map_err(internal)?,
         permissions: RecordPermissions {
@@ -458,7 +546,13 @@ pub async fn bid_form(state: &AppState, actor: &Actor, id: Uuid) -> Result<BidFo
 /// The bids `actor` leads or is invited to.
 #[tracing::instrument(skip_all)]
 pub async fn my_bids(state: &AppState, actor: &Actor) -> Result<Vec<BidListItem>, AppError> {
-    Ok(bid_items(state.store.bids_of_user(actor.user_id).await.map_err(internal)?))
+    Ok(bid_items(
+        state
+            .store
+            .bids_of_user(actor.user_id)
+            .await
+            .map_err(internal)?,
+    ))
 }
 
 /// Checks a receipt against the opened bid. Anyone holding a receipt may ask; the answer says
@@ -493,7 +587,9 @@ pub async fn verify_receipt(state: &AppState, sha256: &str) -> Result<ReceiptChe
         .map_err(internal)?
         .ok_or(AppError::Internal)?;
     if row.bid.status == BidStatus::Withdrawn {
-        return Ok(ReceiptCheck::Withdrawn { submitted_at: r.submitted_at });
+        return Ok(ReceiptCheck::Withdrawn {
+            submitted_at: r.submitted_at,
+        });
     }
     let receipts = state.store.bid_receipts(r.bid_id).await.map_err(internal)?;
     let latest = receipts.first().cloned().unwrap_or(r.clone());
@@ -505,8 +601,12 @@ pub async fn verify_receipt(state: &AppState, sha256: &str) -> Result<ReceiptChe
     }
     let at = row.bid.submitted_at.unwrap_or(r.submitted_at);
     Ok(if commitment_of(&row, at).digest() == r.sha256 {
-        ReceiptCheck::Matches { submitted_at: r.submitted_at }
+        ReceiptCheck::Matches {
+            submitted_at: r.submitted_at,
+        }
     } else {
-        ReceiptCheck::Mismatch { submitted_at: r.submitted_at }
+        ReceiptCheck::Mismatch {
+            submitted_at: r.submitted_at,
+        }
     })
 }

@@ -181,8 +181,21 @@ pub async fn create_call(
     let now = state.clock.now();
     let (content, co_funder) = parse_call_form(state, form, None, now).await?;
     let id = Uuid::new_v4();
-    let rec = new_call_record(&content, id, actor.user_id, co_funder, CallStatus::Draft, now);
-    let mut ev = audit(Some(actor.user_id), CallLifecycle::ENTITY, id, "create", now);
+    let rec = new_call_record(
+        &content,
+        id,
+        actor.user_id,
+        co_funder,
+        CallStatus::Draft,
+        now,
+    );
+    let mut ev = audit(
+        Some(actor.user_id),
+        CallLifecycle::ENTITY,
+        id,
+        "create",
+        now,
+    );
     ev.to_state = Some(CallStatus::Draft.as_str().into());
     state
         .store
@@ -204,7 +217,11 @@ pub async fn update_call(
     publish: bool,
 ) -> Result<(), AppError> {
     let row = load_call(state, id).await?;
-    authorize(Some(actor), Action::ManageCall, call_target(row.call.status))?;
+    authorize(
+        Some(actor),
+        Action::ManageCall,
+        call_target(row.call.status),
+    )?;
     lifecycle::ensure_editable::<CallLifecycle>(row.call.status)?;
     let now = state.clock.now();
     let (content, co_funder) = parse_call_form(state, form, Some(id), now).await?;
@@ -253,11 +270,12 @@ pub async fn call_action(
     let row = load_call(state, id).await?;
     let c = &row.call;
     lifecycle::authorize_action::<CallLifecycle>(Some(actor), call_target(c.status), action)?;
-    let (pending, qualified) = if matches!(action, CallAction::StartReview | CallAction::MarkUnfilled) {
-        screening_counts(state, id).await?
-    } else {
-        (0, 0)
-    };
+    let (pending, qualified) =
+        if matches!(action, CallAction::StartReview | CallAction::MarkUnfilled) {
+            screening_counts(state, id).await?
+        } else {
+            (0, 0)
+        };
     let (closes_at, winners) = (c.closes_at, c.winners as usize);
     let to = lifecycle::apply::<CallLifecycle>(
         state,
@@ -284,18 +302,20 @@ pub async fn call_action(
             }
             CallAction::StartReview if qualified < winners => Err(AppError::conflict(
                 format!("通过形式审查的申报（{qualified} 份）少于中榜团队数（{winners}）"),
-                format!("Fewer bids are eligible ({qualified}) than the call has winners ({winners})"),
+                format!(
+                    "Fewer bids are eligible ({qualified}) than the call has winners ({winners})"
+                ),
             )),
             CallAction::MarkUnfilled if qualified > 0 => Err(AppError::conflict(
                 "已有通过形式审查的申报，不能流榜",
                 "Some bids are eligible; the call cannot be declared unfilled",
             )),
-            CallAction::OpenPublicity | CallAction::ConcludePublicity | CallAction::ReturnToReview => {
-                Err(AppError::conflict(
-                    "专家评审与公示环节尚未开放",
-                    "Expert review and the award notice are not available yet",
-                ))
-            }
+            CallAction::OpenPublicity
+            | CallAction::ConcludePublicity
+            | CallAction::ReturnToReview => Err(AppError::conflict(
+                "专家评审与公示环节尚未开放",
+                "Expert review and the award notice are not available yet",
+            )),
             _ => Ok(()),
         },
     )
@@ -391,9 +411,8 @@ pub async fn list_calls(
     let (page, per_page) = clamp_page(page, Some(10));
     let statuses = match status.as_deref().filter(|s| !s.is_empty()) {
         Some(s) => {
-            let st = CallStatus::parse(s).ok_or_else(|| {
-                AppError::field("status", "状态不在列表中", "Unknown status")
-            })?;
+            let st = CallStatus::parse(s)
+                .ok_or_else(|| AppError::field("status", "状态不在列表中", "Unknown status"))?;
             if !CallLifecycle::is_public(st) {
                 authorize(actor, Action::ManageCall, Target::NONE)?;
             }
@@ -453,7 +472,9 @@ pub async fn call_detail(
     };
     let official = authorize(actor, Action::ManageCall, target).is_ok();
     let bids = if official && call::bids_opened(c.status) {
-        Some(super::bids::bid_items(state.store.bids_of_call(id).await.map_err(internal)?))
+        Some(super::bids::bid_items(
+            state.store.bids_of_call(id).await.map_err(internal)?,
+        ))
     } else {
         None
     };
@@ -492,7 +513,11 @@ pub async fn call_detail(
 pub async fn call_form(state: &AppState, actor: &Actor, id: Uuid) -> Result<CallForm, AppError> {
     use crate::domain::time::format_local_input;
     let row = load_call(state, id).await?;
-    authorize(Some(actor), Action::ManageCall, call_target(row.call.status))?;
+    authorize(
+        Some(actor),
+        Action::ManageCall,
+        call_target(row.call.status),
+    )?;
     let c = row.call;
     let lines = |v: Vec<String>| v.join("\n");
     Ok(CallForm {

@@ -84,7 +84,10 @@ pub fn NewBidPage() -> impl IntoView {
     let lang = use_lang();
     let params = use_params_map();
     let session = expect_context::<SessionCtx>().0;
-    let call = Resource::new(move || params.read().get("id").unwrap_or_default(), crate::api::get_call);
+    let call = Resource::new(
+        move || params.read().get("id").unwrap_or_default(),
+        crate::api::get_call,
+    );
     let save = ServerAction::<SaveBid>::new();
     let echo = use_echo();
     view! {

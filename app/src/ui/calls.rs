@@ -1,7 +1,9 @@
 //! 揭榜挂帅 call pages: the public list (filters in the address), a call's page with its
 //! indicators, funding, eligibility, countdown and bid count, and the officials' call form.
 use super::common::*;
-use super::lifecycle::{action_panel, history_card, record_header_plain, use_record_page, StatusTag};
+use super::lifecycle::{
+    action_panel, history_card, record_header_plain, use_record_page, StatusTag,
+};
 use super::{RefCtx, SessionCtx};
 use crate::api::SaveCall;
 use crate::domain::call::{CallLifecycle, CallStatus};
@@ -16,7 +18,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 fn countdown(c: &CallSummary, now: chrono::DateTime<chrono::Utc>, lang: Lang) -> String {
     if c.status != CallStatus::Published {
-        return lang.pick(c.status.label_zh(), c.status.label_en()).to_string();
+        return lang
+            .pick(c.status.label_zh(), c.status.label_en())
+            .to_string();
     }
     if now < c.opens_at {
         return match lang {
@@ -58,7 +62,14 @@ pub fn CallsPage() -> impl IntoView {
     let session = expect_context::<SessionCtx>().0;
     let q = move |k: &str| query.read().get(k).filter(|v| !v.is_empty());
     let calls = Resource::new(
-        move || (q("page").and_then(|p| p.parse::<u32>().ok()), q("chain"), q("district"), q("status")),
+        move || {
+            (
+                q("page").and_then(|p| p.parse::<u32>().ok()),
+                q("chain"),
+                q("district"),
+                q("status"),
+            )
+        },
         |(p, c, d, s)| crate::api::list_calls(p, c, d, s),
     );
     view! {
