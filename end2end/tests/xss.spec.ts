@@ -21,8 +21,8 @@ const SHAPES = [
 // Keywords are split on spaces and commas and hold at most 20 characters each.
 const KEYWORDS = [`<svg/onload=__x=7>`, `</title>`, `</script>`, `{{7*7}}`, `javascript:__x=5`];
 
-type Role = "visitor" | "owner" | "official" | "reviewer";
-type Ids = Record<"demand" | "ownDemand" | "achievement" | "org" | "expert", string[]>;
+type Role = "visitor" | "owner" | "official" | "reviewer" | "team";
+type Ids = Record<"demand" | "ownDemand" | "achievement" | "org" | "expert" | "call" | "bid", string[]>;
 // A visit: the path, and the texts it must show literally.
 type Visit = [string, string[]];
 interface PageCase {
@@ -37,6 +37,8 @@ const ownTitle = titled("自有需求");
 const achTitle = titled("成果");
 const orgName = (i: number) => `南宁${mark("机构", i)}${SHAPES[i]}`;
 const expertName = titled("专家", "");
+const callTitle = titled("榜单");
+const bidTitle = titled("申报");
 // One visit per stored record (showing that record's texts), or one list showing all of them.
 const each = (list: string[], path: (id: string) => string, shows: (i: number) => string[]): Visit[] =>
   list.map((id, i) => [path(id), i < SHAPES.length ? shows(i) : []]);
@@ -61,6 +63,11 @@ const PAGES: Record<string, PageCase> = {
   adminUsers: { roles: ["official"], visits: () => [["/admin/users", all(expertName)]] },
   account: { roles: ["owner"], visits: () => [["/account", []]] },
   ownExpertProfile: { roles: ["reviewer"], visits: () => [["/experts/me", []]] },
+  calls: { roles: ["visitor", "official"], visits: () => [["/calls", all(callTitle)]] },
+  call: { roles: ["visitor", "official", "team"], visits: (ids) => each(ids.call, (id) => `/calls/${id}`, (i) => [callTitle(i), `背景 ${SHAPES[i]} 需要攻关`, `指标${SHAPES[i]}`, `签约${SHAPES[i]}`]) },
+  newBid: { roles: ["team"], visits: (ids) => [[`/calls/${ids.call[0]}/bid`, [callTitle(0)]]] },
+  bid: { roles: ["team"], visits: (ids) => each(ids.bid, (id) => `/bids/${id}`, (i) => [bidTitle(i), `技术方案 ${SHAPES[i]} 分三阶段完成验证并满足全部考核指标`, `计划${SHAPES[i]}`]) },
+  myBids: { roles: ["team"], visits: () => [["/my/bids", all(bidTitle)]] },
 };
 
 function jsonl(rows: object[]): Buffer {
@@ -159,7 +166,7 @@ test("no stored text runs as script on any page, for any role, and each shows li
 
   const attack = "测试</title><script>window.__pwned=1</script>";
   const pages: Record<Role, Page> = {} as any;
-  for (const [role, who] of [["owner", DEMO.enterprise], ["official", DEMO.official], ["reviewer", DEMO.expert]] as const) {
+  for (const [role, who] of [["owner", DEMO.enterprise], ["official", DEMO.official], ["reviewer", DEMO.expert], ["team", DEMO.researcher]] as const) {
     const ctx = await browser.newContext();
     const p = await ctx.newPage();
     p.on("dialog", (d) => { dialogs.push(d.message()); d.dismiss(); });
@@ -207,6 +214,42 @@ test("no stored text runs as script on any page, for any role, and each shows li
   expect(await off.title()).toContain(attack);
   expect(await off.evaluate(() => (window as any).__pwned)).toBeUndefined();
 
+  // Calls through the official's form, each with a bid through the demo researcher's form.
+  const callIds: string[] = [];
+  const bidIds: string[] = [];
+  const beijing = (minutes: number) => new Date(Date.now() + minutes * 60_000 + 8 * 3600_000).toISOString().slice(0, 16);
+  for (const [i, p] of SHAPES.entries()) {
+    await off.goto("/calls/new");
+    await hydrated(off);
+    await off.fill("#title", callTitle(i));
+    await off.fill("#background", `背景 ${p} 需要攻关`);
+    await off.fill("#goal", `目标 ${p} 达到指标`);
+    await off.selectOption("#chain", "modern_agriculture.efficient_production");
+    await off.selectOption("#district", "wuming");
+    await off.fill("#indicators", `指标${p} | % | ≤ 5`);
+    await off.fill("#acceptance", `验收 ${p} 全部达到`);
+    await off.fill("#city_fund", "100");
+    await off.fill("#enterprise_fund", "0");
+    await off.fill("#opens_at", beijing(0));
+    await off.fill("#closes_at", beijing(60 * 24 * 10));
+    await off.fill("#criteria", `方案${p} | 60\n团队 | 40`);
+    await off.fill("#milestones", `签约${p} | 0 | 65\n验收 | 12 | 35`);
+    await off.click('[data-testid="save-publish"]');
+    await expect(off).toHaveURL(/\/calls\/[0-9a-f-]{36}$/);
+    callIds.push(off.url().split("/").pop()!);
+    const team = pages.team;
+    await team.goto(`/calls/${callIds[i]}/bid`);
+    await hydrated(team);
+    await team.fill("#title", bidTitle(i));
+    await team.fill("#proposal", `技术方案 ${p} 分三阶段完成验证并满足全部考核指标`);
+    await team.fill("#budget", "90");
+    await team.fill("#timeline", `进度 ${p}`);
+    await team.fill("#milestone_plan", `计划${p}\n验收计划`);
+    await team.click('[data-testid="save-submit"]');
+    await expect(team).toHaveURL(/\/bids\/[0-9a-f-]{36}$/);
+    bidIds.push(team.url().split("/").pop()!);
+  }
+
   // --- Find the stored records' ids --------------------------------------------------------------
   const api = async (path: string) => (await (await off.request.get(path)).json()) as any;
   const byMark = (items: any[], kind: string, key = "title", idKey = "id") =>
@@ -216,6 +259,8 @@ test("no stored text runs as script on any page, for any role, and each shows li
       return String(found[idKey]);
     });
   const ids = {} as Ids;
+  ids.call = callIds;
+  ids.bid = bidIds;
   ids.demand = byMark((await api("/api/v1/demands?per_page=100")).items, "需求");
   await off.goto("/review");
   const achHrefs = await off.locator('a[href^="/achievements/"]').evaluateAll((as) => as.map((a) => [a.textContent, a.getAttribute("href")]));
