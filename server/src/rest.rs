@@ -304,3 +304,72 @@ pub async fn import(
     };
     Ok((status, Json(report)).into_response())
 }
+
+/// `GET /calls?page=&chain=&district=&status=`: calls as the public sees them (a count of bids,
+/// never their content or bidders).
+pub async fn list_calls(
+    State(state): State<AppState>,
+    Extension(auth): Extension<Auth>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<app::model::Page<app::model::CallSummary>>, ApiError> {
+    let actor = auth.user.as_ref().map(app::policy::Actor::from);
+    let page = parse_u32(&q, "page")?;
+    Ok(Json(
+        services::list_calls(
+            &state,
+            actor.as_ref(),
+            page,
+            q.get("chain").cloned(),
+            q.get("district").cloned(),
+            q.get("status").cloned(),
+        )
+        .await?,
+    ))
+}
+
+/// `GET /calls/{id}`: one call, with the bids only for officials once its window has closed.
+pub async fn get_call(
+    State(state): State<AppState>,
+    Extension(auth): Extension<Auth>,
+    Path(id): Path<String>,
+) -> Result<Json<app::model::CallDetail>, ApiError> {
+    let id = uuid::Uuid::parse_str(&id).map_err(|_| ApiError(AppError::NotFound))?;
+    let actor = auth.user.as_ref().map(app::policy::Actor::from);
+    Ok(Json(
+        services::call_detail(&state, actor.as_ref(), id).await?,
+    ))
+}
+
+/// `GET /bids/{id}`: a bid, for its team (and, after the close, officials); 404 for anyone else.
+pub async fn get_bid(
+    State(state): State<AppState>,
+    Extension(auth): Extension<Auth>,
+    Path(id): Path<String>,
+) -> Result<Json<app::model::BidDetail>, ApiError> {
+    let id = uuid::Uuid::parse_str(&id).map_err(|_| ApiError(AppError::NotFound))?;
+    let actor = auth.user.as_ref().map(app::policy::Actor::from);
+    Ok(Json(
+        services::bid_detail(&state, actor.as_ref(), id).await?,
+    ))
+}
+
+/// `GET /bids`: the bids the caller leads or is on.
+pub async fn my_bids(
+    State(state): State<AppState>,
+    Extension(auth): Extension<Auth>,
+) -> Result<Json<Vec<app::model::BidListItem>>, ApiError> {
+    let actor = auth
+        .user
+        .as_ref()
+        .map(app::policy::Actor::from)
+        .ok_or(ApiError(AppError::Unauthenticated))?;
+    Ok(Json(services::my_bids(&state, &actor).await?))
+}
+
+/// `GET /receipts/{sha256}`: what a bid receipt proves (never the bid's content).
+pub async fn verify_receipt(
+    State(state): State<AppState>,
+    Path(sha): Path<String>,
+) -> Result<Json<app::model::ReceiptCheck>, ApiError> {
+    Ok(Json(services::verify_receipt(&state, &sha).await?))
+}

@@ -234,11 +234,12 @@ async fn public_pages_render_in_chinese_or_english_without_confidential_detail()
     let common::Raw::Sqlite(pool) = &b.raw else {
         unreachable!()
     };
-    let rows =
-        sqlx::query("SELECT id, confidential_detail FROM demands WHERE status IN ('published', 'in_call')")
-            .fetch_all(pool)
-            .await
-            .unwrap();
+    let rows = sqlx::query(
+        "SELECT id, confidential_detail FROM demands WHERE status IN ('published', 'in_call')",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
     assert_eq!(rows.len(), 10);
     for r in rows {
         let id: uuid::Uuid = r.get("id");

@@ -145,7 +145,10 @@ async fn demo_seeds_are_idempotent() {
         // The demo calls are there once, and the open ones' demands show they are in a call.
         let calls = b.raw.count("SELECT COUNT(*) FROM calls").await;
         assert_eq!(calls, 3);
-        let in_call = items.iter().filter(|d| d.demand.status == DemandStatus::InCall).count();
+        let in_call = items
+            .iter()
+            .filter(|d| d.demand.status == DemandStatus::InCall)
+            .count();
         assert_eq!(in_call, 2);
     })
     .await;
