@@ -9,7 +9,9 @@ use std::sync::Arc;
 use uuid::Uuid;
 
 mod calls;
+mod reviews;
 pub use calls::*;
+pub use reviews::*;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -296,6 +298,7 @@ pub trait Store:
     + DemandStore
     + AchievementStore
     + CallStore
+    + ReviewStore
     + DisputeStore
     + ExpertStore
     + AuditStore

@@ -9,9 +9,11 @@ pub mod credit_code;
 pub mod demand;
 pub mod lifecycle;
 pub mod money;
+pub mod review;
 pub mod role;
 pub mod text;
 pub mod time;
+pub mod workdays;
 
 pub use credit_code::{CreditCode, CreditCodeError};
 pub use demand::{DemandAction, DemandStatus, IpPreference, TransitionError, Trl, TrlError};

@@ -17,6 +17,7 @@ macro_rules! sql_store {
         include!("sql/demands.rs");
         include!("sql/achievements.rs");
         include!("sql/calls.rs");
+        include!("sql/reviews.rs");
         include!("sql/disputes.rs");
         include!("sql/experts.rs");
         include!("sql/audit.rs");
@@ -121,6 +122,8 @@ pub fn entity_type_static(s: &str) -> Option<&'static str> {
         "call",
         "bid",
         "review",
+        "objection",
+        "holiday",
         "milestone",
         "contract",
         "achievement",

@@ -11,6 +11,7 @@ impl LifecycleStore for SqlStore {
             "achievement" => ("achievements", true),
             "call" => ("calls", true),
             "bid" => ("bids", false),
+            "review" => ("review_assignments", false),
             other => return Err(StoreError::Other(format!("no status column for {other}"))),
         };
         let sql = if stamped {
