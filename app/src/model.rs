@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 mod calls;
+mod reviews;
 pub use calls::*;
+pub use reviews::*;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrgSummary {

@@ -263,6 +263,31 @@ pub async fn load_at(
             })
             .await?;
     }
+    #[derive(Deserialize)]
+    struct HolidaySeed {
+        day: chrono::NaiveDate,
+        kind: String,
+        name: String,
+    }
+    let holidays: Vec<HolidaySeed> = read(dir, "holidays.json")?;
+    let known = store.holidays().await?;
+    for h in holidays {
+        if app::domain::workdays::DayKind::parse(&h.kind).is_none() {
+            anyhow::bail!("holidays.json: {} has kind {:?}", h.day, h.kind);
+        }
+        // Officials may have corrected a day: the seed adds, it does not overwrite.
+        if known.iter().any(|(d, _)| *d == h.day) {
+            continue;
+        }
+        store
+            .upsert_holiday(
+                h.day,
+                &h.kind,
+                &h.name,
+                &seed_event("holiday", h.day, Some(&h.kind), now),
+            )
+            .await?;
+    }
     if !demo {
         return Ok(vec![]);
     }

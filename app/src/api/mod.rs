@@ -19,6 +19,7 @@ mod forms;
 mod import;
 mod lifecycle;
 mod orgs;
+mod reviews;
 mod search;
 
 pub use accounts::*;
@@ -32,6 +33,7 @@ pub use forms::*;
 pub use import::*;
 pub use lifecycle::*;
 pub use orgs::*;
+pub use reviews::*;
 pub use search::*;
 
 /// A record form's save: updates the record named by `id` (when there is one) or creates one,

@@ -356,8 +356,12 @@ mod tests {
     #[test]
     fn ranking_shows_ties_as_ties_and_puts_unreviewed_bids_last() {
         let r = rank(&[vec![7000, 7200], vec![8000], vec![], vec![7100, 7100]]);
-        let order: Vec<(usize, usize, bool)> = r.iter().map(|x| (x.index, x.rank, x.tied)).collect();
-        assert_eq!(order, vec![(1, 1, false), (0, 2, true), (3, 2, true), (2, 4, false)]);
+        let order: Vec<(usize, usize, bool)> =
+            r.iter().map(|x| (x.index, x.rank, x.tied)).collect();
+        assert_eq!(
+            order,
+            vec![(1, 1, false), (0, 2, true), (3, 2, true), (2, 4, false)]
+        );
         assert_eq!(r[1].mean, Some(7100));
         assert_eq!(r[1].spread, 200);
         assert_eq!(r[3].mean, None);

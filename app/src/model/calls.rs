@@ -105,6 +105,8 @@ pub struct CallDetail {
     pub may_bid: bool,
     /// Every bid, for officials once the window has closed; `None` for everyone else.
     pub bids: Option<Vec<BidListItem>>,
+    /// The award notice (公示), public once opened.
+    pub publicity: Option<super::PublicityView>,
     pub history: Vec<AuditEntry>,
 }
 
@@ -170,6 +172,8 @@ pub struct BidDetail {
     pub permissions: RecordPermissions,
     /// The reader is invited to the team and has not confirmed yet.
     pub invited: bool,
+    /// Scores, band and comments for the team once the award is announced.
+    pub feedback: Option<super::BidFeedback>,
     pub history: Vec<AuditEntry>,
 }
 

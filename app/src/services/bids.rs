@@ -21,13 +21,33 @@ const OFFERED: &[BidAction] = &[
     BidAction::Disqualify,
 ];
 
-fn facts(row: &BidRow, call_status: CallStatus) -> BidFacts {
+fn facts(row: &BidRow, call_status: CallStatus, reviewers: Vec<Uuid>) -> BidFacts {
     BidFacts {
         lead: row.bid.lead_user_id,
         members: row.members.iter().map(|m| m.user_id).collect(),
         opened: call::bids_opened(call_status),
-        reviewers: vec![],
+        reviewers,
     }
+}
+
+/// The reviewers assigned to a bid who declared no conflict (they read it to score it).
+async fn reviewers_of(state: &AppState, row: &BidRow) -> Result<Vec<Uuid>, AppError> {
+    use crate::domain::review::ReviewStatus;
+    Ok(state
+        .store
+        .reviews_of_call(row.bid.call_id)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .filter(|r| r.review.bid_id == row.bid.id)
+        .filter(|r| {
+            matches!(
+                r.review.status,
+                ReviewStatus::Accepted | ReviewStatus::Submitted
+            )
+        })
+        .map(|r| r.review.expert_user_id)
+        .collect())
 }
 
 /// The bid `id` with its call (the call's window closed first if due), and what `actor` may do
@@ -47,7 +67,12 @@ async fn load_for(
     if close_if_due(state, &call).await? != call.call.status {
         call = load_call(state, row.bid.call_id).await?;
     }
-    let access = bid_access(actor, &facts(&row, call.call.status));
+    let reviewers = if call::bids_opened(call.call.status) {
+        reviewers_of(state, &row).await?
+    } else {
+        vec![]
+    };
+    let access = bid_access(actor, &facts(&row, call.call.status, reviewers));
     if !access.read {
         return Err(AppError::NotFound);
     }
@@ -508,6 +533,11 @@ pub async fn bid_detail(
             .iter()
             .any(|m| Some(m.user_id) == me && m.confirmed_at.is_none())
             && open,
+        feedback: if access.lead || row.members.iter().any(|m| Some(m.user_id) == me) {
+            super::reviews::feedback_for(state, &call_row, &row).await?
+        } else {
+            None
+        },
         members,
         receipts: state.store.bid_receipts(id).await.map_err(internal)?,
         permissions: RecordPermissions {

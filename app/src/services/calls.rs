@@ -310,11 +310,13 @@ pub async fn call_action(
                 "已有通过形式审查的申报，不能流榜",
                 "Some bids are eligible; the call cannot be declared unfilled",
             )),
+            // These carry more than a reason: the award form, the end of the 公示, the answer
+            // to an objection (reviews.rs).
             CallAction::OpenPublicity
             | CallAction::ConcludePublicity
             | CallAction::ReturnToReview => Err(AppError::conflict(
-                "专家评审与公示环节尚未开放",
-                "Expert review and the award notice are not available yet",
+                "请在榜单页面的定榜与公示区域办理",
+                "Use the award and notice section of the call's page",
             )),
             _ => Ok(()),
         },
@@ -484,7 +486,9 @@ pub async fn call_detail(
         vec![]
     };
     summary.bids_submitted = row.bids_submitted;
+    let publicity = super::reviews::publicity_view(state, actor, &row).await?;
     Ok(CallDetail {
+        publicity,
         summary,
         background: c.background.clone(),
         goal: c.goal.clone(),

@@ -97,6 +97,11 @@ pub async fn take_action(
             super::call_action(state, actor, id, a, reason).await?;
             Ok(CallLifecycle::page(id))
         }
+        crate::domain::review::ReviewLifecycle::ENTITY => {
+            let a = parse::<crate::domain::review::ReviewLifecycle>(action)?;
+            super::review_action(state, actor, id, a, reason).await?;
+            Ok(format!("/reviews/{id}"))
+        }
         // Bids are not `Reviewed`: who may act on one is `policy::bid_access`, in bids.rs.
         BidLifecycle::ENTITY => {
             let a = parse::<BidLifecycle>(action)?;

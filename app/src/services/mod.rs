@@ -21,6 +21,7 @@ mod lifecycle;
 mod orgs;
 mod rate_limit;
 mod refdata;
+mod reviews;
 mod search;
 
 pub use accounts::*;
@@ -38,6 +39,7 @@ pub use lifecycle::take_action;
 pub use orgs::*;
 pub use rate_limit::*;
 pub use refdata::*;
+pub use reviews::*;
 pub use search::*;
 
 /// Logs the cause on the server and gives the user a generic message.
