@@ -222,6 +222,7 @@ pub fn BidPage() -> impl IntoView {
                             </li>
                         }).collect_view()}</ul>
                     </div>
+                    {d.feedback.clone().map(|f| super::reviews::feedback_card(f, lang))}
                     {action_panel::<BidLifecycle>(act, &id, &p.actions, errors, posted, lang)}
                     {history_card::<BidLifecycle>(&d.history, lang)}
                 }

@@ -227,6 +227,10 @@ pub fn CallDetailPage() -> impl IntoView {
                             </table></div>
                         </div>
                     })}
+                    {d.publicity.clone().map(|pv| super::reviews::publicity_card(id.clone(), pv, lang))}
+                    {(p.edit || p.see_history).then_some(()).filter(|_| s.status == CallStatus::Reviewing).map(|_| view! {
+                        <div class="card"><a class="btn btn-primary" href=format!("/calls/{id}/review") data-testid="review-panel">{lang.t("评审与定榜", "Review and award")}</a></div>
+                    })}
                     {action_panel::<CallLifecycle>(act, &id, &p.actions, errors, posted, lang)}
                     {history_card::<CallLifecycle>(&d.history, lang)}
                 }

@@ -11,6 +11,7 @@ mod forms;
 mod import;
 mod lifecycle;
 mod orgs;
+mod reviews;
 mod search;
 
 use crate::i18n::Lang;
@@ -163,7 +164,11 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/calls/new") view=calls::CallEditPage ssr=SsrMode::Async />
                 <Route path=path!("/calls/:id/edit") view=calls::CallEditPage ssr=SsrMode::Async />
                 <Route path=path!("/calls/:id/bid") view=bids::NewBidPage ssr=SsrMode::Async />
+                <Route path=path!("/calls/:id/review") view=reviews::CallReviewPage ssr=SsrMode::Async />
                 <Route path=path!("/calls/:id") view=calls::CallDetailPage ssr=SsrMode::Async />
+                <Route path=path!("/reviews/:id") view=reviews::ReviewPage ssr=SsrMode::Async />
+                <Route path=path!("/my/reviews") view=reviews::MyReviewsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/holidays") view=reviews::HolidaysPage ssr=SsrMode::Async />
                 <Route path=path!("/bids/:id/edit") view=bids::EditBidPage ssr=SsrMode::Async />
                 <Route path=path!("/bids/:id") view=bids::BidPage ssr=SsrMode::Async />
                 <Route path=path!("/my/bids") view=bids::MyBidsPage ssr=SsrMode::Async />
@@ -299,6 +304,7 @@ fn Header() -> impl IntoView {
                                     (u.has(Role::EnterpriseMember) || u.has(Role::Researcher)).then_some(("/my/achievements", "我的成果", "My achievements")),
                                     (u.has(Role::EnterpriseMember) || u.has(Role::Researcher)).then_some(("/my/bids", "我的揭榜", "My bids")),
                                     u.has(Role::Expert).then_some(("/experts/me", "我的专家资料", "My expert profile")),
+                                    u.has(Role::Expert).then_some(("/my/reviews", "我的评审", "My reviews")),
                                     Some(("/account", "我的账号", "My account")),
                                 ]
                                 .into_iter()
@@ -310,6 +316,7 @@ fn Header() -> impl IntoView {
                                         ("/admin/orgs", "机构管理", "Organizations"),
                                         ("/admin/users", "用户与角色", "Users and roles"),
                                         ("/admin/import", "批量导入", "Bulk import"),
+                                        ("/admin/holidays", "节假日安排", "Holiday calendar"),
                                     ]
                                 } else {
                                     vec![]
