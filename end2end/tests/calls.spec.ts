@@ -15,7 +15,7 @@ async function fillBid(page: Page, title: string) {
 
 // Five people in five browser contexts: an official, two bidding teams, an expert who is no
 // reviewer of these bids, and a visitor. The window closes by the server's clock.
-test("an official publishes a call, two teams bid under seal with receipts, the clock closes it, eligibility is decided", async ({ page, browser }) => {
+test("an official publishes a call, two teams bid under seal with receipts, the clock closes it, eligibility, review, award, 公示 with an objection answered, feedback", async ({ page, browser }) => {
   test.setTimeout(8 * 60_000);
   const stamp = Date.now() % 100000;
   const title = `端到端揭榜挂帅 ${stamp}`;
@@ -121,7 +121,7 @@ test("an official publishes a call, two teams bid under seal with receipts, the 
     await expect(visitor.locator('.page-desc [data-status="screening"]')).toBeVisible({ timeout: 2_000 });
   }).toPass({ timeout: 5 * 60_000, intervals: [5_000] });
 
-  // Opened: the official screens both bids; the expert still reads nothing.
+  // Opened: the official screens both bids; the expert, not yet a reviewer, still reads nothing.
   expect((await expert.goto(bidA))?.status()).toBe(404);
   await page.goto(callUrl);
   await expect(page.locator('[data-testid="bid-row"]')).toHaveCount(2);
@@ -132,19 +132,84 @@ test("an official publishes a call, two teams bid under seal with receipts, the 
   await expect(page.locator('.page-desc [data-status="qualified"]')).toBeVisible();
   await page.goto(bidB);
   await hydrated(page);
+  await page.fill("#reason", "x");
   await page.click('[data-testid="disqualify"]');
   await expect(page.locator("#reason-error")).toBeVisible();
-  await page.fill("#reason", "缺少联合体协议");
-  await page.click('[data-testid="disqualify"]');
-  await expect(page.locator('.page-desc [data-status="disqualified"]')).toBeVisible();
+  await page.click('[data-testid="qualify"]');
+  await expect(page.locator('.page-desc [data-status="qualified"]')).toBeVisible();
   await page.goto(callUrl);
   await hydrated(page);
   await page.click('[data-testid="start_review"]');
   await expect(page.locator('.page-desc [data-status="reviewing"]')).toBeVisible();
 
-  // The team reads the decision; the receipt verifies against the opened bid.
+  // Review: the official puts the demo expert on the panel.
+  await page.click('[data-testid="review-panel"]');
+  await hydrated(page);
+  await page.locator('[data-testid="reviewer-option"]', { hasText: "覃丽萍" }).locator("input").check();
+  await page.click('[data-testid="assign"]');
+  await expect(page.locator('[data-testid="assignment"]')).toHaveCount(2);
+  const reviewUrl = page.url();
+
+  // The reviewer declares no conflict, reads each bid and scores it.
+  for (const [title, s] of [[`A 队方案 ${stamp}`, ["90", "85", "80"]], [`B 队方案 ${stamp}`, ["70", "65", "60"]]] as const) {
+    await expert.goto("/my/reviews");
+    await expert.locator('[data-testid="review-row"] a', { hasText: title }).click();
+    await hydrated(expert);
+    await expect(expert.locator('[data-testid="review-bid"]')).toHaveCount(0);
+    await expert.click('[data-testid="declare_no_conflict"]');
+    await expect(expert.locator('[data-testid="review-bid"]')).toContainText(title);
+    const scores = expert.locator('[data-testid="score"]');
+    const notes = expert.locator('[data-testid="score-comment"]');
+    for (let i = 0; i < 3; i++) {
+      await scores.nth(i).fill(i === 0 && title.startsWith("A") ? "101" : s[i]);
+      await notes.nth(i).fill(`${title.slice(0, 1)}队第${i + 1}项意见：论证充分`);
+    }
+    await expert.click('[data-testid="submit-scores"]');
+    if (title.startsWith("A")) {
+      // A score above the scale is refused with the field named.
+      await expect(expert.locator('[data-testid="error-summary"]')).toContainText("0–100");
+      await scores.nth(0).fill(s[0]);
+      await expert.click('[data-testid="submit-scores"]');
+    }
+    await expect(expert.locator('[data-testid="my-scores"]')).toBeVisible();
+  }
+
+  // The official reads the ranking and awards the top bid; the 公示 opens.
+  await page.goto(reviewUrl);
+  await hydrated(page);
+  await expect(page.locator('[data-testid="rank-row"]').first()).toContainText(`A 队方案 ${stamp}`);
+  await expect(page.locator('[data-testid="rank-row"]').first()).toContainText("86.50");
+  await page.locator('[data-testid="pick"]').first().check();
+  await page.locator('input[name="reasons[]"]').first().fill("评审排名第一，方案可行");
+  await page.click('[data-testid="award"]');
+  await expect(page).toHaveURL(callUrl);
+  await expect(page.locator('.page-desc [data-status="publicity"]')).toBeVisible();
+  await expect(page.locator('[data-testid="winner"]')).toContainText("86.50");
+
+  // During the 公示 a visitor sees the winner but may not object; team B objects, signed.
+  await visitor.goto(callUrl);
+  await expect(visitor.locator('[data-testid="winner"]')).toContainText("广西大学");
+  await expect(visitor.locator('[data-testid="file-objection"]')).toHaveCount(0);
+  await b.goto(callUrl);
+  await hydrated(b);
+  await b.fill("#body", "我方样机测试数据更完整，请复核评分。");
+  await b.click('[data-testid="file-objection"]');
+  await expect(b.locator('[data-testid="objection"]')).toContainText("请复核评分");
+  await page.goto(callUrl);
+  await hydrated(page);
+  await page.locator('[data-testid="objection"] textarea').fill("经复核，评分程序合规，维持定榜结果。");
+  await page.click('[data-testid="answer-objection"]');
+  await expect(page.locator('[data-testid="answer"]')).toContainText("维持定榜结果");
+  await visitor.goto(callUrl);
+  await expect(visitor.locator('[data-testid="answer"]')).toContainText("维持定榜结果");
+
+  // The losing team reads its feedback: scores per criterion, its band, comments, no names.
   await b.goto(bidB);
-  await expect(b.locator('[data-testid="status-reason"]')).toContainText("缺少联合体协议");
+  await expect(b.locator('[data-testid="feedback"]')).toContainText("B队第1项意见");
+  await expect(b.locator('[data-testid="band"]')).not.toBeEmpty();
+  await expect(b.locator('[data-testid="feedback"]')).not.toContainText("覃丽萍");
+
+  // The receipt verifies against the opened bid.
   await visitor.goto("/receipts");
   await hydrated(visitor);
   await visitor.fill("#receipt", receiptA);

@@ -33,6 +33,12 @@ enum Command {
     },
     /// Recompute the audit log's hash chain and report the first broken row.
     VerifyAudit,
+    /// Check a bid receipt (its 64-character SHA-256, or the downloaded receipt JSON file)
+    /// against the opened bid. Exits 1 unless the bid is exactly the one submitted.
+    VerifyReceipt {
+        /// The receipt's hash, or the path of a receipt file.
+        receipt: String,
+    },
     /// Rebuild the search index from the database.
     Reindex,
     /// Import organizations, experts, demands or achievements from CSV (UTF-8 or GBK), XLSX or
@@ -304,6 +310,37 @@ async fn run() -> anyhow::Result<()> {
                 std::process::exit(1);
             }
         },
+        Command::VerifyReceipt { receipt } => {
+            let sha = match std::fs::read_to_string(&receipt) {
+                Ok(text) => {
+                    serde_json::from_str::<app::model::BidReceipt>(&text)
+                        .context("the file is not a bid receipt")?
+                        .sha256
+                }
+                Err(_) => receipt.clone(),
+            };
+            let index = std::sync::Arc::new(server::search::embedded::EmbeddedIndex::in_memory()?);
+            let state = server::build_state(server::leptos_options(), store.clone(), index, &cfg);
+            use app::model::ReceiptCheck as R;
+            let t = app::domain::time::format_datetime;
+            let check = app::services::verify_receipt(&state, &sha)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message(app::i18n::Lang::Zh)))?;
+            let (ok, msg) = match check {
+                R::Matches { submitted_at } => (true, format!("核验一致 / verified: the opened bid is exactly the submission of {} (Beijing time)", t(submitted_at))),
+                R::Unknown => (false, "no submission has this receipt".to_string()),
+                R::Sealed { submitted_at, closes_at } => (false, format!("on record (submitted {}); sealed until {}", t(submitted_at), t(closes_at))),
+                R::Superseded { submitted_at, latest_at } => (false, format!("submitted {}, superseded by the submission of {}", t(submitted_at), t(latest_at))),
+                R::Withdrawn { submitted_at } => (false, format!("submitted {}; the bid was withdrawn", t(submitted_at))),
+                R::Mismatch { submitted_at } => (false, format!("MISMATCH: the bid was changed after its submission of {}", t(submitted_at))),
+            };
+            if ok {
+                println!("{msg}");
+            } else {
+                eprintln!("{msg}");
+                std::process::exit(1);
+            }
+        }
         Command::Serve => {
             // Reference data is refreshed on every start (upserts); demo data only in development.
             let created = seeds::load(

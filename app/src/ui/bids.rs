@@ -1,7 +1,7 @@
 //! Bid pages: the team's bid form, the sealed bid page with its receipts, the team's list, and
 //! the public receipt check.
 use super::common::*;
-use super::lifecycle::{action_panel, history_card, use_record_page, StatusTag};
+use super::lifecycle::{action_panel, history_card, use_record_page_with, StatusTag};
 use super::SessionCtx;
 use crate::api::{ConfirmBidMembership, SaveBid, VerifyReceipt};
 use crate::domain::bid::{BidLifecycle, BidStatus};
@@ -144,9 +144,9 @@ pub fn EditBidPage() -> impl IntoView {
 #[component]
 pub fn BidPage() -> impl IntoView {
     let lang = use_lang();
-    let page = use_record_page(crate::api::get_bid);
-    let (act, errors) = (page.act, page.errors);
     let confirm = ServerAction::<ConfirmBidMembership>::new();
+    let page = use_record_page_with(crate::api::get_bid, move || confirm.version().get());
+    let (act, errors) = (page.act, page.errors);
     view! {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {

@@ -2,7 +2,7 @@
 //! indicators, funding, eligibility, countdown and bid count, and the officials' call form.
 use super::common::*;
 use super::lifecycle::{
-    action_panel, history_card, record_header_plain, use_record_page, StatusTag,
+    action_panel, history_card, record_header_plain, use_record_page_with, StatusTag,
 };
 use super::{RefCtx, SessionCtx};
 use crate::api::SaveCall;
@@ -134,7 +134,8 @@ pub fn CallsPage() -> impl IntoView {
 pub fn CallDetailPage() -> impl IntoView {
     let lang = use_lang();
     let refs = expect_context::<RefCtx>().0;
-    let page = use_record_page(crate::api::get_call);
+    let notice = super::reviews::PublicityActions::new();
+    let page = use_record_page_with(crate::api::get_call, move || notice.version());
     let (act, errors) = (page.act, page.errors);
     view! {
         <Suspense fallback=loading>
@@ -227,7 +228,7 @@ pub fn CallDetailPage() -> impl IntoView {
                             </table></div>
                         </div>
                     })}
-                    {d.publicity.clone().map(|pv| super::reviews::publicity_card(id.clone(), pv, lang))}
+                    {d.publicity.clone().map(|pv| super::reviews::publicity_card(id.clone(), pv, notice, lang))}
                     {(p.edit || p.see_history).then_some(()).filter(|_| s.status == CallStatus::Reviewing).map(|_| view! {
                         <div class="card"><a class="btn btn-primary" href=format!("/calls/{id}/review") data-testid="review-panel">{lang.t("评审与定榜", "Review and award")}</a></div>
                     })}

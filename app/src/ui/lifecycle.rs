@@ -241,6 +241,19 @@ where
     T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
     Fut: std::future::Future<Output = Result<T, crate::error::AppError>> + Send + 'static,
 {
+    use_record_page_with(load, || 0)
+}
+
+/// [`use_record_page`] that also reads the record again whenever `also` changes (the version
+/// of another of the page's actions, such as a reviewer's score form).
+pub fn use_record_page_with<T, Fut>(
+    load: fn(String) -> Fut,
+    also: impl Fn() -> usize + Send + Sync + 'static,
+) -> RecordPage<T>
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    Fut: std::future::Future<Output = Result<T, crate::error::AppError>> + Send + 'static,
+{
     let params = leptos_router::hooks::use_params_map();
     let act = ServerAction::<RecordAction>::new();
     let detail = Resource::new(
@@ -248,9 +261,10 @@ where
             (
                 params.read().get("id").unwrap_or_default(),
                 act.version().get(),
+                also(),
             )
         },
-        move |(id, _)| load(id),
+        move |(id, _, _)| load(id),
     );
     RecordPage {
         act,

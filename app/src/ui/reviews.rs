@@ -2,7 +2,7 @@
 //! reviewer's task list and scoring page; the 公示 section of a call's page; the holiday
 //! calendar.
 use super::common::*;
-use super::lifecycle::{action_panel, use_record_page, StatusTag};
+use super::lifecycle::{action_panel, use_record_page_with, StatusTag};
 use crate::api::{
     AnswerObjection, AssignReviewers, AwardCall, ConcludePublicity, FileObjection, SetHoliday,
     SubmitReview,
@@ -151,10 +151,44 @@ pub fn CallReviewPage() -> impl IntoView {
 }
 
 /// The award notice on a call's page: winners, the period, objections and their answers.
-pub fn publicity_card(call_id: String, p: PublicityView, lang: Lang) -> impl IntoView {
-    let object = ServerAction::<FileObjection>::new();
-    let answer = ServerAction::<AnswerObjection>::new();
-    let conclude = ServerAction::<ConcludePublicity>::new();
+/// The actions of the 公示 card, made by the call's page so it reads the call again after each.
+#[derive(Clone, Copy)]
+pub struct PublicityActions {
+    pub object: ServerAction<FileObjection>,
+    pub answer: ServerAction<AnswerObjection>,
+    pub conclude: ServerAction<ConcludePublicity>,
+}
+
+impl Default for PublicityActions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl PublicityActions {
+    pub fn new() -> Self {
+        Self {
+            object: ServerAction::new(),
+            answer: ServerAction::new(),
+            conclude: ServerAction::new(),
+        }
+    }
+    pub fn version(&self) -> usize {
+        self.object.version().get() + self.answer.version().get() + self.conclude.version().get()
+    }
+}
+
+pub fn publicity_card(
+    call_id: String,
+    p: PublicityView,
+    actions: PublicityActions,
+    lang: Lang,
+) -> impl IntoView {
+    let PublicityActions {
+        object,
+        answer,
+        conclude,
+    } = actions;
     let obj_errors = field_errors(object.value());
     let cid = call_id.clone();
     let conclude_id = call_id.clone();
@@ -275,9 +309,9 @@ pub fn MyReviewsPage() -> impl IntoView {
 #[component]
 pub fn ReviewPage() -> impl IntoView {
     let lang = use_lang();
-    let page = use_record_page(crate::api::get_review);
-    let (act, errors) = (page.act, page.errors);
     let submit = ServerAction::<SubmitReview>::new();
+    let page = use_record_page_with(crate::api::get_review, move || submit.version().get());
+    let (act, errors) = (page.act, page.errors);
     let score_errors = field_errors(submit.value());
     view! {
         <Suspense fallback=loading>
