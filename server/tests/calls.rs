@@ -904,6 +904,38 @@ async fn review_with_recusal_ranking_award_publicity_objections_and_feedback() {
                 .is_err(),
             "others still read nothing"
         );
+
+        // The public timeline shows the call's steps and the objections' answers, nothing of
+        // the bids; the officials' one shows every bid's and review's steps too.
+        let public = services::call_timeline(&s, None, call).await.unwrap();
+        let text = serde_json::to_string(&public).unwrap();
+        for step in [
+            "发榜",
+            "截止揭榜",
+            "完成形式审查，进入评审",
+            "定榜并公示",
+            "退回重新评审",
+            "结束公示",
+            "异议答复：采纳",
+        ] {
+            assert!(text.contains(step), "public timeline lacks {step}: {text}");
+        }
+        for secret in [
+            bid_form("").title.as_str(),
+            "rev-a@",
+            "提交揭榜",
+            "专家e2rev",
+        ] {
+            assert!(!text.contains(secret), "public timeline shows {secret}");
+        }
+        assert!(public.iter().all(|e| e.actor.is_none()));
+        let full =
+            serde_json::to_string(&services::call_timeline(&s, Some(&off), call).await.unwrap())
+                .unwrap();
+        assert!(
+            full.contains("提交揭榜") && full.contains("声明无利益冲突"),
+            "{full}"
+        );
     })
     .await;
 }

@@ -162,3 +162,13 @@ impl SaveCall {
         }
     }
 }
+
+#[server(prefix = "/api/fn", endpoint = "call_timeline")]
+pub async fn call_timeline(id: String) -> Result<Vec<TimelineEntry>, AppError> {
+    let r = async {
+        let s = ctx::state()?;
+        crate::services::call_timeline(&s, ctx::actor().as_ref(), parse_id(&id)?).await
+    }
+    .await;
+    ctx::finish(r)
+}

@@ -177,6 +177,19 @@ pub struct BidDetail {
     pub history: Vec<AuditEntry>,
 }
 
+/// One event of a call's timeline. The public timeline holds the call's public steps and the
+/// objections; officials also see drafts, every bid's and every review's steps, and who acted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub at: DateTime<Utc>,
+    pub label_zh: String,
+    pub label_en: String,
+    /// A public reason or answer; for officials also the bid or reviewer concerned.
+    pub detail: Option<String>,
+    /// Officials only.
+    pub actor: Option<String>,
+}
+
 /// What a receipt check found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "outcome")]

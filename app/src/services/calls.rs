@@ -591,3 +591,128 @@ pub async fn call_demand_options(
     let (rows, _) = state.store.list_demands(&q).await.map_err(internal)?;
     Ok(rows.iter().map(super::summary_of).collect())
 }
+
+/// The call's timeline from the audit log: its public steps (with their public reasons) and the
+/// objections for everyone; for officials also drafts and edits, each bid's and each review's
+/// steps, and who acted. Bid content and bidders never reach the public one.
+#[tracing::instrument(skip_all)]
+pub async fn call_timeline(
+    state: &AppState,
+    actor: Option<&Actor>,
+    id: Uuid,
+) -> Result<Vec<TimelineEntry>, AppError> {
+    use crate::domain::bid::BidAction;
+    use crate::domain::lifecycle::labels_of;
+    use crate::domain::review::ReviewAction;
+    let row = load_call(state, id).await?;
+    let target = call_target(row.call.status);
+    let official = authorize(actor, Action::ManageCall, target).is_ok();
+    if !target.is_public && !official {
+        return Err(AppError::NotFound);
+    }
+    let mut out = vec![];
+    for r in state
+        .store
+        .audit_for(CallLifecycle::ENTITY, &id.to_string())
+        .await
+        .map_err(internal)?
+    {
+        let e = r.event;
+        let public = CallAction::parse(&e.action).is_some();
+        if !public && !official {
+            continue;
+        }
+        let (zh, en) = labels_of::<CallAction>(&e.action).unwrap_or(match e.action.as_str() {
+            "create" => ("创建草稿", "Draft created"),
+            "edit" => ("修改", "Edited"),
+            "seed" => ("初始数据导入", "Loaded from seed data"),
+            _ => ("办理", "Processed"),
+        });
+        // Public reasons: a cancellation, 流榜 and an upheld objection's answer; an award's
+        // justification stays with officials.
+        let public_reason = matches!(
+            CallAction::parse(&e.action),
+            Some(CallAction::Cancel | CallAction::MarkUnfilled | CallAction::ReturnToReview)
+        );
+        out.push(TimelineEntry {
+            at: e.at,
+            label_zh: zh.into(),
+            label_en: en.into(),
+            detail: e.reason.filter(|_| public_reason || official),
+            actor: if official { r.actor_name } else { None },
+        });
+    }
+    for o in state.store.objections_of(id).await.map_err(internal)? {
+        out.push(TimelineEntry {
+            at: o.objection.created_at,
+            label_zh: "收到实名异议".into(),
+            label_en: "Signed objection received".into(),
+            detail: None,
+            actor: official.then(|| o.user_name.clone()),
+        });
+        if let (Some(at), Some(answer)) = (o.objection.answered_at, o.objection.answer.clone()) {
+            let upheld = o.objection.upheld == Some(true);
+            out.push(TimelineEntry {
+                at,
+                label_zh: if upheld {
+                    "异议答复：采纳"
+                } else {
+                    "异议答复：不予采纳"
+                }
+                .into(),
+                label_en: if upheld {
+                    "Objection upheld"
+                } else {
+                    "Objection dismissed"
+                }
+                .into(),
+                detail: Some(answer),
+                actor: None,
+            });
+        }
+    }
+    if official {
+        for b in state.store.bids_of_call(id).await.map_err(internal)? {
+            for r in state
+                .store
+                .audit_for("bid", &b.bid.id.to_string())
+                .await
+                .map_err(internal)?
+            {
+                let (zh, en) =
+                    labels_of::<BidAction>(&r.event.action).unwrap_or(("揭榜申报", "Bid"));
+                out.push(TimelineEntry {
+                    at: r.event.at,
+                    label_zh: format!("{zh}（{}）", b.org_name),
+                    label_en: format!("{en} ({})", b.org_name),
+                    detail: r.event.reason,
+                    actor: r.actor_name,
+                });
+            }
+        }
+        for rv in state.store.reviews_of_call(id).await.map_err(internal)? {
+            for r in state
+                .store
+                .audit_for("review", &rv.review.id.to_string())
+                .await
+                .map_err(internal)?
+            {
+                let (zh, en) = labels_of::<ReviewAction>(&r.event.action).unwrap_or(
+                    match r.event.action.as_str() {
+                        "assign" => ("指派评审专家", "Reviewer assigned"),
+                        _ => ("评审", "Review"),
+                    },
+                );
+                out.push(TimelineEntry {
+                    at: r.event.at,
+                    label_zh: format!("{zh}（{} · {}）", rv.expert_name, rv.bid_title),
+                    label_en: format!("{en} ({} · {})", rv.expert_name, rv.bid_title),
+                    detail: r.event.reason,
+                    actor: r.actor_name,
+                });
+            }
+        }
+    }
+    out.sort_by_key(|e| e.at);
+    Ok(out)
+}

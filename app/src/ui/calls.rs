@@ -232,6 +232,7 @@ pub fn CallDetailPage() -> impl IntoView {
                     {(p.edit || p.see_history).then_some(()).filter(|_| s.status == CallStatus::Reviewing).map(|_| view! {
                         <div class="card"><a class="btn btn-primary" href=format!("/calls/{id}/review") data-testid="review-panel">{lang.t("评审与定榜", "Review and award")}</a></div>
                     })}
+                    <p><a href=format!("/calls/{id}/timeline") data-testid="timeline-link">{lang.t("查看榜单时间线", "See the call's timeline")}</a></p>
                     {action_panel::<CallLifecycle>(act, &id, &p.actions, errors, posted, lang)}
                     {history_card::<CallLifecycle>(&d.history, lang)}
                 }
@@ -386,6 +387,45 @@ pub fn CallEditPage() -> impl IntoView {
                             <button class="btn btn-primary" type="submit" name="intent" value="publish" data-testid="save-publish">{lang.t("保存并发榜", "Save and publish")}</button>
                         </div>
                     </ActionForm>
+                }
+                .into_any()
+            })}
+        </Suspense>
+    }
+}
+
+/// `/calls/:id/timeline`: the call's public timeline (officials see the full one).
+#[component]
+pub fn CallTimelinePage() -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let call = Resource::new(id, crate::api::get_call);
+    let events = Resource::new(id, crate::api::call_timeline);
+    view! {
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                let (c, events) = match (call.await, events.await) {
+                    (Ok(c), Ok(e)) => (c, e),
+                    (Err(e), _) | (_, Err(e)) => return error_page(&e, lang),
+                };
+                view! {
+                    <Title text=format!("{} · {}", c.summary.title, lang.t("时间线", "Timeline")) />
+                    <div class="page-header"><div>
+                        <h1 class="page-title">{c.summary.title.clone()}</h1>
+                        <p class="page-desc"><StatusTag status=c.summary.status />" "<a href=format!("/calls/{}", c.summary.id)>{lang.t("返回榜单", "Back to the call")}</a></p>
+                    </div></div>
+                    <div class="card" data-testid="timeline">
+                        <h2 class="card-title">{lang.t("榜单时间线", "Timeline")}</h2>
+                        <ul class="timeline">{events.into_iter().map(|e| view! {
+                            <li>
+                                <time>{format_datetime(e.at)}</time>" "
+                                {e.actor.clone().map(|a| view! { <span class="actor">{a}</span>" " })}
+                                <span class="transition">{lang.pick(&e.label_zh, &e.label_en).to_string()}</span>
+                                {e.detail.clone().map(|d| view! { <span class="reason">" — "{d}</span> })}
+                            </li>
+                        }).collect_view()}</ul>
+                    </div>
                 }
                 .into_any()
             })}

@@ -165,6 +165,7 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/calls/:id/edit") view=calls::CallEditPage ssr=SsrMode::Async />
                 <Route path=path!("/calls/:id/bid") view=bids::NewBidPage ssr=SsrMode::Async />
                 <Route path=path!("/calls/:id/review") view=reviews::CallReviewPage ssr=SsrMode::Async />
+                <Route path=path!("/calls/:id/timeline") view=calls::CallTimelinePage ssr=SsrMode::Async />
                 <Route path=path!("/calls/:id") view=calls::CallDetailPage ssr=SsrMode::Async />
                 <Route path=path!("/reviews/:id") view=reviews::ReviewPage ssr=SsrMode::Async />
                 <Route path=path!("/my/reviews") view=reviews::MyReviewsPage ssr=SsrMode::Async />
