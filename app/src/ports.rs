@@ -9,8 +9,10 @@ use std::sync::Arc;
 use uuid::Uuid;
 
 mod calls;
+mod notifications;
 mod reviews;
 pub use calls::*;
+pub use notifications::*;
 pub use reviews::*;
 
 #[derive(Debug, thiserror::Error)]
@@ -299,6 +301,7 @@ pub trait Store:
     + AchievementStore
     + CallStore
     + ReviewStore
+    + NotificationStore
     + DisputeStore
     + ExpertStore
     + AuditStore

@@ -402,6 +402,9 @@ async fn run() -> anyhow::Result<()> {
                             Ok(_) => {}
                             Err(e) => tracing::warn!(error = ?e, "closing bid windows failed"),
                         }
+                        if let Err(e) = app::services::remind_draft_bids(&state).await {
+                            tracing::warn!(error = ?e, "reminding draft bids failed");
+                        }
                         tokio::time::sleep(std::time::Duration::from_secs(5)).await;
                     }
                 });

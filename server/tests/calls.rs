@@ -278,6 +278,44 @@ async fn a_call_without_a_qualified_bid_goes_unfilled_and_a_cancelled_call_shows
         let bid = services::save_bid(&s, &a, call, None, &bid_form(""), true)
             .await
             .unwrap();
+        // A draft left unsubmitted is reminded once, 24 hours before the close.
+        let late = person(
+            &s,
+            "unfill-late@example.cn",
+            "12450100JBCALL013",
+            "institute",
+        )
+        .await;
+        services::save_bid(&s, &late, call, None, &bid_form(""), false)
+            .await
+            .unwrap();
+        clock.set(closes() - Duration::hours(25));
+        services::remind_draft_bids(&s).await.unwrap();
+        assert!(
+            services::my_notifications(&s, &late)
+                .await
+                .unwrap()
+                .is_empty(),
+            "not yet"
+        );
+        clock.set(closes() - Duration::hours(12));
+        services::remind_draft_bids(&s).await.unwrap();
+        services::remind_draft_bids(&s).await.unwrap();
+        let n = services::my_notifications(&s, &late).await.unwrap();
+        assert_eq!(n.len(), 1, "once: {n:?}");
+        assert_eq!(n[0].kind, "draft_closing");
+        assert!(
+            services::my_notifications(&s, &a).await.unwrap().is_empty(),
+            "a submitted bid is not reminded"
+        );
+        assert_eq!(
+            b.raw
+                .count(
+                    "SELECT COUNT(*) FROM email_outbox WHERE to_email = 'unfill-late@example.cn'"
+                )
+                .await,
+            1
+        );
         clock.set(closes() + Duration::seconds(1));
         // Reading the page closes a due call even before the sweeper runs.
         assert_eq!(
@@ -903,6 +941,48 @@ async fn review_with_recusal_ranking_award_publicity_objections_and_feedback() {
                 .await
                 .is_err(),
             "others still read nothing"
+        );
+
+        // Everyone concerned was told, in the app and by e-mail.
+        let kinds = |v: Vec<app::model::NotificationView>| {
+            v.into_iter().map(|n| n.kind).collect::<Vec<_>>()
+        };
+        assert!(kinds(services::my_notifications(&s, &a).await.unwrap())
+            .contains(&"eligibility".to_string()));
+        assert!(kinds(services::my_notifications(&s, &e2).await.unwrap())
+            .contains(&"review_assigned".to_string()));
+        assert!(kinds(services::my_notifications(&s, &bb).await.unwrap())
+            .contains(&"award".to_string()));
+        assert!(kinds(services::my_notifications(&s, &off).await.unwrap())
+            .contains(&"objection_filed".to_string()));
+        assert!(
+            kinds(services::my_notifications(&s, &citizen).await.unwrap())
+                .contains(&"objection_answered".to_string())
+        );
+        assert_eq!(
+            services::unread_notifications(&s, &citizen).await.unwrap(),
+            2
+        );
+        services::mark_notifications_read(&s, &citizen)
+            .await
+            .unwrap();
+        assert_eq!(
+            services::unread_notifications(&s, &citizen).await.unwrap(),
+            0
+        );
+        assert_eq!(
+            b.raw
+                .count(
+                    "SELECT COUNT(*) FROM email_outbox WHERE to_email = 'rev-citizen@example.cn'"
+                )
+                .await,
+            2
+        );
+        let bell =
+            serde_json::to_string(&services::my_notifications(&s, &bb).await.unwrap()).unwrap();
+        assert!(
+            !bell.contains("方案扎实"),
+            "a notification carries no review content"
         );
 
         // The public timeline shows the call's steps and the objections' answers, nothing of

@@ -108,3 +108,39 @@ pub async fn verify_receipt(receipt: String) -> Result<ReceiptCheck, AppError> {
     .await;
     ctx::finish(r)
 }
+
+#[server(prefix = "/api/fn", endpoint = "notifications")]
+pub async fn my_notifications() -> Result<Vec<NotificationView>, AppError> {
+    let r = async {
+        let s = ctx::state()?;
+        crate::services::my_notifications(&s, &ctx::require_actor()?).await
+    }
+    .await;
+    ctx::finish(r)
+}
+
+/// The bell's count: 0 for a visitor.
+#[server(prefix = "/api/fn", endpoint = "unread_notifications")]
+pub async fn unread_notifications() -> Result<i64, AppError> {
+    let r = async {
+        let s = ctx::state()?;
+        match ctx::actor() {
+            Some(a) => crate::services::unread_notifications(&s, &a).await,
+            None => Ok(0),
+        }
+    }
+    .await;
+    ctx::finish(r)
+}
+
+#[server(prefix = "/api/fn", endpoint = "mark_notifications_read")]
+pub async fn mark_notifications_read() -> Result<(), AppError> {
+    let r = async {
+        let s = ctx::state()?;
+        crate::services::mark_notifications_read(&s, &ctx::require_actor()?).await?;
+        leptos_axum::redirect("/notifications");
+        Ok(())
+    }
+    .await;
+    ctx::finish(r)
+}

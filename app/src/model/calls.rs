@@ -190,6 +190,18 @@ pub struct TimelineEntry {
     pub actor: Option<String>,
 }
 
+/// One notification in the bell's list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotificationView {
+    pub id: Uuid,
+    pub kind: String,
+    pub title_zh: String,
+    pub title_en: String,
+    pub link: String,
+    pub created_at: DateTime<Utc>,
+    pub read: bool,
+}
+
 /// What a receipt check found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "outcome")]

@@ -157,5 +157,7 @@ pub trait CallStore: Send + Sync {
     /// Every bid of a call past draft (officials, once the window has closed).
     async fn bids_of_call(&self, call_id: Uuid) -> StoreResult<Vec<BidRow>>;
     async fn bid_receipts(&self, bid_id: Uuid) -> StoreResult<Vec<BidReceipt>>;
+    /// (bid, lead) of the drafts on a call, for the reminder before the window closes.
+    async fn draft_bids_of_call(&self, call_id: Uuid) -> StoreResult<Vec<(Uuid, Uuid)>>;
     async fn find_receipt(&self, sha256: &str) -> StoreResult<Option<BidReceipt>>;
 }

@@ -345,7 +345,7 @@ pub async fn bid_action(
         return submit(state, actor, &row, &summary).await;
     }
     let call_status = call_row.call.status;
-    lifecycle::apply::<BidLifecycle>(
+    let to = lifecycle::apply::<BidLifecycle>(
         state,
         Some(actor.user_id),
         b.id,
@@ -365,7 +365,29 @@ pub async fn bid_action(
             Ok(())
         },
     )
-    .await
+    .await?;
+    if matches!(action, BidAction::Qualify | BidAction::Disqualify) {
+        let mut team: Vec<Uuid> = row.members.iter().map(|m| m.user_id).collect();
+        team.push(b.lead_user_id);
+        let (zh, en) = if action == BidAction::Qualify {
+            ("通过形式审查", "passed the eligibility check")
+        } else {
+            ("未通过形式审查", "did not pass the eligibility check")
+        };
+        super::notifications::notify(
+            state,
+            &team,
+            super::notifications::Event {
+                kind: "eligibility",
+                zh: format!("您的揭榜申报“{}”{zh}", b.title),
+                en: format!("Your bid “{}” {en}", b.title),
+                link: format!("/bids/{}", b.id),
+                once: None,
+            },
+        )
+        .await;
+    }
+    Ok(to)
 }
 
 async fn submit(

@@ -267,6 +267,19 @@ pub async fn assign_reviewers(
     }
     let n = rows.len();
     state.store.insert_reviews(&rows).await.map_err(internal)?;
+    let assigned: Vec<Uuid> = rows.iter().map(|(r, _)| r.expert_user_id).collect();
+    super::notifications::notify(
+        state,
+        &assigned,
+        super::notifications::Event {
+            kind: "review_assigned",
+            zh: format!("您被指派评审榜单“{}”的揭榜申报", call.call.title),
+            en: format!("You are assigned to review bids on “{}”", call.call.title),
+            link: "/my/reviews".into(),
+            once: None,
+        },
+    )
+    .await;
     Ok(n)
 }
 
@@ -694,7 +707,30 @@ pub async fn award_call(
         .open_publicity(&change, &awards, now, ends, &ev)
         .await
     {
-        Ok(()) => Ok(ends),
+        Ok(()) => {
+            let mut people = vec![];
+            for b in state.store.bids_of_call(call_id).await.map_err(internal)? {
+                people.push(b.bid.lead_user_id);
+                people.extend(b.members.iter().map(|m| m.user_id));
+            }
+            let until = crate::domain::time::format_datetime(ends);
+            super::notifications::notify(
+                state,
+                &people,
+                super::notifications::Event {
+                    kind: "award",
+                    zh: format!("榜单“{}”已定榜并公示，公示期至 {until}", c.title),
+                    en: format!(
+                        "“{}” is awarded; the notice runs until {until} (Beijing time)",
+                        c.title
+                    ),
+                    link: format!("/calls/{call_id}"),
+                    once: None,
+                },
+            )
+            .await;
+            Ok(ends)
+        }
         Err(StoreError::Stale) => Err(AppError::conflict(
             "另一位管理人员已对本榜单定榜，请刷新查看",
             "Another official has already awarded this call; reload to see it",
@@ -828,7 +864,25 @@ pub async fn file_objection(
         answered_at: None,
     };
     match state.store.insert_objection(&o, &ev).await {
-        Ok(()) => Ok(id),
+        Ok(()) => {
+            // The official who built the call answers for it.
+            super::notifications::notify(
+                state,
+                &[call.call.created_by],
+                super::notifications::Event {
+                    kind: "objection_filed",
+                    zh: format!("榜单“{}”收到一条实名异议，请答复", call.call.title),
+                    en: format!(
+                        "A signed objection to “{}” awaits your answer",
+                        call.call.title
+                    ),
+                    link: format!("/calls/{call_id}"),
+                    once: None,
+                },
+            )
+            .await;
+            Ok(id)
+        }
         Err(StoreError::Stale) => Err(AppError::conflict(
             "本榜单不在公示期内，不能提出异议",
             "The call is not in its notice period; objections are closed",
@@ -881,6 +935,18 @@ pub async fn answer_objection(
         }
         Err(e) => return Err(internal(e)),
     }
+    super::notifications::notify(
+        state,
+        &[o.user_id],
+        super::notifications::Event {
+            kind: "objection_answered",
+            zh: format!("您对榜单“{}”的异议已答复", call.call.title),
+            en: format!("Your objection to “{}” has been answered", call.call.title),
+            link: format!("/calls/{}", o.call_id),
+            once: None,
+        },
+    )
+    .await;
     if upheld {
         let to = CallLifecycle::transition(CallStatus::Publicity, CallAction::ReturnToReview)
             .map_err(|e| AppError::conflict(e.message_zh(), e.message_en()))?;

@@ -311,3 +311,43 @@ pub fn VerifyReceiptPage() -> impl IntoView {
         </ActionForm>
     }
 }
+
+/// `/notifications`: what concerns the reader (eligibility results, review assignments, awards,
+/// objections, reminders before a window closes).
+#[component]
+pub fn NotificationsPage() -> impl IntoView {
+    let lang = use_lang();
+    let mark = ServerAction::<crate::api::MarkNotificationsRead>::new();
+    let list = Resource::new(
+        move || mark.version().get(),
+        |_| crate::api::my_notifications(),
+    );
+    view! {
+        <Title text=lang.t("通知", "Notifications") />
+        <div class="page-header">
+            <div><h1 class="page-title">{lang.t("通知", "Notifications")}</h1></div>
+            <div class="page-actions">
+                <ActionForm action=mark>
+                    <button class="btn" type="submit" data-testid="mark-read">{lang.t("全部标为已读", "Mark all as read")}</button>
+                </ActionForm>
+            </div>
+        </div>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Err(e) => error_view(&e, lang),
+                    Ok(items) if items.is_empty() => view! { <div class="card empty-state" data-testid="empty"><p>{lang.t("暂无通知。", "No notifications.")}</p></div> }.into_any(),
+                    Ok(items) => view! {
+                        <ul class="plain-list card">{items.into_iter().map(|n| view! {
+                            <li class:unread=!n.read data-testid="notification">
+                                <time>{format_datetime(n.created_at)}</time>" "
+                                {(!n.read).then(|| view! { <span class="tag tag-blue">{lang.t("未读", "New")}</span>" " })}
+                                <a href=n.link.clone()>{lang.pick(&n.title_zh, &n.title_en).to_string()}</a>
+                            </li>
+                        }).collect_view()}</ul>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

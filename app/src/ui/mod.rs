@@ -173,6 +173,7 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/bids/:id/edit") view=bids::EditBidPage ssr=SsrMode::Async />
                 <Route path=path!("/bids/:id") view=bids::BidPage ssr=SsrMode::Async />
                 <Route path=path!("/my/bids") view=bids::MyBidsPage ssr=SsrMode::Async />
+                <Route path=path!("/notifications") view=bids::NotificationsPage ssr=SsrMode::Async />
                 <Route path=path!("/receipts") view=bids::VerifyReceiptPage ssr=SsrMode::Async />
                 <Route path=path!("/orgs/:id") view=orgs::OrgPage ssr=SsrMode::Async />
                 <Route path=path!("/search") view=search::SearchPage ssr=SsrMode::Async />
@@ -263,6 +264,7 @@ fn Header() -> impl IntoView {
                                     let role = u.roles.first().map(|r| lang.pick(r.label_zh(), r.label_en()).to_string());
                                     view! {
                                         <div class="user-menu">
+                                            <NotificationBell />
                                             <a href="/account" class="user-name">{u.display_name.clone()}</a>
                                             {role.map(|r| view! { <span class="user-role tag tag-blue">{r}</span> })}
                                             {u.org.as_ref().map(|o| view! { <span class="user-org">{o.name.clone()}</span> })}
@@ -332,6 +334,34 @@ fn Header() -> impl IntoView {
                 </nav>
             </div>
         </header>
+    }
+}
+
+/// The bell: a link to the notifications with the unread count, read again on every navigation.
+#[component]
+fn NotificationBell() -> impl IntoView {
+    let lang = use_lang();
+    let location = use_location();
+    let count = Resource::new(
+        move || location.pathname.get(),
+        |_| crate::api::unread_notifications(),
+    );
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let n = count.await.unwrap_or(0);
+                let label = match lang {
+                    Lang::Zh => format!("通知（{n} 条未读）"),
+                    Lang::En => format!("Notifications ({n} unread)"),
+                };
+                view! {
+                    <a href="/notifications" class="bell" aria-label=label data-testid="bell">
+                        {lang.t("通知", "Alerts")}
+                        {(n > 0).then(|| view! { <span class="badge" data-testid="unread">{n}</span> })}
+                    </a>
+                }
+            })}
+        </Transition>
     }
 }
 

@@ -487,6 +487,19 @@ impl CallStore for SqlStore {
     }
 
     #[tracing::instrument(skip_all)]
+    async fn draft_bids_of_call(&self, call_id: Uuid) -> StoreResult<Vec<(Uuid, Uuid)>> {
+        let rows = sqlx::query("SELECT id, lead_user_id FROM bids WHERE call_id = $1 AND status = 'draft'")
+            .bind(call_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("lead_user_id")?)))
+            .collect::<Result<Vec<_>, sqlx::Error>>()
+            .map_err(map_err)
+    }
+
+    #[tracing::instrument(skip_all)]
     async fn find_receipt(&self, sha256: &str) -> StoreResult<Option<BidReceipt>> {
         let row = sqlx::query("SELECT sha256, bid_id, call_id, submitted_at FROM bid_receipts WHERE sha256 = $1")
             .bind(sha256)
