@@ -128,6 +128,41 @@ struct CallSeed {
     status: String,
     #[serde(default)]
     status_reason: Option<String>,
+    /// Bids (already screened) of a call past its window.
+    #[serde(default)]
+    bids: Vec<BidSeed>,
+    #[serde(default)]
+    reviews: Vec<ReviewSeed>,
+    /// For a call in 公示: the awarded bid (an index into `bids`) and the reason.
+    #[serde(default)]
+    award: Option<(usize, String)>,
+}
+
+#[derive(Deserialize)]
+struct BidSeed {
+    org_credit_code: String,
+    /// The lead (a demo account); the organization's contact member when absent.
+    #[serde(default)]
+    lead_email: Option<String>,
+    title: String,
+    proposal: String,
+    budget_yuan: i64,
+    timeline: String,
+    milestone_plan: Vec<String>,
+    status: String,
+}
+
+#[derive(Deserialize)]
+struct ReviewSeed {
+    expert_email: String,
+    /// Index into the call's `bids`.
+    bid: usize,
+    /// `assigned` (waiting for the reviewer) or `submitted` with `scores` and `comments`.
+    status: String,
+    #[serde(default)]
+    scores: Vec<u32>,
+    #[serde(default)]
+    comments: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -196,6 +231,183 @@ fn checked<T>(what: &str, r: Result<T, AppError>) -> anyhow::Result<T> {
 /// Whole yuan as the forms write 万元.
 fn wan(yuan: i64) -> anyhow::Result<String> {
     Ok(Fen::from_yuan(yuan).context("amount")?.format_wan())
+}
+
+/// The bids, reviews and award of a seeded call past its window, through the store (the seeds
+/// write the state a call reaches, as the import does): bids stored as screened, reviews
+/// assigned or submitted, and for a call in 公示 its award over the holiday calendar.
+async fn seed_call_work(
+    store: &dyn Store,
+    key: &str,
+    bids: &[BidSeed],
+    reviews: &[ReviewSeed],
+    award: &Option<(usize, String)>,
+    call: &CallRecord,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    use app::domain::bid::BidStatus;
+    use app::domain::review::{ReviewLifecycle, ReviewStatus};
+    let mut bid_ids = vec![];
+    for (i, b) in bids.iter().enumerate() {
+        let org = store
+            .find_org_by_credit_code(&b.org_credit_code)
+            .await?
+            .with_context(|| format!("call {} bid org {}", key, b.org_credit_code))?;
+        let lead = match &b.lead_email {
+            Some(e) => store
+                .find_user_by_email(e)
+                .await?
+                .with_context(|| format!("lead {e}"))?,
+            None => store
+                .get_user(stable_id("contact", &org.credit_code))
+                .await?
+                .context("contact member")?,
+        };
+        let form = app::model::BidForm {
+            title: b.title.clone(),
+            proposal: b.proposal.clone(),
+            budget: wan(b.budget_yuan)?,
+            timeline: b.timeline.clone(),
+            milestone_plan: b.milestone_plan.join("\n"),
+            members: String::new(),
+        };
+        let content = checked(
+            &b.title,
+            records::bid::parse(&form, call.milestones.len(), &lead.email),
+        )?;
+        let status =
+            BidStatus::parse(&b.status).with_context(|| format!("bid status {}", b.status))?;
+        let id = stable_id("bid", &format!("{}:{i}", key));
+        let submitted = call.opens_at + chrono::Duration::days(1);
+        let rec = BidRecord {
+            id,
+            call_id: call.id,
+            org_id: org.id,
+            lead_user_id: lead.id,
+            title: content.title,
+            proposal: content.proposal,
+            budget_fen: content.budget.fen(),
+            timeline: content.timeline,
+            milestone_plan: content.milestone_plan,
+            status,
+            status_reason: None,
+            submitted_at: Some(submitted),
+            created_at: submitted,
+            updated_at: now,
+        };
+        store
+            .insert_bid(
+                &rec,
+                &[],
+                &seed_event("bid", id, Some(status.as_str()), now),
+            )
+            .await?;
+        bid_ids.push(id);
+    }
+    for (i, r) in reviews.iter().enumerate() {
+        let expert = store
+            .find_user_by_email(&r.expert_email)
+            .await?
+            .with_context(|| format!("reviewer {}", r.expert_email))?;
+        let bid = *bid_ids
+            .get(r.bid)
+            .with_context(|| format!("call {} review {i}: no bid {}", key, r.bid))?;
+        let submitted = r.status == "submitted";
+        if submitted
+            && (r.scores.len() != call.criteria.len()
+                || r.comments.len() != call.criteria.len()
+                || r.scores.iter().any(|s| *s > call.score_scale))
+        {
+            anyhow::bail!(
+                "call {} review {i}: one score (0–{}) and comment per criterion",
+                key,
+                call.score_scale
+            );
+        }
+        let id = stable_id("review", &format!("{}:{i}", key));
+        let first = if submitted {
+            ReviewStatus::Accepted
+        } else {
+            ReviewStatus::Assigned
+        };
+        let rec = ReviewRecord {
+            id,
+            call_id: call.id,
+            bid_id: bid,
+            expert_user_id: expert.id,
+            status: first,
+            status_reason: None,
+            override_reason: None,
+            comment: None,
+            created_at: now,
+            updated_at: now,
+        };
+        store
+            .insert_reviews(&[(rec, seed_event("review", id, Some(first.as_str()), now))])
+            .await?;
+        if submitted {
+            let scores: Vec<ScoreRow> = r
+                .scores
+                .iter()
+                .zip(&r.comments)
+                .enumerate()
+                .map(|(k, (s, cm))| ScoreRow {
+                    criterion: k as u32,
+                    score: *s,
+                    comment: cm.clone(),
+                })
+                .collect();
+            let change = StatusChange::of::<ReviewLifecycle>(
+                id,
+                ReviewStatus::Accepted,
+                ReviewStatus::Submitted,
+                None,
+            );
+            store
+                .submit_review(
+                    &change,
+                    &scores,
+                    "",
+                    &seed_event("review", id, Some("submitted"), now),
+                )
+                .await?;
+        }
+    }
+    if let Some((winner, reason)) = award {
+        use app::domain::call::{CallLifecycle, CallStatus};
+        let bid = *bid_ids
+            .get(*winner)
+            .with_context(|| format!("call {}: no bid {winner}", key))?;
+        let days: Vec<(chrono::NaiveDate, app::domain::workdays::DayKind)> = store
+            .holidays()
+            .await?
+            .into_iter()
+            .filter_map(|(d, k)| app::domain::workdays::DayKind::parse(&k).map(|k| (d, k)))
+            .collect();
+        let ends = app::domain::workdays::Calendar::new(days)
+            .period_end(now, app::domain::workdays::PUBLICITY_WORKING_DAYS);
+        let change = StatusChange::of::<CallLifecycle>(
+            call.id,
+            CallStatus::Reviewing,
+            CallStatus::Publicity,
+            None,
+        );
+        let awards = [AwardRecord {
+            bid_id: bid,
+            reason: reason.clone(),
+            justification: None,
+        }];
+        store
+            .open_publicity(
+                &change,
+                &awards,
+                now,
+                ends,
+                &seed_event("call", call.id, Some("publicity"), now),
+            )
+            .await?;
+    }
+    Ok(())
 }
 
 /// Loads the seeds as of the system clock.
@@ -279,14 +491,7 @@ pub async fn load_at(
         if known.iter().any(|(d, _)| *d == h.day) {
             continue;
         }
-        store
-            .upsert_holiday(
-                h.day,
-                &h.kind,
-                &h.name,
-                &seed_event("holiday", h.day, Some(&h.kind), now),
-            )
-            .await?;
+        store.upsert_holiday(h.day, &h.kind, &h.name, None).await?;
     }
     if !demo {
         return Ok(vec![]);
@@ -541,16 +746,27 @@ pub async fn load_at(
             official,
             co_funder.filter(|_| content.name_cofunder && content.enterprise_fund.fen() > 0),
             status,
-            c.status_reason,
+            c.status_reason.clone(),
             now,
         );
+        // A call in 公示 is stored in review first; its award opens the notice below.
+        let stored = if c.award.is_some() {
+            app::domain::call::CallStatus::Reviewing
+        } else {
+            status
+        };
+        let rec = CallRecord {
+            status: stored,
+            ..rec
+        };
         store
             .insert_call(
                 &rec,
                 &content.demand_ids,
-                &seed_event("call", id, Some(status.as_str()), now),
+                &seed_event("call", id, Some(stored.as_str()), now),
             )
             .await?;
+        seed_call_work(store, &c.key, &c.bids, &c.reviews, &c.award, &rec, now).await?;
     }
     let experts: Vec<ExpertSeed> = read(dir, "experts.json")?;
     for e in experts {

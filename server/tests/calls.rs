@@ -152,6 +152,10 @@ async fn a_call_is_published_bid_on_under_seal_closed_by_the_clock_and_screened(
         assert_eq!(fields(&e), vec!["members"]);
         let invited = services::bid_detail(&s, Some(&c), bid_a).await.unwrap();
         assert!(invited.invited);
+        let told = services::my_notifications(&s, &c).await.unwrap();
+        assert_eq!(told.len(), 1, "the invited member is told once");
+        assert_eq!(told[0].kind, "team_invitation");
+        assert_eq!(told[0].link, format!("/bids/{bid_a}"));
         services::confirm_bid_membership(&s, &c, bid_a).await.unwrap();
         let e = services::bid_action(&s, &c, bid_a, BidAction::Submit, None).await.unwrap_err();
         assert_eq!(e, AppError::Forbidden, "only the lead submits");

@@ -144,7 +144,7 @@ async fn demo_seeds_are_idempotent() {
         assert_eq!(items.len(), 10);
         // The demo calls are there once, and the open ones' demands show they are in a call.
         let calls = b.raw.count("SELECT COUNT(*) FROM calls").await;
-        assert_eq!(calls, 3);
+        assert_eq!(calls, 5);
         let in_call = items
             .iter()
             .filter(|d| d.demand.status == DemandStatus::InCall)

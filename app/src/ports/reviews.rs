@@ -135,6 +135,7 @@ pub trait ReviewStore: Send + Sync {
         day: chrono::NaiveDate,
         kind: &str,
         name: &str,
-        audit: &AuditEvent,
+        // An official's change is audited; the reference seeds load like the districts do.
+        audit: Option<&AuditEvent>,
     ) -> StoreResult<()>;
 }

@@ -284,6 +284,25 @@ pub async fn save_bid(
             }
         }
     }
+    // Each invited member is told once (they confirm from the bid's page).
+    super::notifications::notify(
+        state,
+        &members,
+        super::notifications::Event {
+            kind: "team_invitation",
+            zh: format!(
+                "{} 邀请您加入榜单“{}”的揭榜团队，请确认",
+                lead.display_name, c.title
+            ),
+            en: format!(
+                "{} invites you to a bidding team on “{}”; please confirm",
+                lead.display_name, c.title
+            ),
+            link: format!("/bids/{id}"),
+            once: Some(format!("team_invitation:{id}")),
+        },
+    )
+    .await;
     if submit {
         bid_action(state, actor, id, BidAction::Submit, None).await?;
     }

@@ -1153,7 +1153,7 @@ pub async fn set_holiday(
     );
     state
         .store
-        .upsert_holiday(d, k.as_str(), &name, &ev)
+        .upsert_holiday(d, k.as_str(), &name, Some(&ev))
         .await
         .map_err(internal)
 }

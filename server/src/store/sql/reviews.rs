@@ -374,24 +374,28 @@ impl ReviewStore for SqlStore {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn upsert_holiday(&self, day: chrono::NaiveDate, kind: &str, name: &str, audit: &AuditEvent) -> StoreResult<()> {
-        let (day, kind, name) = (day.format("%Y-%m-%d").to_string(), kind.to_string(), name.to_string());
-        self.audited(audit, move |tx| {
-            Box::pin(async move {
-                sqlx::query(
-                    "INSERT INTO holidays (day, kind, name) VALUES ($1, $2, $3) \
-                     ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, name = excluded.name",
-                )
-                .bind(&day)
-                .bind(&kind)
-                .bind(&name)
-                .execute(&mut **tx)
-                .await
-                .map_err(map_err)?;
-                Ok(())
-            })
-        })
+    async fn upsert_holiday(
+        &self,
+        day: chrono::NaiveDate,
+        kind: &str,
+        name: &str,
+        audit: Option<&AuditEvent>,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        sqlx::query(
+            "INSERT INTO holidays (day, kind, name) VALUES ($1, $2, $3) \
+             ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, name = excluded.name",
+        )
+        .bind(day.format("%Y-%m-%d").to_string())
+        .bind(kind)
+        .bind(name)
+        .execute(&mut *tx)
         .await
+        .map_err(map_err)?;
+        if let Some(ev) = audit {
+            append_audit(&mut tx, ev).await.map_err(map_err)?;
+        }
+        tx.commit().await.map_err(map_err)
     }
 }
 
