@@ -575,7 +575,7 @@ pub async fn bid_detail(
             .any(|m| Some(m.user_id) == me && m.confirmed_at.is_none())
             && open,
         feedback: if access.lead || row.members.iter().any(|m| Some(m.user_id) == me) {
-            super::reviews::feedback_for(state, &call_row, &row).await?
+            super::awards::feedback_for(state, &call_row, &row).await?
         } else {
             None
         },

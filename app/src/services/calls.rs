@@ -486,7 +486,7 @@ pub async fn call_detail(
         vec![]
     };
     summary.bids_submitted = row.bids_submitted;
-    let publicity = super::reviews::publicity_view(state, actor, &row).await?;
+    let publicity = super::awards::publicity_view(state, actor, &row).await?;
     Ok(CallDetail {
         publicity,
         summary,

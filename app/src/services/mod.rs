@@ -9,7 +9,9 @@ use uuid::Uuid;
 
 mod accounts;
 mod achievements;
+mod awards;
 mod bids;
+mod calendar;
 mod calls;
 mod demands;
 mod disputes;
@@ -27,7 +29,9 @@ mod search;
 
 pub use accounts::*;
 pub use achievements::*;
+pub use awards::*;
 pub use bids::*;
+pub use calendar::*;
 pub use calls::*;
 pub use demands::*;
 pub use disputes::*;

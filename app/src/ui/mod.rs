@@ -115,6 +115,10 @@ fn initial_lang() -> Lang {
 #[derive(Clone, Copy)]
 pub struct SessionCtx(pub Resource<Result<Option<CurrentUser>, crate::error::AppError>>);
 
+/// The signed-in reader's unread notifications (0 for a visitor).
+#[derive(Clone, Copy)]
+pub struct UnreadCtx(pub Resource<Result<i64, crate::error::AppError>>);
+
 #[derive(Clone, Copy)]
 pub struct RefCtx(pub Resource<Result<RefData, crate::error::AppError>>);
 
@@ -141,6 +145,13 @@ fn Shell() -> impl IntoView {
         |_| crate::api::session_info(),
     );
     provide_context(SessionCtx(session));
+    // The bell's count, made here with the session (a resource made inside a suspended part of
+    // the page would not hydrate in the order it was rendered).
+    let unread = Resource::new(
+        move || location.pathname.get(),
+        |_| crate::api::unread_notifications(),
+    );
+    provide_context(UnreadCtx(unread));
     let refdata = Resource::new(|| (), |_| crate::api::get_ref_data());
     provide_context(RefCtx(refdata));
     view! {
@@ -229,6 +240,7 @@ fn NavMenu(
 fn Header() -> impl IntoView {
     let lang = use_lang();
     let session = expect_context::<SessionCtx>().0;
+    let unread = expect_context::<UnreadCtx>().0;
     let location = use_location();
     let here = move || {
         let q = location.search.get();
@@ -259,12 +271,13 @@ fn Header() -> impl IntoView {
                     </div>
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
+                            let unread_n = unread.await.unwrap_or(0);
                             match session.await.ok().flatten() {
                                 Some(u) => {
                                     let role = u.roles.first().map(|r| lang.pick(r.label_zh(), r.label_en()).to_string());
                                     view! {
                                         <div class="user-menu">
-                                            <NotificationBell />
+                                            {bell(unread_n, lang)}
                                             <a href="/account" class="user-name">{u.display_name.clone()}</a>
                                             {role.map(|r| view! { <span class="user-role tag tag-blue">{r}</span> })}
                                             {u.org.as_ref().map(|o| view! { <span class="user-org">{o.name.clone()}</span> })}
@@ -337,31 +350,18 @@ fn Header() -> impl IntoView {
     }
 }
 
-/// The bell: a link to the notifications with the unread count, read again on every navigation.
-#[component]
-fn NotificationBell() -> impl IntoView {
-    let lang = use_lang();
-    let location = use_location();
-    let count = Resource::new(
-        move || location.pathname.get(),
-        |_| crate::api::unread_notifications(),
-    );
+/// The bell: a link to the notifications with the unread count (read again on every
+/// navigation, with the session, in the same suspended part of the header).
+fn bell(n: i64, lang: Lang) -> impl IntoView {
+    let label = match lang {
+        Lang::Zh => format!("通知（{n} 条未读）"),
+        Lang::En => format!("Notifications ({n} unread)"),
+    };
     view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                let n = count.await.unwrap_or(0);
-                let label = match lang {
-                    Lang::Zh => format!("通知（{n} 条未读）"),
-                    Lang::En => format!("Notifications ({n} unread)"),
-                };
-                view! {
-                    <a href="/notifications" class="bell" aria-label=label data-testid="bell">
-                        {lang.t("通知", "Alerts")}
-                        {(n > 0).then(|| view! { <span class="badge" data-testid="unread">{n}</span> })}
-                    </a>
-                }
-            })}
-        </Transition>
+        <a href="/notifications" class="bell" aria-label=label data-testid="bell">
+            {lang.t("通知", "Alerts")}
+            {(n > 0).then(|| view! { <span class="badge" data-testid="unread">{n}</span> })}
+        </a>
     }
 }
 

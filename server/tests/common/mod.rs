@@ -1,6 +1,7 @@
 //! Test support: a fresh store on each backend. SQLite always; PostgreSQL when
 //! `TEST_DATABASE_URL` names a server whose role may create databases (the test command sets it).
 #![allow(dead_code)]
+pub mod calls;
 pub mod http;
 pub mod people;
 
