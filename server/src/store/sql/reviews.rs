@@ -67,24 +67,6 @@ impl SqlStore {
     }
 }
 
-async fn guarded_status(tx: &mut Tx<'_>, table: &str, c: &StatusChange, at: DateTime<Utc>) -> StoreResult<()> {
-    let r = sqlx::query(&format!(
-        "UPDATE {table} SET status = $1, status_reason = $2, updated_at = $3 WHERE id = $4 AND status = $5"
-    ))
-    .bind(c.to)
-    .bind(&c.reason)
-    .bind(micros(at))
-    .bind(c.id)
-    .bind(c.from)
-    .execute(&mut **tx)
-    .await
-    .map_err(map_err)?;
-    if r.rows_affected() == 0 {
-        return Err(StoreError::Stale);
-    }
-    Ok(())
-}
-
 #[async_trait]
 impl ReviewStore for SqlStore {
     #[tracing::instrument(skip_all)]
@@ -133,7 +115,7 @@ impl ReviewStore for SqlStore {
         let (c, scores, comment, at) = (change.clone(), scores.to_vec(), comment.to_string(), audit.at);
         self.audited(audit, move |tx| {
             Box::pin(async move {
-                guarded_status(tx, "review_assignments", &c, at).await?;
+                write_status(tx, &c, at).await?;
                 sqlx::query("UPDATE review_assignments SET comment = $1 WHERE id = $2")
                     .bind(&comment)
                     .bind(c.id)
@@ -161,7 +143,7 @@ impl ReviewStore for SqlStore {
         let (c, awards, at) = (change.clone(), awards.to_vec(), audit.at);
         self.audited(audit, move |tx| {
             Box::pin(async move {
-                guarded_status(tx, "calls", &c, at).await?;
+                write_status(tx, &c, at).await?;
                 sqlx::query("UPDATE calls SET publicity_starts_at = $1, publicity_ends_at = $2 WHERE id = $3")
                     .bind(micros(starts))
                     .bind(micros(ends))
@@ -191,7 +173,7 @@ impl ReviewStore for SqlStore {
         let (c, at) = (change.clone(), audit.at);
         self.audited(audit, move |tx| {
             Box::pin(async move {
-                guarded_status(tx, "calls", &c, at).await?;
+                write_status(tx, &c, at).await?;
                 sqlx::query("UPDATE calls SET publicity_starts_at = NULL, publicity_ends_at = NULL WHERE id = $1")
                     .bind(c.id)
                     .execute(&mut **tx)
@@ -214,7 +196,7 @@ impl ReviewStore for SqlStore {
         let (c, awarded, at) = (change.clone(), awarded.to_vec(), audit.at);
         self.audited(audit, move |tx| {
             Box::pin(async move {
-                guarded_status(tx, "calls", &c, at).await?;
+                write_status(tx, &c, at).await?;
                 for b in &awarded {
                     sqlx::query("UPDATE bids SET status = 'awarded', updated_at = $1 WHERE id = $2 AND status = 'qualified'")
                         .bind(micros(at))
