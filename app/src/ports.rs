@@ -9,9 +9,11 @@ use std::sync::Arc;
 use uuid::Uuid;
 
 mod calls;
+mod files;
 mod notifications;
 mod reviews;
 pub use calls::*;
+pub use files::*;
 pub use notifications::*;
 pub use reviews::*;
 
@@ -670,6 +672,8 @@ pub struct Settings {
     /// Base URL used in links written to the e-mail outbox.
     pub public_url: String,
     pub session_days: i64,
+    /// Largest attachment accepted, in bytes.
+    pub max_upload_bytes: u64,
 }
 
 /// Everything a request needs, held once and shared (no globals).
@@ -682,6 +686,9 @@ pub struct AppState {
     pub search: Arc<dyn SearchIndex>,
     pub settings: Settings,
     pub limiter: Arc<crate::services::RateLimiter>,
+    /// Uploads per person (a larger budget than sign-in attempts).
+    pub upload_limiter: Arc<crate::services::RateLimiter>,
+    pub files: Arc<dyn FileStore>,
 }
 
 impl axum::extract::FromRef<AppState> for leptos::config::LeptosOptions {

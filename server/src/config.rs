@@ -10,6 +10,10 @@ pub struct Config {
     pub json_logs: bool,
     pub seeds_dir: String,
     pub index_dir: String,
+    /// Where attachment files are kept (`JIEBANG_FILES_DIR`); shared by every app server.
+    pub files_dir: String,
+    /// Largest attachment, in bytes (`JIEBANG_MAX_UPLOAD_MB`, 20 by default).
+    pub max_upload_bytes: u64,
 }
 
 impl fmt::Debug for Config {
@@ -21,6 +25,8 @@ impl fmt::Debug for Config {
             .field("json_logs", &self.json_logs)
             .field("seeds_dir", &self.seeds_dir)
             .field("index_dir", &self.index_dir)
+            .field("files_dir", &self.files_dir)
+            .field("max_upload_bytes", &self.max_upload_bytes)
             .finish()
     }
 }
@@ -47,6 +53,8 @@ pub enum ConfigError {
     Missing(&'static str),
     #[error("production mode requires JIEBANG_PUBLIC_URL to start with https://")]
     InsecurePublicUrl,
+    #[error("JIEBANG_MAX_UPLOAD_MB must be a whole number of megabytes from 1 to 200, not {0:?}")]
+    BadUploadLimit(String),
 }
 
 impl Config {
@@ -84,8 +92,17 @@ impl Config {
         if production && get("MEILISEARCH_KEY").is_none() {
             return Err(ConfigError::Missing("MEILISEARCH_KEY"));
         }
+        let max_upload_bytes = match get("JIEBANG_MAX_UPLOAD_MB") {
+            None => app::domain::attachment::DEFAULT_MAX_BYTES,
+            Some(v) => match v.trim().parse::<u64>() {
+                Ok(mb @ 1..=200) => mb * 1024 * 1024,
+                _ => return Err(ConfigError::BadUploadLimit(v)),
+            },
+        };
         Ok(Config {
             production,
+            max_upload_bytes,
+            files_dir: get("JIEBANG_FILES_DIR").unwrap_or_else(|| "data/files".into()),
             database_url,
             public_url,
             json_logs: get("LOG_FORMAT").as_deref() == Some("json"),
@@ -106,6 +123,23 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Config::from_lookup(|k| m.get(k).cloned())
+    }
+
+    #[test]
+    fn the_upload_limit_is_configurable_within_bounds() {
+        assert_eq!(cfg(&[]).unwrap().max_upload_bytes, 20 * 1024 * 1024);
+        assert_eq!(
+            cfg(&[("JIEBANG_MAX_UPLOAD_MB", "5")])
+                .unwrap()
+                .max_upload_bytes,
+            5 * 1024 * 1024
+        );
+        for bad in ["0", "-1", "abc", "1000"] {
+            assert_eq!(
+                cfg(&[("JIEBANG_MAX_UPLOAD_MB", bad)]).unwrap_err(),
+                ConfigError::BadUploadLimit(bad.into())
+            );
+        }
     }
 
     #[test]

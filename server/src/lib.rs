@@ -2,6 +2,7 @@
 //! seeds and the command line. The pages and use cases live in the `app` crate.
 pub mod bench;
 pub mod config;
+pub mod files;
 pub mod form_echo;
 pub mod import;
 pub mod rest;
@@ -19,13 +20,14 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
 
-/// Largest request body accepted anywhere (forms and JSON); uploads get their own limit later.
+/// Largest request body accepted anywhere (forms and JSON); imports and attachments have their own.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
 pub fn build_state(
     leptos_options: LeptosOptions,
     store: Arc<dyn app::ports::Store>,
     search_index: Arc<dyn app::ports::SearchIndex>,
+    files: Arc<dyn app::ports::FileStore>,
     cfg: &config::Config,
 ) -> AppState {
     AppState {
@@ -38,9 +40,13 @@ pub fn build_state(
             production: cfg.production,
             public_url: cfg.public_url.clone(),
             session_days: 7,
+            max_upload_bytes: cfg.max_upload_bytes,
         },
         // Ten attempts per account or address in fifteen minutes.
         limiter: Arc::new(RateLimiter::new(10, chrono::Duration::minutes(15))),
+        // Thirty uploads per person an hour: more than a bid's ten files and their retries.
+        upload_limiter: Arc::new(RateLimiter::new(30, chrono::Duration::hours(1))),
+        files,
     }
 }
 
@@ -61,6 +67,7 @@ pub fn api_routes() -> Vec<(&'static str, axum::routing::MethodRouter<AppState>)
         ("/bids", get(rest::my_bids)),
         ("/bids/{id}", get(rest::get_bid)),
         ("/receipts/{sha256}", get(rest::verify_receipt)),
+        ("/attachments/{id}", get(rest::get_attachment)),
     ]
 }
 
@@ -78,6 +85,14 @@ pub fn router(state: AppState) -> Router {
             import::MAX_IMPORT_BYTES,
         ))
         .layer(axum::extract::DefaultBodyLimit::disable());
+    // Attachments take up to the configured size. The handler refuses a body that says it is
+    // larger with a message; the multipart reader stops one that lies about it (or sends no
+    // length) at twice the limit.
+    let attachments = Router::new()
+        .route("/bids/{id}/attachments", post(web::bid_attachment_upload))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            (2 * state.settings.max_upload_bytes + web::UPLOAD_OVERHEAD) as usize,
+        ));
     let limited = Router::new()
         .nest("/api/v1", api)
         .route("/lang/{code}", get(web::switch_lang))
@@ -92,6 +107,7 @@ pub fn router(state: AppState) -> Router {
         .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT));
     Router::new()
         .merge(import)
+        .merge(attachments)
         .merge(limited)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -320,7 +320,9 @@ async fn run() -> anyhow::Result<()> {
                 Err(_) => receipt.clone(),
             };
             let index = std::sync::Arc::new(server::search::embedded::EmbeddedIndex::in_memory()?);
-            let state = server::build_state(server::leptos_options(), store.clone(), index, &cfg);
+            let files = std::sync::Arc::new(server::files::DiskFiles::new(&cfg.files_dir)?);
+            let state =
+                server::build_state(server::leptos_options(), store.clone(), index, files, &cfg);
             use app::model::ReceiptCheck as R;
             let t = app::domain::time::format_datetime;
             let check = app::services::verify_receipt(&state, &sha)
@@ -332,7 +334,7 @@ async fn run() -> anyhow::Result<()> {
                 R::Sealed { submitted_at, closes_at } => (false, format!("on record (submitted {}); sealed until {}", t(submitted_at), t(closes_at))),
                 R::Superseded { submitted_at, latest_at } => (false, format!("submitted {}, superseded by the submission of {}", t(submitted_at), t(latest_at))),
                 R::Withdrawn { submitted_at } => (false, format!("submitted {}; the bid was withdrawn", t(submitted_at))),
-                R::Mismatch { submitted_at } => (false, format!("MISMATCH: the bid was changed after its submission of {}", t(submitted_at))),
+                R::Mismatch { submitted_at } => (false, format!("MISMATCH: the bid or one of its attachments was changed after its submission of {}", t(submitted_at))),
             };
             if ok {
                 println!("{msg}");
@@ -371,7 +373,8 @@ async fn run() -> anyhow::Result<()> {
             };
             let options = server::leptos_options();
             let addr = options.site_addr;
-            let state = server::build_state(options, store.clone(), index.clone(), &cfg);
+            let files = std::sync::Arc::new(server::files::DiskFiles::new(&cfg.files_dir)?);
+            let state = server::build_state(options, store.clone(), index.clone(), files, &cfg);
             server::search::catch_up_at(store.as_ref(), index.as_ref(), state.clock.as_ref())
                 .await?;
             server::search::spawn_worker(store, index, state.clock.clone());

@@ -373,3 +373,70 @@ pub async fn verify_receipt(
 ) -> Result<Json<app::model::ReceiptCheck>, ApiError> {
     Ok(Json(services::verify_receipt(&state, &sha).await?))
 }
+
+/// `GET /attachments/{id}`: an attachment's bytes, for the readers its bid's seal admits (404
+/// for anyone else). The type comes from the content check at upload, never from the name,
+/// and the browser is told to save the file, not to open it in our origin.
+pub async fn get_attachment(
+    State(state): State<AppState>,
+    Extension(auth): Extension<Auth>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = uuid::Uuid::parse_str(&id).map_err(|_| ApiError(AppError::NotFound))?;
+    let actor = auth.user.as_ref().map(app::policy::Actor::from);
+    let (view, bytes) = services::attachment_download(&state, actor.as_ref(), id).await?;
+    use axum::http::header;
+    Ok((
+        [
+            (header::CONTENT_TYPE, view.kind.mime().to_string()),
+            (header::CONTENT_DISPOSITION, content_disposition(&view.name)),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+            (
+                header::HeaderName::from_static("x-attachment-sha256"),
+                view.sha256,
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// `attachment; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded>` (RFC 6266),
+/// so a Chinese name survives and no name can break out of the header.
+pub fn content_disposition(name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut encoded = String::new();
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'~') {
+            encoded.push(b as char);
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+#[cfg(test)]
+mod attachment_tests {
+    #[test]
+    fn download_names_keep_chinese_and_cannot_break_the_header() {
+        let h = super::content_disposition("技术方案 v2.pdf");
+        assert_eq!(
+            h,
+            "attachment; filename=\"____ v2.pdf\"; filename*=UTF-8''%E6%8A%80%E6%9C%AF%E6%96%B9%E6%A1%88%20v2.pdf"
+        );
+        let h = super::content_disposition("a\"; filename=evil.html\r\n.pdf");
+        assert!(!h.contains('\r') && !h.contains('\n'));
+        assert_eq!(h.matches('"').count(), 2, "{h}");
+    }
+}

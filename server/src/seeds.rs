@@ -294,6 +294,7 @@ async fn seed_call_work(
             submitted_at: Some(submitted),
             created_at: submitted,
             updated_at: now,
+            version: 0,
         };
         store
             .insert_bid(

@@ -314,6 +314,95 @@ pub async fn import_upload(
     }
 }
 
+/// How much more than the attachment limit a multipart body may carry (its boundaries, the
+/// file's headers, the other fields).
+pub const UPLOAD_OVERHEAD: u64 = 64 * 1024;
+
+/// `POST /bids/{id}/attachments` (multipart, field `file`): the lead attaches a file to the
+/// draft. A plain form post, so it works with and without JavaScript; the browser returns to
+/// the bid's page with `?uploaded=1`, or `?upload_error=<code>` naming one of the fixed
+/// refusals (`app::domain::attachment::UploadError`), so a crafted link can show no text of
+/// its own. A body over the limit is refused as "too large" without being kept.
+pub async fn bid_attachment_upload(
+    State(state): State<AppState>,
+    axum::Extension(auth): axum::Extension<Auth>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    req: Request<Body>,
+) -> Response {
+    use app::domain::attachment::UploadError;
+    use axum::extract::FromRequest;
+    let Ok(bid) = uuid::Uuid::parse_str(&id) else {
+        return (StatusCode::NOT_FOUND, "未找到 / Not found").into_response();
+    };
+    let back = |q: String| Redirect::to(&format!("/bids/{bid}?{q}#attachments")).into_response();
+    let Some(actor) = auth.user.as_ref().map(app::policy::Actor::from) else {
+        return Redirect::to(&format!("/login?next=/bids/{bid}")).into_response();
+    };
+    let max = state.settings.max_upload_bytes;
+    let refused = |e: UploadError| back(format!("upload_error={}", e.code()));
+    let too_large = || refused(UploadError::TooLarge { max_bytes: max });
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > max + UPLOAD_OVERHEAD) {
+        return too_large();
+    }
+    let Ok(mut form) = axum::extract::Multipart::from_request(req, &state).await else {
+        return bad_upload();
+    };
+    let mut file: Option<(String, Vec<u8>)> = None;
+    loop {
+        match form.next_field().await {
+            Ok(Some(mut field)) if field.name() == Some("file") => {
+                let name = field.file_name().unwrap_or("").to_string();
+                let mut bytes = Vec::new();
+                loop {
+                    match field.chunk().await {
+                        Ok(Some(c)) => {
+                            if (bytes.len() + c.len()) as u64 > max {
+                                return too_large();
+                            }
+                            bytes.extend_from_slice(&c);
+                        }
+                        Ok(None) => break,
+                        // The body limit cut the stream: it was too large.
+                        Err(_) => return too_large(),
+                    }
+                }
+                // A file input left empty sends a part with no name and no bytes.
+                if !(name.is_empty() && bytes.is_empty()) {
+                    file = Some((name, bytes));
+                }
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(_) => return too_large(),
+        }
+    }
+    let Some((name, bytes)) = file else {
+        return refused(UploadError::Missing);
+    };
+    match services::add_attachment(&state, &actor, bid, &name, &bytes).await {
+        Ok(_) => back("uploaded=1".into()),
+        Err(services::UploadFailure::Refused(e)) => refused(e),
+        Err(services::UploadFailure::Failed(e)) => {
+            let lang = headers
+                .get(header::COOKIE)
+                .and_then(|v| v.to_str().ok())
+                .map(Lang::from_cookie_header)
+                .unwrap_or_default();
+            (
+                StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                e.message(lang),
+            )
+                .into_response()
+        }
+    }
+}
+
 fn bad_upload() -> Response {
     (
         StatusCode::BAD_REQUEST,

@@ -381,6 +381,7 @@ async fn five_hundred_submissions_around_the_closing_instant() {
                 submitted_at: None,
                 created_at: start(),
                 updated_at: start(),
+                version: 0,
             };
             b.store
                 .insert_bid(&bid, &[], &ev("bid", bid.id))

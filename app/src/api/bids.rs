@@ -144,3 +144,24 @@ pub async fn mark_notifications_read() -> Result<(), AppError> {
     .await;
     ctx::finish(r)
 }
+
+/// The lead removes an attachment from the draft (uploads are a plain multipart post to
+/// `/bids/{id}/attachments`, handled by the server crate).
+#[server(prefix = "/api/fn", endpoint = "remove_bid_attachment")]
+pub async fn remove_bid_attachment(bid_id: String, attachment_id: String) -> Result<(), AppError> {
+    let r = async {
+        let s = ctx::state()?;
+        let bid = parse_id(&bid_id)?;
+        crate::services::remove_attachment(
+            &s,
+            &ctx::require_actor()?,
+            bid,
+            parse_id(&attachment_id)?,
+        )
+        .await?;
+        leptos_axum::redirect(&format!("/bids/{bid}"));
+        Ok(())
+    }
+    .await;
+    ctx::finish(r)
+}

@@ -3,6 +3,7 @@
 //! in the browser and is cheap to unit-test.
 
 pub mod achievement;
+pub mod attachment;
 pub mod bid;
 pub mod call;
 pub mod credit_code;

@@ -139,6 +139,20 @@ pub struct BidReceipt {
     pub submitted_at: DateTime<Utc>,
     /// SHA-256 (hex) of the bid's canonical serialization at submission.
     pub sha256: String,
+    /// The attachments the receipt commits to, so the team can show which files it submitted.
+    #[serde(default)]
+    pub attachments: Vec<crate::domain::bid::AttachmentDigest>,
+}
+
+/// A file attached to a bid, as its readers see it (the download checks the policy again).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttachmentView {
+    pub id: Uuid,
+    pub name: String,
+    pub size: i64,
+    pub kind: crate::domain::attachment::FileKind,
+    pub sha256: String,
+    pub uploaded_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -168,6 +182,9 @@ pub struct BidDetail {
     pub timeline: String,
     pub milestone_plan: Vec<String>,
     pub members: Vec<BidMember>,
+    pub attachments: Vec<AttachmentView>,
+    /// The largest attachment accepted, in bytes (for the upload form's hint).
+    pub max_upload_bytes: u64,
     pub receipts: Vec<BidReceipt>,
     pub permissions: RecordPermissions,
     /// The reader is invited to the team and has not confirmed yet.

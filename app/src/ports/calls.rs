@@ -5,6 +5,7 @@
 //! organization come only from the bid queries, which services call after
 //! `policy::bid_access` allowed the reader.
 use super::{AuditEvent, StatusChange, StoreResult};
+use crate::domain::attachment::FileKind;
 use crate::domain::bid::BidStatus;
 use crate::domain::call::{CallStatus, Criterion, Eligibility, Indicator, MilestoneTemplate};
 use crate::model::{BidReceipt, LinkedDemand};
@@ -75,6 +76,22 @@ pub struct BidRecord {
     pub submitted_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Counts every change of the draft's content (its text, team or attachments), so a
+    /// submission commits to exactly the version it read (the store sets it; writes ignore it).
+    pub version: i64,
+}
+
+/// A file attached to a bid; its bytes are in the [`super::FileStore`] under `sha256`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttachmentRecord {
+    pub id: Uuid,
+    pub bid_id: Uuid,
+    pub sha256: String,
+    pub name: String,
+    pub size: i64,
+    pub kind: FileKind,
+    pub uploaded_by: Uuid,
+    pub created_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -92,6 +109,8 @@ pub struct BidRow {
     pub call_title: String,
     /// Members besides the lead.
     pub members: Vec<BidMemberRow>,
+    /// In the order they were uploaded.
+    pub attachments: Vec<AttachmentRecord>,
 }
 
 #[async_trait]
@@ -131,15 +150,34 @@ pub trait CallStore: Send + Sync {
         audit: &AuditEvent,
     ) -> StoreResult<()>;
     /// Submits a draft and keeps its receipt, in one guarded write: `Stale` unless the bid is
-    /// still a draft, every member has confirmed, and its call's window held the submission:
+    /// still a draft at `version` (the content the receipt commits to), every member has
+    /// confirmed, and its call's window held the submission:
     /// `opens_at <= receipt.submitted_at < closes_at` (the call published, or just closed by
     /// the sweeper after the submission arrived).
     async fn submit_bid(
         &self,
         change: &StatusChange,
         receipt: &BidReceipt,
+        version: i64,
         audit: &AuditEvent,
     ) -> StoreResult<()>;
+    /// Attaches a file to a draft: `Stale` unless the bid is a draft with fewer than `max`
+    /// attachments (the caller tells which from a fresh read). Bumps the bid's version.
+    async fn add_bid_attachment(
+        &self,
+        a: &AttachmentRecord,
+        max: usize,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    /// Removes an attachment from a draft (`Stale` unless the bid is a draft and has it).
+    async fn remove_bid_attachment(
+        &self,
+        bid_id: Uuid,
+        attachment_id: Uuid,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    /// One attachment's record (its bid decides who may read it).
+    async fn get_attachment(&self, id: Uuid) -> StoreResult<Option<AttachmentRecord>>;
     /// A member confirms they are on the team (`Stale` when not invited or already confirmed).
     async fn confirm_bid_member(
         &self,

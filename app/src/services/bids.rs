@@ -4,7 +4,7 @@
 use super::calls::{call_summary, close_if_due, load_call};
 use super::*;
 use crate::domain::bid::{
-    self, BidAction, BidCommitment, BidLifecycle, BidStatus, PlannedMilestone,
+    self, AttachmentDigest, BidAction, BidCommitment, BidLifecycle, BidStatus, PlannedMilestone,
 };
 use crate::domain::call::{self, CallStatus};
 use crate::domain::lifecycle::{Labelled, Lifecycle};
@@ -52,7 +52,7 @@ async fn reviewers_of(state: &AppState, row: &BidRow) -> Result<Vec<Uuid>, AppEr
 
 /// The bid `id` with its call (the call's window closed first if due), and what `actor` may do
 /// with it; "not found" for a reader who may not see it.
-async fn load_for(
+pub(crate) async fn load_for(
     state: &AppState,
     actor: Option<&Actor>,
     id: Uuid,
@@ -263,6 +263,7 @@ pub async fn save_bid(
         submitted_at: None,
         created_at: existing.as_ref().map(|b| b.created_at).unwrap_or(now),
         updated_at: now,
+        version: 0,
     };
     match existing {
         Some(_) => {
@@ -334,8 +335,23 @@ pub fn commitment_of(row: &BidRow, at: DateTime<Utc>) -> BidCommitment {
             })
             .collect(),
         members,
-        attachments: vec![],
+        attachments: digests_of(row),
     }
+}
+
+/// What a receipt commits to of the bid's attachments.
+fn digests_of(row: &BidRow) -> Vec<AttachmentDigest> {
+    let mut d: Vec<AttachmentDigest> = row
+        .attachments
+        .iter()
+        .map(|a| AttachmentDigest {
+            sha256: a.sha256.clone(),
+            name: a.name.clone(),
+            size: a.size.max(0) as u64,
+        })
+        .collect();
+    d.sort();
+    d
 }
 
 /// A lifecycle action on a bid: the team's own (inside the window) or an official's
@@ -448,6 +464,7 @@ async fn submit(
         call_id: b.call_id,
         submitted_at: now,
         sha256: commitment_of(row, now).digest(),
+        attachments: digests_of(row),
     };
     let mut ev = audit(
         Some(actor.user_id),
@@ -459,7 +476,11 @@ async fn submit(
     ev.from_state = Some(b.status.as_str().into());
     ev.to_state = Some(to.as_str().into());
     let change = StatusChange::of::<BidLifecycle>(b.id, b.status, to, None);
-    match state.store.submit_bid(&change, &receipt, &ev).await {
+    match state
+        .store
+        .submit_bid(&change, &receipt, b.version, &ev)
+        .await
+    {
         Ok(()) => Ok(to),
         // The window closed, a member left or the bid changed between the checks and the write.
         Err(StoreError::Stale) => {
@@ -580,6 +601,12 @@ pub async fn bid_detail(
             None
         },
         members,
+        attachments: row
+            .attachments
+            .iter()
+            .map(super::attachments::view_of)
+            .collect(),
+        max_upload_bytes: state.settings.max_upload_bytes,
         receipts: state.store.bid_receipts(id).await.map_err(internal)?,
         permissions: RecordPermissions {
             edit: access.lead && open && BidLifecycle::is_editable(b.status),
@@ -671,7 +698,8 @@ pub async fn verify_receipt(state: &AppState, sha256: &str) -> Result<ReceiptChe
         });
     }
     let at = row.bid.submitted_at.unwrap_or(r.submitted_at);
-    Ok(if commitment_of(&row, at).digest() == r.sha256 {
+    let intact = super::attachments::files_intact(state, &row).await?;
+    Ok(if intact && commitment_of(&row, at).digest() == r.sha256 {
         ReceiptCheck::Matches {
             submitted_at: r.submitted_at,
         }

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 mod accounts;
 mod achievements;
+mod attachments;
 mod awards;
 mod bids;
 mod calendar;
@@ -29,6 +30,7 @@ mod search;
 
 pub use accounts::*;
 pub use achievements::*;
+pub use attachments::*;
 pub use awards::*;
 pub use bids::*;
 pub use calendar::*;

@@ -166,7 +166,14 @@ pub fn seeds_dir() -> PathBuf {
 pub fn state(store: Arc<dyn Store>) -> AppState {
     let cfg = server::config::Config::from_lookup(|_| None).expect("dev config");
     let index = Arc::new(server::search::embedded::EmbeddedIndex::in_memory().expect("index"));
-    server::build_state(server::leptos_options(), store, index, &cfg)
+    // Each state keeps its attachments in its own directory, removed with the test's temp dir.
+    let files = Arc::new(
+        server::files::DiskFiles::new(
+            std::env::temp_dir().join(format!("jiebang-test-files-{}", uuid::Uuid::new_v4())),
+        )
+        .expect("files dir"),
+    );
+    server::build_state(server::leptos_options(), store, index, files, &cfg)
 }
 
 /// A state whose store holds the reference seeds, on a clock the test moves.

@@ -148,11 +148,29 @@ fn bid_from(r: &DbRow) -> Result<BidRecord, sqlx::Error> {
         submitted_at: r.try_get("submitted_at")?,
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
+        version: r.try_get("version")?,
     })
 }
 
+fn attachment_from(r: &DbRow) -> Result<AttachmentRecord, sqlx::Error> {
+    let kind: String = r.try_get("kind")?;
+    Ok(AttachmentRecord {
+        id: r.try_get("id")?,
+        bid_id: r.try_get("bid_id")?,
+        sha256: r.try_get("sha256")?,
+        name: r.try_get("name")?,
+        size: r.try_get("size")?,
+        kind: app::domain::attachment::FileKind::parse(&kind).ok_or_else(|| bad("kind", &kind))?,
+        uploaded_by: r.try_get("uploaded_by")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+const ATTACHMENT_SELECT: &str =
+    "SELECT id, bid_id, sha256, name, size, kind, uploaded_by, created_at FROM bid_attachments";
+
 const BID_SELECT: &str = "SELECT b.id, b.call_id, b.org_id, b.lead_user_id, b.title, b.proposal, b.budget_fen, b.timeline, \
-    b.milestone_plan, b.status, b.status_reason, b.submitted_at, b.created_at, b.updated_at, o.name AS org_name, \
+    b.milestone_plan, b.status, b.status_reason, b.submitted_at, b.created_at, b.updated_at, b.version, o.name AS org_name, \
     c.title AS call_title FROM bids b JOIN organizations o ON o.id = b.org_id JOIN calls c ON c.id = b.call_id";
 
 async fn set_members(tx: &mut Tx<'_>, bid: Uuid, members: &[Uuid]) -> StoreResult<()> {
@@ -191,6 +209,7 @@ fn receipt_from(r: &DbRow) -> Result<BidReceipt, sqlx::Error> {
         call_id: r.try_get("call_id")?,
         submitted_at: r.try_get("submitted_at")?,
         sha256: r.try_get("sha256")?,
+        attachments: json_of(r, "attachments")?,
     })
 }
 
@@ -225,11 +244,23 @@ impl SqlStore {
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()
             .map_err(map_err)?;
+            let attachments = sqlx::query(&format!(
+                "{ATTACHMENT_SELECT} WHERE bid_id = $1 ORDER BY created_at, id"
+            ))
+            .bind(bid.id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?
+            .iter()
+            .map(attachment_from)
+            .collect::<Result<Vec<_>, sqlx::Error>>()
+            .map_err(map_err)?;
             out.push(BidRow {
                 org_name: r.try_get("org_name").map_err(map_err)?,
                 call_title: r.try_get("call_title").map_err(map_err)?,
                 bid,
                 members,
+                attachments,
             });
         }
         Ok(out)
@@ -357,8 +388,8 @@ impl CallStore for SqlStore {
         self.audited(audit, move |tx| {
             Box::pin(async move {
                 let r = sqlx::query(
-                    "UPDATE bids SET title = $1, proposal = $2, budget_fen = $3, timeline = $4, milestone_plan = $5, updated_at = $6 \
-                     WHERE id = $7 AND status = $8",
+                    "UPDATE bids SET title = $1, proposal = $2, budget_fen = $3, timeline = $4, milestone_plan = $5, updated_at = $6, \
+                     version = version + 1 WHERE id = $7 AND status = $8",
                 )
                 .bind(&b.title)
                 .bind(&b.proposal)
@@ -381,14 +412,14 @@ impl CallStore for SqlStore {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn submit_bid(&self, change: &StatusChange, receipt: &BidReceipt, audit: &AuditEvent) -> StoreResult<()> {
+    async fn submit_bid(&self, change: &StatusChange, receipt: &BidReceipt, version: i64, audit: &AuditEvent) -> StoreResult<()> {
         let (c, receipt) = (change.clone(), receipt.clone());
         self.audited(audit, move |tx| {
             Box::pin(async move {
                 let at = micros(receipt.submitted_at);
                 let r = sqlx::query(
                     "UPDATE bids SET status = $1, status_reason = NULL, submitted_at = $2, updated_at = $2 \
-                     WHERE id = $3 AND status = $4 \
+                     WHERE id = $3 AND status = $4 AND version = $7 \
                      AND NOT EXISTS (SELECT 1 FROM bid_members m WHERE m.bid_id = bids.id AND m.confirmed_at IS NULL) \
                      AND EXISTS (SELECT 1 FROM calls c WHERE c.id = bids.call_id AND c.status IN ($5, $6) \
                                  AND c.opens_at <= $2 AND c.closes_at > $2)",
@@ -401,17 +432,21 @@ impl CallStore for SqlStore {
                 // A submission that arrived before the close may land just after the sweeper
                 // moved the call on: its arrival time, not the sweeper, decides.
                 .bind(CallStatus::Screening.as_str())
+                .bind(version)
                 .execute(&mut **tx)
                 .await
                 .map_err(map_err)?;
                 if r.rows_affected() == 0 {
                     return Err(StoreError::Stale);
                 }
-                sqlx::query("INSERT INTO bid_receipts (sha256, bid_id, call_id, submitted_at) VALUES ($1, $2, $3, $4)")
+                sqlx::query(
+                    "INSERT INTO bid_receipts (sha256, bid_id, call_id, submitted_at, attachments) VALUES ($1, $2, $3, $4, $5)",
+                )
                     .bind(&receipt.sha256)
                     .bind(receipt.bid_id)
                     .bind(receipt.call_id)
                     .bind(at)
+                    .bind(json_list(&receipt.attachments)?)
                     .execute(&mut **tx)
                     .await
                     .map_err(map_err)?;
@@ -419,6 +454,91 @@ impl CallStore for SqlStore {
             })
         })
         .await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn add_bid_attachment(&self, a: &AttachmentRecord, max: usize, audit: &AuditEvent) -> StoreResult<()> {
+        let a = a.clone();
+        self.audited(audit, move |tx| {
+            Box::pin(async move {
+                // Taking the bid's row first orders this write against a racing submission.
+                let r = sqlx::query(
+                    "UPDATE bids SET version = version + 1, updated_at = $1 WHERE id = $2 AND status = $3 \
+                     AND (SELECT COUNT(*) FROM bid_attachments x WHERE x.bid_id = bids.id) < $4",
+                )
+                .bind(micros(a.created_at))
+                .bind(a.bid_id)
+                .bind(BidStatus::Draft.as_str())
+                .bind(max as i64)
+                .execute(&mut **tx)
+                .await
+                .map_err(map_err)?;
+                if r.rows_affected() == 0 {
+                    return Err(StoreError::Stale);
+                }
+                sqlx::query(
+                    "INSERT INTO bid_attachments (id, bid_id, sha256, name, size, kind, uploaded_by, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(a.id)
+                .bind(a.bid_id)
+                .bind(&a.sha256)
+                .bind(&a.name)
+                .bind(a.size)
+                .bind(a.kind.as_str())
+                .bind(a.uploaded_by)
+                .bind(micros(a.created_at))
+                .execute(&mut **tx)
+                .await
+                .map_err(map_err)?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn remove_bid_attachment(&self, bid_id: Uuid, attachment_id: Uuid, audit: &AuditEvent) -> StoreResult<()> {
+        let at = audit.at;
+        self.audited(audit, move |tx| {
+            Box::pin(async move {
+                let r = sqlx::query(
+                    "UPDATE bids SET version = version + 1, updated_at = $1 WHERE id = $2 AND status = $3 \
+                     AND EXISTS (SELECT 1 FROM bid_attachments x WHERE x.bid_id = bids.id AND x.id = $4)",
+                )
+                .bind(micros(at))
+                .bind(bid_id)
+                .bind(BidStatus::Draft.as_str())
+                .bind(attachment_id)
+                .execute(&mut **tx)
+                .await
+                .map_err(map_err)?;
+                if r.rows_affected() == 0 {
+                    return Err(StoreError::Stale);
+                }
+                sqlx::query("DELETE FROM bid_attachments WHERE id = $1 AND bid_id = $2")
+                    .bind(attachment_id)
+                    .bind(bid_id)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(map_err)?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get_attachment(&self, id: Uuid) -> StoreResult<Option<AttachmentRecord>> {
+        sqlx::query(&format!("{ATTACHMENT_SELECT} WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map_err)?
+            .as_ref()
+            .map(attachment_from)
+            .transpose()
+            .map_err(map_err)
     }
 
     #[tracing::instrument(skip_all)]
@@ -477,7 +597,7 @@ impl CallStore for SqlStore {
     #[tracing::instrument(skip_all)]
     async fn bid_receipts(&self, bid_id: Uuid) -> StoreResult<Vec<BidReceipt>> {
         let rows = sqlx::query(
-            "SELECT sha256, bid_id, call_id, submitted_at FROM bid_receipts WHERE bid_id = $1 ORDER BY submitted_at DESC",
+            "SELECT sha256, bid_id, call_id, submitted_at, attachments FROM bid_receipts WHERE bid_id = $1 ORDER BY submitted_at DESC",
         )
         .bind(bid_id)
         .fetch_all(&self.pool)
@@ -501,7 +621,7 @@ impl CallStore for SqlStore {
 
     #[tracing::instrument(skip_all)]
     async fn find_receipt(&self, sha256: &str) -> StoreResult<Option<BidReceipt>> {
-        let row = sqlx::query("SELECT sha256, bid_id, call_id, submitted_at FROM bid_receipts WHERE sha256 = $1")
+        let row = sqlx::query("SELECT sha256, bid_id, call_id, submitted_at, attachments FROM bid_receipts WHERE sha256 = $1")
             .bind(sha256)
             .fetch_optional(&self.pool)
             .await
