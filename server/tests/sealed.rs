@@ -1,12 +1,17 @@
 //! The sealed-bid proof, on SQLite and PostgreSQL: two teams bid with marker texts in every
-//! field; then every read path — every page route (from the app's route list), every server
-//! function (from the server-function registry), every REST route (from `server::api_routes`)
-//! and search — is tried as every other role at three moments (before the close, after it, and
-//! after eligibility sent the call to review). No response may carry a bid's content or its
-//! bidder's identity. New routes and server functions join by themselves.
+//! field and in an attachment (its name and its bytes); then every read path — every page
+//! route (from the app's route list: the bid, review, timeline, notification and receipt pages
+//! among them), every server function (from the server-function registry), every REST route
+//! (from `server::api_routes`, the attachment download among them) and search — is tried as
+//! every other role at four moments: before the close, after it, in review, and in the 公示
+//! after the award. No response may carry a bid's content, its files or its bidder's identity,
+//! except what the award notice publishes of the winner (its title and organization). New
+//! routes and server functions join by themselves.
 //!
-//! Not covered yet, because they do not exist yet: exports, notifications, review assignments
-//! (so "an assigned reviewer before the close" is not a role here) and the public timeline.
+//! The roles: a visitor, the co-funding enterprise, an unassigned reviewer, another
+//! researcher, the other team, and a reviewer assigned to the first bid before the close (the
+//! services assign only after it, so the test writes that assignment into the store itself, to
+//! prove the seal does not rest on that ordering). Exports do not exist yet.
 mod common;
 
 use app::domain::bid::BidAction;
@@ -33,6 +38,9 @@ struct Team {
     /// Texts only this team's readers may see: the bid's content and who bids.
     content: Vec<String>,
     identity: Vec<String>,
+    /// What the award notice makes public if this team wins: its bid's title, its organization.
+    published_if_won: Vec<String>,
+    attachment: Uuid,
 }
 
 async fn team(s: &AppState, app: &Router, call: Uuid, tag: &str, credit17: &str) -> Team {
@@ -50,11 +58,21 @@ async fn team(s: &AppState, app: &Router, call: Uuid, tag: &str, credit17: &str)
         milestone_plan: format!("{tag}计划一\n{tag}计划二\n{tag}计划三"),
         members: String::new(),
     };
-    let bid = services::save_bid(s, &actor, call, None, &f, true)
+    let bid = services::save_bid(s, &actor, call, None, &f, false)
+        .await
+        .unwrap();
+    let file = app::domain::attachment::fixtures::pdf(&format!("{tag}附件正文"));
+    let attachment = services::add_attachment(s, &actor, bid, &format!("{tag}附件名.pdf"), &file)
+        .await
+        .unwrap()
+        .id;
+    services::bid_action(s, &actor, bid, BidAction::Submit, None)
         .await
         .unwrap();
     let _ = app;
     Team {
+        attachment,
+        published_if_won: vec![f.title.clone(), format!("{tag}揭榜大学")],
         email,
         org: actor.org_id.unwrap(),
         actor,
@@ -64,6 +82,8 @@ async fn team(s: &AppState, app: &Router, call: Uuid, tag: &str, credit17: &str)
             format!("{tag}技术路线"),
             format!("{tag}进度"),
             format!("{tag}计划"),
+            format!("{tag}附件名"),
+            format!("{tag}附件正文"),
         ],
         identity: vec![format!("{tag}揭榜大学"), format!("{tag}队长")],
     }
@@ -139,6 +159,38 @@ async fn no_read_path_shows_a_bid_or_its_bidder_to_anyone_the_seal_excludes() {
         clock.set(Utc.with_ymd_and_hms(2026, 12, 3, 0, 0, 0).unwrap());
         let a = team(&s, &app, call, "甲SEALA", "12450100JBKEAL003").await;
         let bteam = team(&s, &app, call, "乙SEALB", "12450100JBKEAL004").await;
+        // A reviewer assigned to the first bid (and past the conflict declaration) before the
+        // window closes: written into the store directly, as no service does it before then.
+        let rev = common::calls::expert(&s, &b, "sealed-rev@example.cn", "12450100JBKEAL005").await;
+        let review_id = Uuid::new_v4();
+        let now = app::ports::Clock::now(clock.as_ref());
+        b.store
+            .insert_reviews(&[(
+                app::ports::ReviewRecord {
+                    id: review_id,
+                    call_id: call,
+                    bid_id: a.bid,
+                    expert_user_id: rev.user_id,
+                    status: app::domain::review::ReviewStatus::Accepted,
+                    status_reason: None,
+                    override_reason: None,
+                    comment: None,
+                    created_at: now,
+                    updated_at: now,
+                },
+                app::ports::AuditEvent {
+                    actor_id: Some(off.user_id),
+                    entity_type: "review",
+                    entity_id: review_id.to_string(),
+                    action: "assign".into(),
+                    from_state: None,
+                    to_state: Some("accepted".into()),
+                    reason: None,
+                    at: now,
+                },
+            )])
+            .await
+            .unwrap();
         let receipt_a = services::bid_detail(&s, Some(&a.actor), a.bid)
             .await
             .unwrap()
@@ -162,6 +214,7 @@ async fn no_read_path_shows_a_bid_or_its_bidder_to_anyone_the_seal_excludes() {
             ),
             ("visitor", None),
         ];
+        let assigned = ("sealed-rev@example.cn", "Correct-horse-9");
 
         // Every path to try, with every id a path could take.
         let ids: Vec<String> = vec![
@@ -173,6 +226,9 @@ async fn no_read_path_shows_a_bid_or_its_bidder_to_anyone_the_seal_excludes() {
             bteam.org.to_string(),
             a.actor.user_id.to_string(),
             receipt_a.clone(),
+            a.attachment.to_string(),
+            bteam.attachment.to_string(),
+            review_id.to_string(),
         ];
         let mut pages = vec![];
         for route in leptos_axum::generate_route_list(app::App) {
@@ -210,10 +266,13 @@ async fn no_read_path_shows_a_bid_or_its_bidder_to_anyone_the_seal_excludes() {
         );
 
         // (who reads, token) → every response; `own` is the reader's own team, whose texts are theirs.
-        let check = |moment: &'static str| {
+        // `opened`: the window has closed (the assigned reviewer may read the first bid);
+        // `awarded`: the first bid won and its notice is public.
+        let check = |moment: &'static str, opened: bool, awarded: bool| {
             let (app, readers, pages, rest, fns, ids) = (&app, &readers, &pages, &rest, &fns, &ids);
             let (a, bteam) = (&a, &bteam);
             async move {
+                // (who, token, the team whose texts are the reader's own)
                 let mut signed: Vec<(String, Option<String>, Option<&Team>)> = vec![];
                 for (n, login) in readers.iter() {
                     let token = match login {
@@ -227,12 +286,21 @@ async fn no_read_path_shows_a_bid_or_its_bidder_to_anyone_the_seal_excludes() {
                     Some(api_token(app, &bteam.email, "Correct-horse-9").await),
                     Some(bteam),
                 ));
+                signed.push((
+                    "the reviewer assigned to the first bid".into(),
+                    Some(api_token(app, assigned.0, assigned.1).await),
+                    opened.then_some(a),
+                ));
                 let mut tried = 0;
                 for (who, token, own) in &signed {
                     let sealed: Vec<&String> = [a, bteam]
                         .into_iter()
                         .filter(|t| own.is_none_or(|o| o.bid != t.bid))
-                        .flat_map(|t| t.content.iter().chain(t.identity.iter()))
+                        .flat_map(|t| {
+                            t.content.iter().chain(t.identity.iter()).filter(move |m| {
+                                !(awarded && t.bid == a.bid && t.published_if_won.contains(m))
+                            })
+                        })
                         .collect();
                     let cookie = token.as_ref().map(|t| format!("jb_session={t}"));
                     let mut responses = vec![];
@@ -291,7 +359,7 @@ async fn no_read_path_shows_a_bid_or_its_bidder_to_anyone_the_seal_excludes() {
             }
         };
 
-        let before = check("before the close").await;
+        let before = check("before the close", false, false).await;
         assert!(before > 200, "{before} responses checked");
         // The seal holds against officials too until the window closes.
         let official_token = api_token(&app, "sealed-off@example.cn", "Correct-horse-9").await;
@@ -316,7 +384,20 @@ async fn no_read_path_shows_a_bid_or_its_bidder_to_anyone_the_seal_excludes() {
             b.store.get_call(call).await.unwrap().unwrap().call.status,
             app::domain::call::CallStatus::Screening
         );
-        check("after the close").await;
+        check("after the close", true, false).await;
+        // The control for the files: the assigned reviewer now downloads the first bid's file.
+        let rev_token = api_token(&app, assigned.0, assigned.1).await;
+        let (st, _, file) = send(
+            &app,
+            Request::get(format!("/api/v1/attachments/{}", a.attachment))
+                .header(header::HOST, "127.0.0.1:3000")
+                .header(header::COOKIE, format!("jb_session={rev_token}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(st, axum::http::StatusCode::OK);
+        assert!(file.contains("甲SEALA附件正文"));
         let official_token = api_token(&app, "sealed-off@example.cn", "Correct-horse-9").await;
         let team_a_token = api_token(&app, &a.email, "Correct-horse-9").await;
         // Now officials read it (the control: the markers are really on the bid page).
@@ -358,7 +439,36 @@ async fn no_read_path_shows_a_bid_or_its_bidder_to_anyone_the_seal_excludes() {
             .await
             .unwrap();
         clock.advance(Duration::days(1));
-        check("after eligibility, in review").await;
+        check("after eligibility, in review", true, false).await;
+
+        // The assigned reviewer scores; the first bid wins; its notice is public.
+        let comments: Vec<String> = (0..3).map(|i| format!("评审意见{i}")).collect();
+        services::submit_review(
+            &s,
+            &rev,
+            review_id,
+            &common::calls::scores(&[90, 85, 80]),
+            &comments,
+            "总体可行",
+        )
+        .await
+        .unwrap();
+        services::award_call(&s, &off, call, &[(a.bid, "评审排名第一".into())], None)
+            .await
+            .unwrap();
+        assert_eq!(
+            b.store.get_call(call).await.unwrap().unwrap().call.status,
+            app::domain::call::CallStatus::Publicity
+        );
+        clock.advance(Duration::hours(1));
+        let after = check("after the award, in 公示", true, true).await;
+        assert!(after > 200, "{after} responses checked after the award");
+        // The control: the notice does publish the winner.
+        let (_, _, html) = send(&app, common::http::get(&format!("/calls/{call}"))).await;
+        assert!(
+            html.contains("甲SEALA揭榜大学"),
+            "the 公示 names the winner"
+        );
     })
     .await;
 }

@@ -31,6 +31,7 @@ pub struct ScoreRow {
 pub struct ReviewRow {
     pub review: ReviewRecord,
     pub expert_name: String,
+    /// Empty until the call's bids are opened (the seal holds in this read too).
     pub bid_title: String,
     pub call_title: String,
     pub scores: Vec<ScoreRow>,

@@ -100,7 +100,7 @@ pub fn CallReviewPage() -> impl IntoView {
                         <div class="table-wrap"><table class="data-table">
                             <thead><tr><th scope="col">{lang.t("专家", "Reviewer")}</th><th scope="col">{lang.t("申报", "Bid")}</th><th scope="col">{lang.t("状态", "Status")}</th><th scope="col">{lang.t("回避豁免", "Override")}</th></tr></thead>
                             <tbody>{panel.into_iter().map(|t| view! {
-                                <tr data-testid="assignment"><td><a href=format!("/reviews/{}", t.id)>{t.expert_name.clone().unwrap_or_default()}</a></td><td>{t.bid_title.clone()}</td><td><StatusTag status=t.status /></td><td>{t.override_reason.clone().unwrap_or_default()}</td></tr>
+                                <tr data-testid="assignment"><td><a href=format!("/reviews/{}", t.id)>{t.expert_name.clone().unwrap_or_default()}</a></td><td>{bid_label(&t.bid_title, lang)}</td><td><StatusTag status=t.status /></td><td>{t.override_reason.clone().unwrap_or_default()}</td></tr>
                             }).collect_view()}</tbody>
                         </table></div>
                     </div>
@@ -296,13 +296,23 @@ pub fn MyReviewsPage() -> impl IntoView {
                         <div class="table-wrap"><table class="data-table">
                             <thead><tr><th scope="col">{lang.t("申报", "Bid")}</th><th scope="col">{lang.t("榜单", "Call")}</th><th scope="col">{lang.t("状态", "Status")}</th></tr></thead>
                             <tbody>{items.into_iter().map(|t| view! {
-                                <tr data-testid="review-row"><td><a href=format!("/reviews/{}", t.id)>{t.bid_title.clone()}</a></td><td>{t.call_title.clone()}</td><td><StatusTag status=t.status /></td></tr>
+                                <tr data-testid="review-row"><td><a href=format!("/reviews/{}", t.id)>{bid_label(&t.bid_title, lang)}</a></td><td>{t.call_title.clone()}</td><td><StatusTag status=t.status /></td></tr>
                             }).collect_view()}</tbody>
                         </table></div>
                     }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// A bid's title in a review list; sealed (empty) until the call's window closes.
+fn bid_label(title: &str, lang: Lang) -> String {
+    if title.is_empty() {
+        lang.t("申报（截止后开启）", "Bid (opens after the deadline)")
+            .to_string()
+    } else {
+        title.to_string()
     }
 }
 
@@ -323,9 +333,9 @@ pub fn ReviewPage() -> impl IntoView {
                 let id = d.task.id.to_string();
                 let scale = d.score_scale;
                 view! {
-                    <Title text=d.task.bid_title.clone() />
+                    <Title text=bid_label(&d.task.bid_title, lang) />
                     <div class="page-header"><div>
-                        <h1 class="page-title" data-testid="review-title">{lang.t("评审：", "Review: ")}{d.task.bid_title.clone()}</h1>
+                        <h1 class="page-title" data-testid="review-title">{lang.t("评审：", "Review: ")}{bid_label(&d.task.bid_title, lang)}</h1>
                         <p class="page-desc"><StatusTag status=d.task.status />" "<a href=format!("/calls/{}", d.task.call_id)>{d.task.call_title.clone()}</a></p>
                     </div></div>
                     <div class="notice notice-info">{lang.t("请先声明与该申报无利益冲突（同单位、团队成员或其他利害关系须回避），声明后方可查看申报并评分。", "First declare that you have no conflict of interest (same organization, team member or any other interest means recusal); then the bid opens for scoring.")}</div>

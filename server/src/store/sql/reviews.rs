@@ -4,7 +4,7 @@
 use app::domain::review::ReviewStatus;
 
 const REVIEW_SELECT: &str = "SELECT r.id, r.call_id, r.bid_id, r.expert_user_id, r.status, r.status_reason, r.override_reason, \
-    r.comment, r.created_at, r.updated_at, u.display_name AS expert_name, b.title AS bid_title, c.title AS call_title \
+    r.comment, r.created_at, r.updated_at, u.display_name AS expert_name, b.title AS bid_title, c.title AS call_title, c.status AS call_status \
     FROM review_assignments r JOIN users u ON u.id = r.expert_user_id JOIN bids b ON b.id = r.bid_id \
     JOIN calls c ON c.id = r.call_id";
 
@@ -24,7 +24,17 @@ fn review_from(r: &DbRow) -> Result<ReviewRow, sqlx::Error> {
             updated_at: r.try_get("updated_at")?,
         },
         expert_name: r.try_get("expert_name")?,
-        bid_title: r.try_get("bid_title")?,
+        // Sealed like the bid: its title only once the call's window has closed.
+        bid_title: {
+            let call_status: String = r.try_get("call_status")?;
+            let opened = app::domain::call::CallStatus::parse(&call_status)
+                .is_some_and(app::domain::call::bids_opened);
+            if opened {
+                r.try_get("bid_title")?
+            } else {
+                String::new()
+            }
+        },
         call_title: r.try_get("call_title")?,
         scores: vec![],
     })
