@@ -12,7 +12,7 @@ B=${CARGO_TARGET_DIR:-$HOME/.cache/jiebang-target}/release/server
 [ -x "$B" ] || { echo "build first: cargo build --release -p server" >&2; exit 1; }
 W=$(mktemp -d /tmp/jiebang-bench-server.XXXXXX)
 PORT=${PORT:-3917}
-export DATABASE_URL="sqlite://$W/db.sqlite" JIEBANG_INDEX_DIR="$W/index" JIEBANG_SEEDS_DIR=seeds
+export DATABASE_URL="sqlite://$W/db.sqlite" JIEBANG_INDEX_DIR="$W/index" JIEBANG_FILES_DIR="$W/files" JIEBANG_SEEDS_DIR=seeds
 export LEPTOS_SITE_ADDR="127.0.0.1:$PORT" RUST_LOG=warn
 unset MEILISEARCH_URL MEILISEARCH_KEY
 # KEEP=1 keeps the database and index for a closer look.

@@ -47,6 +47,6 @@ echo "== end-to-end (Chromium via Playwright, fresh embedded database)"
 E2E_DIR=$(mktemp -d)
 trap 'rm -rf "$E2E_DIR"' EXIT
 export DATABASE_URL="sqlite://$E2E_DIR/e2e.db"
-export JIEBANG_INDEX_DIR="$E2E_DIR/index"
+export JIEBANG_INDEX_DIR="$E2E_DIR/index" JIEBANG_FILES_DIR="$E2E_DIR/files"
 unset TEST_DATABASE_URL
 cargo leptos end-to-end

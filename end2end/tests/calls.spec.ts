@@ -34,7 +34,7 @@ test("an official publishes a call, two teams bid under seal with receipts, the 
   await page.fill("#city_fund", "300");
   await page.fill("#enterprise_fund", "150");
   await page.fill("#opens_at", beijing(0));
-  await page.fill("#closes_at", beijing(3));
+  await page.fill("#closes_at", beijing(4));
   await page.fill("#criteria", "技术方案 | 50\n团队能力 | 30");
   await page.click('[data-testid="save-publish"]');
   await expect(page.locator("#criteria-error")).toContainText("合计应为 100");
@@ -93,10 +93,26 @@ test("an official publishes a call, two teams bid under seal with receipts, the 
   await b.goto(callUrl.replace(/$/, "/bid"));
   await hydrated(b);
   await fillBid(b, `B 队方案 ${stamp}`);
-  await b.click('[data-testid="save-submit"]');
+  await b.click('[data-testid="save-draft"]');
   await expect(b).toHaveURL(/\/bids\/[0-9a-f-]{36}$/);
   const bidB = b.url();
+  // Team B attaches its proposal as a PDF; a file named .pdf that is not one is refused.
+  const pdf = Buffer.from(`%PDF-1.4\n1 0 obj<<>>endobj\n% B 队附件 ${stamp}\ntrailer<<>>\n%%EOF\n`);
+  await b.setInputFiles("#attachment-file", { name: "B队申报书.pdf", mimeType: "application/pdf", buffer: pdf });
+  await b.click('[data-testid="upload"]');
+  await expect(b.locator('[data-testid="upload-ok"]')).toBeVisible();
+  await expect(b.locator('[data-testid="attachment"]')).toHaveCount(1);
+  await expect(b.locator('[data-testid="attachment"]')).toContainText("B队申报书.pdf");
+  await b.setInputFiles("#attachment-file", { name: "伪装.pdf", mimeType: "application/pdf", buffer: Buffer.from("MZ not a pdf") });
+  await b.click('[data-testid="upload"]');
+  await expect(b.locator('[data-testid="upload-error"]')).toContainText("不是有效的 PDF");
+  await expect(b.locator('[data-testid="attachment"]')).toHaveCount(1);
+  const fileB = await b.locator('[data-testid="attachment"] a').getAttribute("href");
+  expect((await visitor.request.get(fileB!)).status(), "the file is sealed too").toBe(404);
+  await hydrated(b);
+  await b.click('[data-testid="submit"]');
   await expect(b.locator('[data-testid="receipt"]')).toHaveText(/^[0-9a-f]{64}$/);
+  await expect(b.locator('[data-testid="receipts"]')).toContainText("含 1 个附件");
 
   // Sealed: the public sees two bids and nothing else; no one but the team opens a bid.
   await visitor.goto(callUrl);
@@ -132,6 +148,11 @@ test("an official publishes a call, two teams bid under seal with receipts, the 
   await expect(page.locator('.page-desc [data-status="qualified"]')).toBeVisible();
   await page.goto(bidB);
   await hydrated(page);
+  // Opened, the official downloads team B's file, as it was submitted.
+  const file = await page.request.get(fileB!);
+  expect(file.status()).toBe(200);
+  expect(file.headers()["content-type"]).toBe("application/pdf");
+  expect((await file.body()).toString()).toContain(`B 队附件 ${stamp}`);
   await page.fill("#reason", "x");
   await page.click('[data-testid="disqualify"]');
   await expect(page.locator("#reason-error")).toBeVisible();

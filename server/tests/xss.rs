@@ -199,7 +199,13 @@ async fn no_route_writes_a_stored_payload_as_markup_for_any_role() {
                 milestone_plan: format!("计划{p}\n验收计划"),
                 members: String::new(),
             };
-            app::services::save_bid(&state, &team, call, None, &bid, true).await.expect("bid");
+            let bid = app::services::save_bid(&state, &team, call, None, &bid, false).await.expect("bid");
+            // An attachment whose name carries the payload (what survives the name cleaning).
+            app::services::add_attachment(&state, &team, bid, &format!("附件{p}.pdf"), &app::domain::attachment::fixtures::pdf(p))
+                .await
+                .map_err(|e| format!("{e:?}"))
+                .expect("attachment");
+            app::services::bid_action(&state, &team, bid, app::domain::bid::BidAction::Submit, None).await.expect("submit");
         }
         let researcher = api_token(&app, "researcher@demo.jiebang.local", "Demo-2026-researcher").await;
 
