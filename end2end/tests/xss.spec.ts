@@ -68,6 +68,11 @@ const PAGES: Record<string, PageCase> = {
   newBid: { roles: ["team"], visits: (ids) => [[`/calls/${ids.call[0]}/bid`, [callTitle(0)]]] },
   bid: { roles: ["team"], visits: (ids) => each(ids.bid, (id) => `/bids/${id}`, (i) => [bidTitle(i), `技术方案 ${SHAPES[i]} 分三阶段完成验证并满足全部考核指标`, `计划${SHAPES[i]}`]) },
   myBids: { roles: ["team"], visits: () => [["/my/bids", all(bidTitle)]] },
+  callTimeline: { roles: ["visitor", "official"], visits: (ids) => each(ids.call, (id) => `/calls/${id}/timeline`, (i) => [callTitle(i)]) },
+  callReview: { roles: ["official"], visits: (ids) => each(ids.call.slice(0, 2), (id) => `/calls/${id}/review`, (i) => [callTitle(i)]) },
+  notifications: { roles: ["team", "official"], visits: () => [["/notifications", []]] },
+  myReviews: { roles: ["reviewer"], visits: () => [["/my/reviews", []]] },
+  holidays: { roles: ["official"], visits: () => [["/admin/holidays", []]] },
 };
 
 function jsonl(rows: object[]): Buffer {

@@ -256,6 +256,40 @@ async fn conformance(ix: &dyn SearchIndex) {
         .await
         .unwrap();
     assert_eq!(ix.search(&q("铝")).await.unwrap().total, 0);
+
+    // Calls are the fifth kind: found by their words, filtered and faceted by kind.
+    let mut call = doc(
+        "c1",
+        "甘蔗收获机低损收获技术攻关",
+        "揭榜挂帅：丘陵地块断尾率降到 5% 以下",
+        "modern_agriculture.efficient_production",
+        "wuming",
+        1,
+    );
+    call.kind = SearchKind::Call;
+    call.trl = None;
+    ix.apply(vec![call], vec![]).await.unwrap();
+    let all = ix.search(&q("甘蔗")).await.unwrap();
+    let mut kinds: Vec<(String, u64)> = all.facets["kind"]
+        .iter()
+        .map(|f| (f.value.clone(), f.count))
+        .collect();
+    kinds.sort();
+    assert_eq!(
+        kinds,
+        vec![("call".to_string(), 1), ("demand".to_string(), 1)],
+        "{}",
+        ix.engine()
+    );
+    let mut only_calls = q("甘蔗");
+    only_calls.kind = Some(SearchKind::Call);
+    let r = ix.search(&only_calls).await.unwrap();
+    assert_eq!(ids(&r), vec!["c1"]);
+    assert_eq!(r.hits[0].kind, SearchKind::Call);
+    ix.apply(vec![], vec![(SearchKind::Call, "c1".into())])
+        .await
+        .unwrap();
+    assert_eq!(ix.search(&only_calls).await.unwrap().total, 0);
 }
 
 #[tokio::test]
