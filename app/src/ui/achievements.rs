@@ -211,16 +211,7 @@ pub fn AchievementEditPage() -> impl IntoView {
                             <div class=cls("chain")>
                                 <label for="chain" class="required">{lang.t("产业链", "Industry chain")}</label>
                                 <select id="chain" name="chain">
-                                    <option value="">{lang.t("请选择", "Choose")}</option>
-                                    {refs.chains.iter().filter(|c| c.parent_code.is_none()).map(|top| {
-                                        let children: Vec<_> = refs.chains.iter().filter(|c| c.parent_code.as_deref() == Some(top.code.as_str())).cloned().collect();
-                                        let sel = f.chain.clone();
-                                        view! {
-                                            <optgroup label=lang.pick(&top.name_zh, &top.name_en).to_string()>
-                                                {children.into_iter().map(|c| { let s = c.code == sel; view! { <option value=c.code.clone() selected=s>{lang.pick(&c.name_zh, &c.name_en).to_string()}</option> } }).collect_view()}
-                                            </optgroup>
-                                        }
-                                    }).collect_view()}
+                                    {chain_options(&refs, &f.chain, lang)}
                                 </select>
                                 <FieldMsg errors field="chain" />
                             </div>

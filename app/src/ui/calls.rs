@@ -316,14 +316,7 @@ pub fn CallEditPage() -> impl IntoView {
                             <div class=ic("chain")>
                                 <label for="chain" class="required">{lang.t("产业链", "Industry chain")}</label>
                                 <select id="chain" name="chain">
-                                    <option value="">{lang.t("请选择", "Choose")}</option>
-                                    {refs.chains.iter().filter(|c| c.parent_code.is_none()).map(|top| {
-                                        let kids: Vec<_> = refs.chains.iter().filter(|c| c.parent_code.as_deref() == Some(top.code.as_str())).cloned().collect();
-                                        let sel = f.chain.clone();
-                                        view! { <optgroup label=lang.pick(&top.name_zh, &top.name_en).to_string()>
-                                            {kids.into_iter().map(|c| view! { <option value=c.code.clone() selected=c.code == sel>{lang.pick(&c.name_zh, &c.name_en).to_string()}</option> }).collect_view()}
-                                        </optgroup> }
-                                    }).collect_view()}
+                                    {chain_options(&refs, &f.chain, lang)}
                                 </select>
                                 <FieldMsg errors field="chain" />
                             </div>

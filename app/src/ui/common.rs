@@ -253,6 +253,32 @@ pub fn loading() -> impl IntoView {
     view! { <p class="muted">{t("加载中…", "Loading…")}</p> }
 }
 
+/// The options of an industry-chain `<select>`: "choose", then each top-level chain as an
+/// `<optgroup>` of its leaves, with `selected` marked (the demand, achievement and call forms).
+pub fn chain_options(refs: &crate::model::RefData, selected: &str, lang: Lang) -> AnyView {
+    let groups = refs
+        .chains
+        .iter()
+        .filter(|c| c.parent_code.is_none())
+        .map(|top| {
+            let options = refs
+                .chains
+                .iter()
+                .filter(|c| c.parent_code.as_deref() == Some(top.code.as_str()))
+                .map(|c| {
+                    view! { <option value=c.code.clone() selected=c.code == selected>{lang.pick(&c.name_zh, &c.name_en).to_string()}</option> }
+                })
+                .collect_view();
+            view! { <optgroup label=lang.pick(&top.name_zh, &top.name_en).to_string()>{options}</optgroup> }
+        })
+        .collect_view();
+    view! {
+        <option value="">{lang.t("请选择", "Choose")}</option>
+        {groups}
+    }
+    .into_any()
+}
+
 #[cfg(test)]
 mod tests {
     /// The server writes a raw `<textarea>`'s content unescaped (see [`super::TextArea`]), so no
