@@ -7,8 +7,10 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 mod calls;
+mod contracts;
 mod reviews;
 pub use calls::*;
+pub use contracts::*;
 pub use reviews::*;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -6,6 +6,7 @@ pub mod achievement;
 pub mod attachment;
 pub mod bid;
 pub mod call;
+pub mod contract;
 pub mod credit_code;
 pub mod demand;
 pub mod lifecycle;

@@ -48,6 +48,12 @@ pub enum MoneyError {
     /// Budget maximum is zero.
     #[error("The maximum budget must be greater than zero")]
     Zero,
+    /// An amount that must be above zero is zero.
+    #[error("The amount must be greater than zero")]
+    NotPositive,
+    /// Not an amount, where units are allowed (contracts).
+    #[error("Enter an amount such as 1,200,000, 120万 or 1.5亿 (yuan unless a unit is given)")]
+    NotAnAmount,
 }
 
 impl MoneyError {
@@ -61,6 +67,10 @@ impl MoneyError {
             Self::TooLarge => "金额过大".to_string(),
             Self::MinAboveMax => "最低预算不能高于最高预算".to_string(),
             Self::Zero => "最高预算必须大于 0".to_string(),
+            Self::NotPositive => "金额必须大于 0".to_string(),
+            Self::NotAnAmount => {
+                "请输入金额，如 1,200,000、120万 或 1.5亿（未写单位时按元计）".to_string()
+            }
         }
     }
 

@@ -13,6 +13,7 @@ pub mod account;
 pub mod achievement;
 pub mod bid;
 pub mod call;
+pub mod contract;
 pub mod demand;
 pub mod expert;
 pub mod org;

@@ -1,0 +1,467 @@
+//! A technology contract's registration application (技术合同认定登记申请) as the applicant types
+//! it, or as a registry sheet's row carries it. The applicant's own organization is the other
+//! party; that it exists, and the links to demands, calls and achievements, the service checks.
+use super::Catalog;
+use crate::domain::contract::{
+    check_rules, parse_amount, parse_date, ContractType, IpType, Place, PlanOrigin, Terms,
+};
+use crate::domain::credit_code::CreditCode;
+use crate::domain::money::Fen;
+use crate::domain::text::clean_text;
+use crate::domain::OrgType;
+use crate::error::{AppError, Errors};
+use crate::model::ContractForm;
+use chrono::NaiveDate;
+
+pub const TITLE: (usize, usize) = (4, 100);
+pub const NAME: (usize, usize) = (2, 100);
+pub const FIELD: (usize, usize) = (2, 50);
+pub const MAX_ITEMS: usize = 20;
+
+/// Which party applies: the seller, or (for a technology import) the domestic buyer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Seller,
+    Buyer,
+}
+
+impl Side {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Seller => "seller",
+            Side::Buyer => "buyer",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Side> {
+        match s.trim() {
+            "seller" | "" => Some(Side::Seller),
+            "buyer" => Some(Side::Buyer),
+            _ => None,
+        }
+    }
+}
+
+/// The party on the other side of the applicant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Counterpart {
+    pub name: String,
+    pub credit_code: Option<String>,
+    pub org_type: OrgType,
+    pub place: Place,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContractContent {
+    pub contract_type: ContractType,
+    pub title: String,
+    pub applicant_side: Side,
+    pub counterpart: Counterpart,
+    pub contract_amount: Fen,
+    pub tech_amount: Fen,
+    pub non_technical: Vec<(String, Fen)>,
+    pub signed_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+    pub chain_code: String,
+    pub field: String,
+    pub ip_type: IpType,
+    pub plan_origin: PlanOrigin,
+}
+
+/// Every problem at once. `today` is Beijing's date by the server clock; `applicant_code` is
+/// the applicant organization's credit code (the counterpart must be someone else).
+pub fn parse(
+    f: &ContractForm,
+    cat: &dyn Catalog,
+    today: NaiveDate,
+    applicant_code: &str,
+) -> Result<ContractContent, AppError> {
+    let mut errs = Errors::default();
+    let contract_type = ContractType::parse(&f.contract_type);
+    if contract_type.is_none() {
+        errs.push(
+            "contract_type",
+            "请选择合同类型（技术开发、转让、许可、咨询或服务）",
+            "Choose the contract type (development, transfer, licence, consulting or service)",
+        );
+    }
+    let title = errs.take("title", clean_text(&f.title, TITLE.0, TITLE.1));
+    let applicant_side = Side::parse(&f.applicant_side);
+    if applicant_side.is_none() {
+        errs.push(
+            "applicant_side",
+            "请选择申请方是卖方还是（技术引进时的）买方",
+            "Choose whether the applicant is the seller or (for an import) the buyer",
+        );
+    }
+    let name = errs.take(
+        "counterpart_name",
+        clean_text(&f.counterpart_name, NAME.0, NAME.1),
+    );
+    let place = Place::from_parts(&f.counterpart_region, &f.counterpart_place, |d| {
+        cat.is_district(d)
+    });
+    if place.is_none() {
+        errs.push(
+            "counterpart_place",
+            "请选择对方所在地：南宁的县区、广西其他地区、其他省份，或境外国家/地区代码（如 VN）",
+            "Choose where the other party is: a Nanning district, elsewhere in Guangxi, another province, or a country code abroad (e.g. VN)",
+        );
+    }
+    let abroad = matches!(place, Some(Place::Abroad { .. }));
+    let code_text = f.counterpart_credit_code.trim();
+    let credit_code = if code_text.is_empty() && abroad {
+        Some(None)
+    } else if code_text.is_empty() {
+        errs.push(
+            "counterpart_credit_code",
+            "境内单位须填写统一社会信用代码",
+            "A party in China needs its unified social credit code",
+        );
+        None
+    } else {
+        errs.take("counterpart_credit_code", CreditCode::parse(code_text))
+            .map(|c| Some(c.as_str().to_string()))
+    };
+    let org_type = OrgType::parse(f.counterpart_type.trim());
+    if org_type.is_none() {
+        errs.push(
+            "counterpart_type",
+            "请选择对方单位类型",
+            "Choose the other party's type of organization",
+        );
+    }
+    let contract_amount = errs.take("contract_amount", parse_amount(&f.contract_amount, true));
+    let tech_amount = errs.take("tech_amount", parse_amount(&f.tech_amount, true));
+    let mut non_technical = vec![];
+    for (i, line) in f
+        .non_technical
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .enumerate()
+    {
+        if i == MAX_ITEMS {
+            errs.push(
+                "non_technical",
+                format!("非技术性款项最多 {MAX_ITEMS} 项"),
+                format!("At most {MAX_ITEMS} non-technical items"),
+            );
+            break;
+        }
+        let (item, amount) = line.split_once(['|', '｜']).unwrap_or((line, ""));
+        let item = clean_text(item, 1, 50);
+        let amount = parse_amount(amount, true);
+        match (item, amount) {
+            (Ok(n), Ok(a)) => non_technical.push((n, a)),
+            (Err(e), _) => errs.push(
+                "non_technical",
+                format!("第 {} 行名称：{}", i + 1, e.message_zh()),
+                format!("Line {}, item: {}", i + 1, e.message_en()),
+            ),
+            (_, Err(e)) => errs.push(
+                "non_technical",
+                format!(
+                    "第 {} 行金额（格式：名称 | 金额）：{}",
+                    i + 1,
+                    e.message_zh()
+                ),
+                format!(
+                    "Line {}, amount (as `item | amount`): {}",
+                    i + 1,
+                    e.message_en()
+                ),
+            ),
+        }
+    }
+    let signed_on = parse_date(&f.signed_on);
+    if signed_on.is_none() {
+        errs.push(
+            "signed_on",
+            "请填写签订日期（如 2026-03-01）",
+            "Enter the signing date (e.g. 2026-03-01)",
+        );
+    }
+    let ends_on = if f.ends_on.trim().is_empty() {
+        Some(None)
+    } else {
+        match parse_date(&f.ends_on) {
+            Some(d) => Some(Some(d)),
+            None => {
+                errs.push(
+                    "ends_on",
+                    "有效期截止日格式应为 2027-03-01",
+                    "Write the end of the term as 2027-03-01",
+                );
+                None
+            }
+        }
+    };
+    let chain_code = super::chain(&mut errs, cat, &f.chain);
+    let field = errs.take("field", clean_text(&f.field, FIELD.0, FIELD.1));
+    let ip_type = IpType::parse(&f.ip_type);
+    if ip_type.is_none() {
+        errs.push(
+            "ip_type",
+            "请选择知识产权类型",
+            "Choose the kind of intellectual property",
+        );
+    }
+    let plan_origin = if f.plan_origin.trim().is_empty() {
+        Some(PlanOrigin::None)
+    } else {
+        PlanOrigin::parse(&f.plan_origin)
+    };
+    if plan_origin.is_none() {
+        errs.push(
+            "plan_origin",
+            "请选择政府计划来源",
+            "Choose the government plan the contract comes from",
+        );
+    }
+    if let (Some(c), Some(t), Some(s), Some(e), Some(cc)) = (
+        contract_amount,
+        tech_amount,
+        signed_on,
+        ends_on,
+        &credit_code,
+    ) {
+        let counterpart = cc.clone().unwrap_or_default();
+        for r in check_rules(
+            &Terms {
+                contract_amount: c,
+                tech_amount: t,
+                non_technical: &non_technical,
+                signed_on: s,
+                ends_on: e,
+                buyer: &counterpart,
+                seller: applicant_code,
+            },
+            today,
+        ) {
+            errs.push(r.field(), r.message_zh(), r.message_en());
+        }
+    }
+    errs.finish()?;
+    let (
+        Some(contract_type),
+        Some(title),
+        Some(applicant_side),
+        Some(name),
+        Some(place),
+        Some(credit_code),
+        Some(org_type),
+        Some(contract_amount),
+        Some(tech_amount),
+        Some(signed_on),
+        Some(ends_on),
+        Some(chain_code),
+        Some(field),
+        Some(ip_type),
+        Some(plan_origin),
+    ) = (
+        contract_type,
+        title,
+        applicant_side,
+        name,
+        place,
+        credit_code,
+        org_type,
+        contract_amount,
+        tech_amount,
+        signed_on,
+        ends_on,
+        chain_code,
+        field,
+        ip_type,
+        plan_origin,
+    )
+    else {
+        return Err(AppError::Internal);
+    };
+    Ok(ContractContent {
+        contract_type,
+        title,
+        applicant_side,
+        counterpart: Counterpart {
+            name,
+            credit_code,
+            org_type,
+            place,
+        },
+        contract_amount,
+        tech_amount,
+        non_technical,
+        signed_on,
+        ends_on,
+        chain_code,
+        field,
+        ip_type,
+        plan_origin,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Chain, District, RefData};
+
+    fn refs() -> RefData {
+        RefData {
+            districts: vec![District {
+                code: "qingxiu".into(),
+                name_zh: "青秀区".into(),
+                name_en: "Qingxiu".into(),
+                kind: "district".into(),
+                sort: 1,
+            }],
+            chains: vec![
+                Chain {
+                    code: "ev".into(),
+                    parent_code: None,
+                    name_zh: "新能源汽车".into(),
+                    name_en: "EV".into(),
+                    sort: 1,
+                },
+                Chain {
+                    code: "ev.battery".into(),
+                    parent_code: Some("ev".into()),
+                    name_zh: "电池".into(),
+                    name_en: "Battery".into(),
+                    sort: 2,
+                },
+            ],
+        }
+    }
+
+    fn code(body17: &str) -> String {
+        let c = crate::domain::credit_code::compute_check_char(body17).unwrap();
+        format!("{body17}{c}")
+    }
+
+    fn good() -> ContractForm {
+        ContractForm {
+            contract_type: "development_commissioned".into(),
+            title: "动力电池热管理系统委托开发".into(),
+            applicant_side: "seller".into(),
+            counterpart_name: "南宁某汽车零部件有限公司".into(),
+            counterpart_credit_code: code("91450100JBCNTR001"),
+            counterpart_type: "enterprise".into(),
+            counterpart_region: "nanning".into(),
+            counterpart_place: "qingxiu".into(),
+            contract_amount: "120".into(),
+            tech_amount: "100".into(),
+            non_technical: "测试设备 | 15\n材料 | 5万".into(),
+            signed_on: "2026-03-01".into(),
+            ends_on: "2027-02-28".into(),
+            chain: "ev.battery".into(),
+            field: "电池热管理".into(),
+            ip_type: "technical_secret".into(),
+            plan_origin: "".into(),
+        }
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()
+    }
+
+    fn fields_of(f: &ContractForm) -> Vec<String> {
+        match parse(f, &refs(), today(), &code("12450100JBCNTR002")) {
+            Ok(_) => vec![],
+            Err(e) => e.field_errors().iter().map(|x| x.field.clone()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_good_application_parses_in_fen_with_its_place() {
+        let c = parse(&good(), &refs(), today(), &code("12450100JBCNTR002")).unwrap();
+        assert_eq!(c.contract_amount, Fen(120 * 1_000_000));
+        assert_eq!(c.tech_amount, Fen(100 * 1_000_000));
+        assert_eq!(c.non_technical.len(), 2);
+        assert_eq!(c.plan_origin, PlanOrigin::None);
+        assert_eq!(
+            c.counterpart.place.area(),
+            crate::domain::contract::Area::Nanning
+        );
+    }
+
+    #[test]
+    fn each_bad_input_is_named_by_its_field() {
+        let case = |edit: fn(&mut ContractForm)| {
+            let mut f = good();
+            edit(&mut f);
+            fields_of(&f)
+        };
+        assert_eq!(
+            case(|f| f.contract_type = "技术买卖".into()),
+            vec!["contract_type"]
+        );
+        assert_eq!(case(|f| f.tech_amount = "130".into()), vec!["tech_amount"]);
+        assert_eq!(
+            case(|f| f.non_technical = "设备 | 10".into()),
+            vec!["non_technical"]
+        );
+        assert_eq!(
+            case(|f| f.non_technical = "设备 10万".into()),
+            vec!["non_technical"]
+        );
+        assert_eq!(
+            case(|f| f.contract_amount = "-120".into()),
+            vec!["contract_amount"]
+        );
+        assert_eq!(
+            case(|f| f.contract_amount = "0".into()),
+            vec!["contract_amount"]
+        );
+        assert_eq!(
+            case(|f| f.signed_on = "2027-01-01".into()),
+            vec!["signed_on"]
+        );
+        assert_eq!(
+            case(|f| f.signed_on = "1999-12-31".into()),
+            vec!["signed_on"]
+        );
+        assert_eq!(case(|f| f.ends_on = "2025-01-01".into()), vec!["ends_on"]);
+        assert_eq!(
+            case(|f| f.counterpart_credit_code = code("12450100JBCNTR002")),
+            vec!["counterpart_credit_code"],
+            "the applicant cannot contract with itself"
+        );
+        assert_eq!(
+            case(|f| f.counterpart_credit_code = String::new()),
+            vec!["counterpart_credit_code"]
+        );
+        assert_eq!(
+            case(|f| f.counterpart_place = "nowhere".into()),
+            vec!["counterpart_place"]
+        );
+        assert_eq!(
+            case(|f| f.chain = "ev".into()),
+            vec!["chain"],
+            "a link, not a chain"
+        );
+        // Abroad, the credit code may be left out.
+        assert!(case(|f| {
+            f.counterpart_region = "abroad".into();
+            f.counterpart_place = "VN".into();
+            f.counterpart_credit_code = String::new();
+        })
+        .is_empty());
+        // Everything wrong at once: every field named.
+        let all = fields_of(&ContractForm::default());
+        for f in [
+            "contract_type",
+            "title",
+            "counterpart_name",
+            "counterpart_place",
+            "counterpart_type",
+            "contract_amount",
+            "tech_amount",
+            "signed_on",
+            "chain",
+            "field",
+            "ip_type",
+        ] {
+            assert!(all.iter().any(|x| x == f), "{f} in {all:?}");
+        }
+    }
+}
