@@ -85,6 +85,15 @@ pub enum Action {
     /// Lead a bid on an open call for one's organization (eligibility aside, which the call
     /// decides).
     CreateBid,
+    /// Apply to register a technology contract for one's organization (its seller, or the
+    /// domestic buyer of an import).
+    ApplyContract,
+    /// Change, submit or withdraw one's organization's application.
+    EditContract,
+    /// Read a contract in any status with its history: its parties, the registry, officials.
+    ViewContract,
+    /// Receive, return, send to experts, register, refuse or cancel (registry clerks).
+    RegisterContract,
 }
 
 impl Action {
@@ -115,6 +124,10 @@ impl Action {
         Action::ViewExpertProfile,
         Action::ManageCall,
         Action::CreateBid,
+        Action::ApplyContract,
+        Action::EditContract,
+        Action::ViewContract,
+        Action::RegisterContract,
     ];
 }
 
@@ -202,9 +215,12 @@ pub fn authorize(actor: Option<&Actor>, action: Action, target: Target) -> Resul
         Action::ViewOrgMembers | Action::ViewOrgProfile => official || own,
         Action::ViewExpertProfile => official,
         Action::ManageCall => official,
-        Action::CreateBid => {
+        Action::CreateBid | Action::ApplyContract => {
             (a.has(Role::Researcher) || a.has(Role::EnterpriseMember)) && a.acting_org().is_some()
         }
+        Action::EditContract => own && (a.has(Role::Researcher) || a.has(Role::EnterpriseMember)),
+        Action::ViewContract => official || a.has(Role::Clerk) || own,
+        Action::RegisterContract => a.has(Role::Clerk),
     };
     if allowed {
         Ok(())
@@ -325,9 +341,12 @@ mod tests {
             return Err(Denial::Unauthenticated);
         }
         let ok = match (who, action) {
+            (Official, RegisterContract) => false,
             (Official, _) => !matches!(
                 action,
                 CreateBid
+                    | ApplyContract
+                    | EditContract
                     | CreateDemand
                     | EditDemand
                     | SubmitDemand
@@ -343,7 +362,13 @@ mod tests {
             (EnterpriseAdmin, AdmitMember) => own,
             (Enterprise | EnterpriseAdmin, ViewOrgMembers | ViewOrgProfile) => own,
             (Expert, EditExpertProfile) => true,
-            (Enterprise | EnterpriseAdmin | Researcher, CreateAchievement | CreateBid) => true,
+            (
+                Enterprise | EnterpriseAdmin | Researcher,
+                CreateAchievement | CreateBid | ApplyContract,
+            ) => true,
+            (Enterprise | EnterpriseAdmin | Researcher, EditContract) => own,
+            (Clerk, ViewContract | RegisterContract) => true,
+            (Enterprise | EnterpriseAdmin | Researcher | Expert, ViewContract) => own,
             (Enterprise | EnterpriseAdmin | Researcher, EditAchievement) => own,
             (Enterprise | EnterpriseAdmin | Researcher | Expert | Clerk, ViewAchievement) => own,
             (

@@ -9,10 +9,12 @@ use std::sync::Arc;
 use uuid::Uuid;
 
 mod calls;
+mod contracts;
 mod files;
 mod notifications;
 mod reviews;
 pub use calls::*;
+pub use contracts::*;
 pub use files::*;
 pub use notifications::*;
 pub use reviews::*;
@@ -302,6 +304,7 @@ pub trait Store:
     + DemandStore
     + AchievementStore
     + CallStore
+    + ContractStore
     + ReviewStore
     + NotificationStore
     + DisputeStore

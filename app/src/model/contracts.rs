@@ -37,3 +37,60 @@ pub struct ContractForm {
     /// `PlanOrigin` code.
     pub plan_origin: String,
 }
+
+/// One party as a contract's readers see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartyView {
+    pub name: String,
+    pub credit_code: Option<String>,
+    pub org_id: Option<uuid::Uuid>,
+    pub org_type: crate::domain::OrgType,
+    pub place: crate::domain::contract::Place,
+}
+
+/// A contract for its parties and the registry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContractDetail {
+    pub id: uuid::Uuid,
+    pub registration_number: Option<String>,
+    pub contract_type: crate::domain::contract::ContractType,
+    pub title: String,
+    pub applicant_side: String,
+    pub seller: PartyView,
+    pub buyer: PartyView,
+    pub contract_amount_fen: i64,
+    pub tech_amount_fen: i64,
+    pub non_technical: Vec<(String, i64)>,
+    pub signed_on: chrono::NaiveDate,
+    pub ends_on: Option<chrono::NaiveDate>,
+    pub chain_code: String,
+    pub field: String,
+    pub ip_type: crate::domain::contract::IpType,
+    pub plan_origin: crate::domain::contract::PlanOrigin,
+    pub status: crate::domain::contract::ContractStatus,
+    pub status_reason: Option<String>,
+    pub submitted_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub registered_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// 技术交易额 at or above ¥5m: expert review before registration.
+    pub needs_expert_review: bool,
+    pub permissions: super::RecordPermissions,
+    /// The reader is a registry clerk who may register it now (the form with the confirmed
+    /// type and amount).
+    pub may_register: bool,
+    pub history: Vec<super::AuditEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContractListItem {
+    pub id: uuid::Uuid,
+    pub registration_number: Option<String>,
+    pub title: String,
+    pub contract_type: crate::domain::contract::ContractType,
+    pub seller_name: String,
+    pub buyer_name: String,
+    pub contract_amount_fen: i64,
+    pub tech_amount_fen: i64,
+    pub status: crate::domain::contract::ContractStatus,
+    pub submitted_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}

@@ -98,7 +98,7 @@ pub fn parse(
         clean_text(&f.counterpart_name, NAME.0, NAME.1),
     );
     let place = Place::from_parts(&f.counterpart_region, &f.counterpart_place, |d| {
-        cat.is_district(d)
+        cat.is_nanning(d)
     });
     if place.is_none() {
         errs.push(

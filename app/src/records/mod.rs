@@ -23,6 +23,8 @@ pub trait Catalog {
     /// An industry chain link (a chain with no links under it), the level records belong to.
     fn is_chain(&self, code: &str) -> bool;
     fn is_district(&self, code: &str) -> bool;
+    /// A district or zone of Nanning itself (not "elsewhere in Guangxi", China or abroad).
+    fn is_nanning(&self, code: &str) -> bool;
 }
 
 impl Catalog for RefData {
@@ -36,6 +38,11 @@ impl Catalog for RefData {
     fn is_district(&self, code: &str) -> bool {
         self.districts.iter().any(|d| d.code == code)
     }
+    fn is_nanning(&self, code: &str) -> bool {
+        self.districts
+            .iter()
+            .any(|d| d.code == code && d.kind != "outside")
+    }
 }
 
 /// The same reference data as sets, for checking many records (an import file) quickly.
@@ -43,6 +50,7 @@ impl Catalog for RefData {
 pub struct RefSets {
     chains: std::collections::HashSet<String>,
     districts: std::collections::HashSet<String>,
+    nanning: std::collections::HashSet<String>,
 }
 
 impl From<&RefData> for RefSets {
@@ -55,6 +63,12 @@ impl From<&RefData> for RefSets {
                 .map(|c| c.code.clone())
                 .collect(),
             districts: r.districts.iter().map(|d| d.code.clone()).collect(),
+            nanning: r
+                .districts
+                .iter()
+                .filter(|d| d.kind != "outside")
+                .map(|d| d.code.clone())
+                .collect(),
         }
     }
 }
@@ -65,6 +79,9 @@ impl Catalog for RefSets {
     }
     fn is_district(&self, code: &str) -> bool {
         self.districts.contains(code)
+    }
+    fn is_nanning(&self, code: &str) -> bool {
+        self.nanning.contains(code)
     }
 }
 

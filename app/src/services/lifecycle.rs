@@ -97,6 +97,11 @@ pub async fn take_action(
             super::call_action(state, actor, id, a, reason).await?;
             Ok(CallLifecycle::page(id))
         }
+        crate::domain::contract::ContractLifecycle::ENTITY => {
+            let a = parse::<crate::domain::contract::ContractLifecycle>(action)?;
+            super::contract_action(state, actor, id, a, reason).await?;
+            Ok(format!("/contracts/{id}"))
+        }
         crate::domain::review::ReviewLifecycle::ENTITY => {
             let a = parse::<crate::domain::review::ReviewLifecycle>(action)?;
             super::review_action(state, actor, id, a, reason).await?;

@@ -17,6 +17,7 @@ macro_rules! sql_store {
         include!("sql/demands.rs");
         include!("sql/achievements.rs");
         include!("sql/calls.rs");
+        include!("sql/contracts.rs");
         include!("sql/reviews.rs");
         include!("sql/notifications.rs");
         include!("sql/disputes.rs");

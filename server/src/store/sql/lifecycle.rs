@@ -12,6 +12,7 @@ async fn write_status(tx: &mut Tx<'_>, c: &StatusChange, at: DateTime<Utc>) -> S
         "call" => ("calls", true),
         "bid" => ("bids", false),
         "review" => ("review_assignments", false),
+        "contract" => ("contracts", false),
         other => return Err(StoreError::Other(format!("no status column for {other}"))),
     };
     let sql = if stamped {

@@ -1,0 +1,518 @@
+//! Technology contract registration (技术合同认定登记): a Nanning organization applies (the
+//! seller, or the domestic buyer of a technology import), a registry clerk receives it or
+//! returns it for correction, sends large contracts to experts, and registers it with a number
+//! (confirming or correcting the type and 技术交易额) or refuses it; a registration can later be
+//! cancelled. Every step goes through the shared lifecycle path and the audit log.
+use super::*;
+use crate::domain::contract::{
+    self, ContractAction, ContractLifecycle, ContractStatus, ContractType, Place,
+};
+use crate::domain::lifecycle::Lifecycle;
+use crate::domain::money::Fen;
+use crate::model::*;
+use crate::policy::{authorize, Action, Actor, Target};
+use crate::records::{self, contract::Side, Catalog};
+
+impl lifecycle::Reviewed for ContractLifecycle {
+    /// Registration has its own form (the confirmed type and amount), so it is not offered here.
+    const OFFERED: &'static [ContractAction] = &[
+        ContractAction::Submit,
+        ContractAction::Withdraw,
+        ContractAction::Receive,
+        ContractAction::Return,
+        ContractAction::SendToExperts,
+        ContractAction::Refuse,
+        ContractAction::Cancel,
+    ];
+    const EDIT: Action = Action::EditContract;
+    const VIEW_HISTORY: Action = Action::ViewContract;
+    fn allowed_by(action: ContractAction) -> &'static [Action] {
+        if action.by_applicant() {
+            &[Action::EditContract]
+        } else {
+            &[Action::RegisterContract]
+        }
+    }
+    fn page(id: Uuid) -> String {
+        format!("/contracts/{id}")
+    }
+}
+
+fn target(c: &ContractRecord) -> Target {
+    Target {
+        owner_org: c.applicant_org_id,
+        is_public: false,
+    }
+}
+
+/// Its parties, the registry and officials read a contract; everyone else is told it does not
+/// exist.
+fn may_view(actor: Option<&Actor>, c: &ContractRecord) -> bool {
+    let party = actor
+        .and_then(|a| a.acting_org())
+        .is_some_and(|o| c.seller.org_id == Some(o) || c.buyer.org_id == Some(o));
+    party || authorize(actor, Action::ViewContract, target(c)).is_ok()
+}
+
+async fn load(
+    state: &AppState,
+    actor: Option<&Actor>,
+    id: Uuid,
+) -> Result<ContractRecord, AppError> {
+    let c = state
+        .store
+        .get_contract(id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    if !may_view(actor, &c) {
+        return Err(AppError::NotFound);
+    }
+    Ok(c)
+}
+
+fn beijing_today(state: &AppState) -> chrono::NaiveDate {
+    state
+        .clock
+        .now()
+        .with_timezone(&crate::domain::time::shanghai())
+        .date_naive()
+}
+
+fn party_view(p: &PartyRecord) -> PartyView {
+    PartyView {
+        name: p.name.clone(),
+        credit_code: p.credit_code.clone(),
+        org_id: p.org_id,
+        org_type: p.org_type,
+        place: p.place.clone(),
+    }
+}
+
+fn list_item(c: &ContractRecord) -> ContractListItem {
+    ContractListItem {
+        id: c.id,
+        registration_number: c.registration_number.clone(),
+        title: c.title.clone(),
+        contract_type: c.contract_type,
+        seller_name: c.seller.name.clone(),
+        buyer_name: c.buyer.name.clone(),
+        contract_amount_fen: c.contract_amount_fen,
+        tech_amount_fen: c.tech_amount_fen,
+        status: c.status,
+        submitted_at: c.submitted_at,
+        updated_at: c.updated_at,
+    }
+}
+
+/// Starts (`id` none) or rewrites the application of `actor`'s organization, and applies when
+/// `submit`. Returns the contract's id.
+#[tracing::instrument(skip_all)]
+pub async fn save_contract(
+    state: &AppState,
+    actor: &Actor,
+    id: Option<Uuid>,
+    form: &ContractForm,
+    submit: bool,
+) -> Result<Uuid, AppError> {
+    authorize(Some(actor), Action::ApplyContract, Target::NONE)?;
+    let org_id = actor.acting_org().ok_or(AppError::Forbidden)?;
+    let org = state
+        .store
+        .get_org(org_id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::Forbidden)?;
+    let refs = super::ref_data(state).await?;
+    if !refs.is_nanning(&org.district_code) {
+        return Err(AppError::conflict(
+            "本平台受理注册在南宁市的单位的技术合同登记申请；请向贵单位所在地的登记机构申请",
+            "This registry takes applications from organizations registered in Nanning; apply to the registry where yours is registered",
+        ));
+    }
+    let content = records::contract::parse(form, &refs, beijing_today(state), &org.credit_code)?;
+    let counterpart_abroad = matches!(content.counterpart.place, Place::Abroad { .. });
+    if content.applicant_side == Side::Buyer && !counterpart_abroad {
+        return Err(AppError::field(
+            "applicant_side",
+            "只有技术引进（卖方在境外）时由境内买方申请登记；其他情况由卖方申请",
+            "The buyer applies only for a technology import (the seller abroad); otherwise the seller applies",
+        ));
+    }
+    let counterpart_org = match &content.counterpart.credit_code {
+        Some(code) => state
+            .store
+            .find_org_by_credit_code(code)
+            .await
+            .map_err(internal)?
+            .map(|o| o.id),
+        None => None,
+    };
+    let applicant = PartyRecord {
+        name: org.name.clone(),
+        credit_code: Some(org.credit_code.clone()),
+        org_id: Some(org.id),
+        org_type: org.org_type,
+        place: Place::Nanning {
+            district: org.district_code.clone(),
+        },
+    };
+    let other = PartyRecord {
+        name: content.counterpart.name.clone(),
+        credit_code: content.counterpart.credit_code.clone(),
+        org_id: counterpart_org,
+        org_type: content.counterpart.org_type,
+        place: content.counterpart.place.clone(),
+    };
+    let (seller, buyer) = match content.applicant_side {
+        Side::Seller => (applicant, other),
+        Side::Buyer => (other, applicant),
+    };
+    let existing = match id {
+        Some(id) => {
+            let c = load(state, Some(actor), id).await?;
+            lifecycle::authorize_action::<ContractLifecycle>(
+                Some(actor),
+                target(&c),
+                ContractAction::Submit,
+            )?;
+            lifecycle::ensure_editable::<ContractLifecycle>(c.status)?;
+            Some(c)
+        }
+        None => None,
+    };
+    let now = state.clock.now();
+    let rec = ContractRecord {
+        id: existing.as_ref().map(|c| c.id).unwrap_or_else(Uuid::new_v4),
+        registration_number: None,
+        applicant_user_id: Some(actor.user_id),
+        applicant_org_id: Some(org.id),
+        applicant_side: content.applicant_side.as_str().into(),
+        contract_type: content.contract_type,
+        title: content.title.clone(),
+        seller,
+        buyer,
+        contract_amount_fen: content.contract_amount.fen(),
+        tech_amount_fen: content.tech_amount.fen(),
+        non_technical: content
+            .non_technical
+            .iter()
+            .map(|(n, f)| (n.clone(), f.fen()))
+            .collect(),
+        signed_on: content.signed_on,
+        ends_on: content.ends_on,
+        chain_code: content.chain_code.clone(),
+        field: content.field.clone(),
+        ip_type: content.ip_type,
+        plan_origin: content.plan_origin,
+        demand_id: existing.as_ref().and_then(|c| c.demand_id),
+        call_id: existing.as_ref().and_then(|c| c.call_id),
+        achievement_id: existing.as_ref().and_then(|c| c.achievement_id),
+        status: existing
+            .as_ref()
+            .map(|c| c.status)
+            .unwrap_or(ContractStatus::Draft),
+        status_reason: None,
+        submitted_at: None,
+        registered_at: None,
+        source: "application".into(),
+        version: 0,
+        created_at: existing.as_ref().map(|c| c.created_at).unwrap_or(now),
+        updated_at: now,
+    };
+    let id = rec.id;
+    if existing.is_some() {
+        let ev = audit(
+            Some(actor.user_id),
+            ContractLifecycle::ENTITY,
+            id,
+            "edit",
+            now,
+        );
+        lifecycle::written::<ContractLifecycle>(
+            state.store.update_contract_draft(&rec, &ev).await,
+        )?;
+    } else {
+        let mut ev = audit(
+            Some(actor.user_id),
+            ContractLifecycle::ENTITY,
+            id,
+            "create",
+            now,
+        );
+        ev.to_state = Some(ContractStatus::Draft.as_str().into());
+        state
+            .store
+            .insert_contract(&rec, &ev)
+            .await
+            .map_err(internal)?;
+    }
+    if submit {
+        contract_action(state, actor, id, ContractAction::Submit, None).await?;
+    }
+    Ok(id)
+}
+
+/// A lifecycle step on a contract: the applicant's (apply, withdraw) or the registry's
+/// (receive, return for correction, send to experts, refuse, cancel). Registering goes through
+/// [`register_contract`].
+#[tracing::instrument(skip_all)]
+pub async fn contract_action(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    action: ContractAction,
+    reason: Option<&str>,
+) -> Result<ContractStatus, AppError> {
+    if action == ContractAction::Register {
+        return register_contract(state, actor, id, None, None)
+            .await
+            .map(|_| ContractStatus::Registered);
+    }
+    let c = load(state, Some(actor), id).await?;
+    lifecycle::authorize_action::<ContractLifecycle>(Some(actor), target(&c), action)?;
+    if action == ContractAction::Submit {
+        let to = ContractLifecycle::transition(c.status, action)
+            .map_err(|e| AppError::conflict(e.message_zh(), e.message_en()))?;
+        let now = state.clock.now();
+        let mut ev = audit(
+            Some(actor.user_id),
+            ContractLifecycle::ENTITY,
+            id,
+            action.as_str(),
+            now,
+        );
+        ev.from_state = Some(c.status.as_str().into());
+        ev.to_state = Some(to.as_str().into());
+        let change = StatusChange::of::<ContractLifecycle>(id, c.status, to, None);
+        lifecycle::written::<ContractLifecycle>(
+            state.store.submit_contract(&change, c.version, &ev).await,
+        )?;
+        return Ok(to);
+    }
+    lifecycle::apply::<ContractLifecycle>(
+        state,
+        Some(actor.user_id),
+        id,
+        c.status,
+        action,
+        reason,
+        |_, _| Ok(()),
+    )
+    .await
+}
+
+/// The registry registers a contract it has examined: with the type and 技术交易额 it confirmed
+/// (`None` keeps what was applied for). A contract of ¥5m or more must have passed expert
+/// review. Returns the registration number.
+#[tracing::instrument(skip_all)]
+pub async fn register_contract(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    contract_type: Option<&str>,
+    tech_amount: Option<&str>,
+) -> Result<String, AppError> {
+    let c = load(state, Some(actor), id).await?;
+    lifecycle::authorize_action::<ContractLifecycle>(
+        Some(actor),
+        target(&c),
+        ContractAction::Register,
+    )?;
+    let to = ContractLifecycle::transition(c.status, ContractAction::Register)
+        .map_err(|e| AppError::conflict(e.message_zh(), e.message_en()))?;
+    let mut errs = crate::error::Errors::default();
+    let ty = match contract_type.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Some(c.contract_type),
+        Some(t) => {
+            let parsed = ContractType::parse(t);
+            if parsed.is_none() {
+                errs.push(
+                    "contract_type",
+                    "请选择核定的合同类型",
+                    "Choose the confirmed contract type",
+                );
+            }
+            parsed
+        }
+    };
+    let tech = match tech_amount.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Some(Fen(c.tech_amount_fen)),
+        Some(t) => errs.take("tech_amount", contract::parse_amount(t, true)),
+    };
+    if tech.is_some_and(|t| t.fen() > c.contract_amount_fen) {
+        errs.push(
+            "tech_amount",
+            "核定的技术交易额不能超过合同成交额",
+            "The confirmed technology amount cannot exceed the contract amount",
+        );
+    }
+    errs.finish()?;
+    let (Some(ty), Some(tech)) = (ty, tech) else {
+        return Err(AppError::Internal);
+    };
+    if contract::needs_expert_review(tech) && c.status != ContractStatus::ExpertReview {
+        return Err(AppError::conflict(
+            "技术交易额达到 500 万元的合同须先提交专家评审，评审后方可登记",
+            "A contract with a technology amount of ¥5m or more goes to expert review before it is registered",
+        ));
+    }
+    let now = state.clock.now();
+    let mut ev = audit(
+        Some(actor.user_id),
+        ContractLifecycle::ENTITY,
+        id,
+        ContractAction::Register.as_str(),
+        now,
+    );
+    ev.from_state = Some(c.status.as_str().into());
+    ev.to_state = Some(to.as_str().into());
+    let mut corrections = vec![];
+    if ty != c.contract_type {
+        corrections.push(format!(
+            "类型 {} → {}",
+            c.contract_type.label_zh(),
+            ty.label_zh()
+        ));
+    }
+    if tech.fen() != c.tech_amount_fen {
+        corrections.push(format!(
+            "技术交易额 {} → {} 万元",
+            Fen(c.tech_amount_fen).format_wan(),
+            tech.format_wan()
+        ));
+    }
+    ev.reason = (!corrections.is_empty()).then(|| format!("核定：{}", corrections.join("；")));
+    let change = StatusChange::of::<ContractLifecycle>(id, c.status, to, None);
+    let year = chrono::Datelike::year(&now.with_timezone(&crate::domain::time::shanghai()));
+    let reg = Registration {
+        contract_type: ty,
+        tech_amount_fen: tech.fen(),
+        at: now,
+        year,
+    };
+    match state.store.register_contract(&change, &reg, &ev).await {
+        Ok(n) => Ok(n),
+        Err(StoreError::Stale) => Err(lifecycle::stale::<ContractLifecycle>()),
+        Err(e) => Err(internal(e)),
+    }
+}
+
+/// A contract's page.
+#[tracing::instrument(skip_all)]
+pub async fn contract_detail(
+    state: &AppState,
+    actor: Option<&Actor>,
+    id: Uuid,
+) -> Result<ContractDetail, AppError> {
+    let c = load(state, actor, id).await?;
+    let permissions = lifecycle::permissions::<ContractLifecycle>(actor, target(&c), c.status);
+    let may_register = ContractLifecycle::transition(c.status, ContractAction::Register).is_ok()
+        && authorize(actor, Action::RegisterContract, target(&c)).is_ok();
+    Ok(ContractDetail {
+        id: c.id,
+        registration_number: c.registration_number.clone(),
+        contract_type: c.contract_type,
+        title: c.title.clone(),
+        applicant_side: c.applicant_side.clone(),
+        seller: party_view(&c.seller),
+        buyer: party_view(&c.buyer),
+        contract_amount_fen: c.contract_amount_fen,
+        tech_amount_fen: c.tech_amount_fen,
+        non_technical: c.non_technical.clone(),
+        signed_on: c.signed_on,
+        ends_on: c.ends_on,
+        chain_code: c.chain_code.clone(),
+        field: c.field.clone(),
+        ip_type: c.ip_type,
+        plan_origin: c.plan_origin,
+        status: c.status,
+        status_reason: c.status_reason.clone(),
+        submitted_at: c.submitted_at,
+        registered_at: c.registered_at,
+        needs_expert_review: contract::needs_expert_review(Fen(c.tech_amount_fen)),
+        permissions,
+        may_register,
+        history: history_of(state, ContractLifecycle::ENTITY, id).await?,
+    })
+}
+
+/// The application as saved, for the applicant to correct.
+#[tracing::instrument(skip_all)]
+pub async fn contract_form(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<ContractForm, AppError> {
+    let c = load(state, Some(actor), id).await?;
+    authorize(Some(actor), Action::EditContract, target(&c))?;
+    let buyer_side = c.applicant_side == "buyer";
+    let other = if buyer_side { &c.seller } else { &c.buyer };
+    Ok(ContractForm {
+        contract_type: c.contract_type.as_str().into(),
+        title: c.title.clone(),
+        applicant_side: c.applicant_side.clone(),
+        counterpart_name: other.name.clone(),
+        counterpart_credit_code: other.credit_code.clone().unwrap_or_default(),
+        counterpart_type: other.org_type.as_str().into(),
+        counterpart_region: other.place.region().into(),
+        counterpart_place: other.place.detail().into(),
+        contract_amount: Fen(c.contract_amount_fen).format_wan(),
+        tech_amount: Fen(c.tech_amount_fen).format_wan(),
+        non_technical: c
+            .non_technical
+            .iter()
+            .map(|(n, f)| format!("{n} | {}", Fen(*f).format_wan()))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        signed_on: c.signed_on.to_string(),
+        ends_on: c.ends_on.map(|d| d.to_string()).unwrap_or_default(),
+        chain: c.chain_code.clone(),
+        field: c.field.clone(),
+        ip_type: c.ip_type.as_str().into(),
+        plan_origin: c.plan_origin.as_str().into(),
+    })
+}
+
+/// The contracts of `actor`'s organization (applied for, or a party to).
+#[tracing::instrument(skip_all)]
+pub async fn my_contracts(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<Vec<ContractListItem>, AppError> {
+    let Some(org) = actor.acting_org() else {
+        return Ok(vec![]);
+    };
+    Ok(state
+        .store
+        .contracts_of_org(org)
+        .await
+        .map_err(internal)?
+        .iter()
+        .map(list_item)
+        .collect())
+}
+
+/// The registry's work list: applications waiting, being examined or with the experts.
+#[tracing::instrument(skip_all)]
+pub async fn registry_queue(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<Vec<ContractListItem>, AppError> {
+    authorize(Some(actor), Action::RegisterContract, Target::NONE)?;
+    Ok(state
+        .store
+        .contracts_in(
+            &[
+                ContractStatus::Submitted,
+                ContractStatus::Accepted,
+                ContractStatus::ExpertReview,
+            ],
+            500,
+        )
+        .await
+        .map_err(internal)?
+        .iter()
+        .map(list_item)
+        .collect())
+}

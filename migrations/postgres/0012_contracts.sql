@@ -1,0 +1,54 @@
+-- Technology contracts and their registration (技术合同认定登记). Keep in step with
+-- ../sqlite/0012_contracts.sql. Parties are kept by name, credit code and place, and linked to
+-- an organization on the platform when it is one; amounts are fen, 技术交易额 ≤ 合同成交额.
+CREATE TABLE contracts (
+    id UUID PRIMARY KEY,
+    registration_number TEXT UNIQUE,
+    applicant_user_id UUID REFERENCES users(id),
+    applicant_org_id UUID REFERENCES organizations(id),
+    applicant_side TEXT NOT NULL CHECK (applicant_side IN ('seller', 'buyer')),
+    contract_type TEXT NOT NULL,
+    title TEXT NOT NULL,
+    seller_name TEXT NOT NULL,
+    seller_credit_code TEXT,
+    seller_org_id UUID REFERENCES organizations(id),
+    seller_type TEXT NOT NULL,
+    seller_region TEXT NOT NULL,
+    seller_place TEXT NOT NULL,
+    buyer_name TEXT NOT NULL,
+    buyer_credit_code TEXT,
+    buyer_org_id UUID REFERENCES organizations(id),
+    buyer_type TEXT NOT NULL,
+    buyer_region TEXT NOT NULL,
+    buyer_place TEXT NOT NULL,
+    contract_amount_fen BIGINT NOT NULL CHECK (contract_amount_fen > 0),
+    tech_amount_fen BIGINT NOT NULL CHECK (tech_amount_fen > 0 AND tech_amount_fen <= contract_amount_fen),
+    non_technical TEXT NOT NULL,
+    signed_on DATE NOT NULL,
+    ends_on DATE,
+    chain_code TEXT NOT NULL REFERENCES industry_chains(code),
+    field TEXT NOT NULL,
+    ip_type TEXT NOT NULL,
+    plan_origin TEXT NOT NULL,
+    demand_id UUID REFERENCES demands(id),
+    call_id UUID REFERENCES calls(id),
+    achievement_id UUID REFERENCES achievements(id),
+    status TEXT NOT NULL,
+    status_reason TEXT,
+    submitted_at TIMESTAMPTZ,
+    registered_at TIMESTAMPTZ,
+    -- application | import | seed | award
+    source TEXT NOT NULL,
+    version BIGINT NOT NULL DEFAULT 0,
+    created_at TIMESTAMPTZ NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX contracts_status ON contracts(status, registered_at);
+CREATE INDEX contracts_applicant ON contracts(applicant_org_id, updated_at);
+CREATE INDEX contracts_call ON contracts(call_id);
+
+-- The last registration number issued in each year.
+CREATE TABLE contract_sequences (
+    year BIGINT PRIMARY KEY,
+    last BIGINT NOT NULL
+);

@@ -1,0 +1,273 @@
+//! Technology contract registration on both engines: a Nanning seller applies, the registry
+//! returns it for correction, the seller corrects and applies again (the clock restarts), the
+//! registry receives and registers it with a corrected type (numbered in the year's sequence);
+//! a ¥5m contract must pass expert review first; a registration is cancelled with a reason.
+//! Bad input and the wrong reader change nothing.
+mod common;
+
+use app::domain::contract::{ContractAction, ContractStatus, ContractType};
+use app::error::AppError;
+use app::model::ContractForm;
+use app::policy::Actor;
+use app::ports::{AuditEvent, FakeClock};
+use app::services;
+use chrono::{Duration, TimeZone, Utc};
+use common::calls::{conflict, person};
+use common::each_backend;
+use common::people::{code, fields, official};
+use std::sync::Arc;
+
+fn form(counterpart17: &str) -> ContractForm {
+    ContractForm {
+        contract_type: "development_commissioned".into(),
+        title: "动力电池热管理系统委托开发".into(),
+        applicant_side: "seller".into(),
+        counterpart_name: "柳州某汽车零部件有限公司".into(),
+        counterpart_credit_code: code(counterpart17),
+        counterpart_type: "enterprise".into(),
+        counterpart_region: "guangxi".into(),
+        counterpart_place: String::new(),
+        contract_amount: "120".into(),
+        tech_amount: "100".into(),
+        non_technical: "测试设备 | 15\n材料 | 5".into(),
+        signed_on: "2026-03-01".into(),
+        ends_on: "2027-02-28".into(),
+        chain: "advanced_manufacturing.new_energy_vehicle".into(),
+        field: "电池热管理".into(),
+        ip_type: "technical_secret".into(),
+        plan_origin: "municipal".into(),
+    }
+}
+
+async fn clerk(s: &app::ports::AppState, b: &common::Backend) -> Actor {
+    let u = person(
+        s,
+        "registry-clerk@example.cn",
+        "12450100JBCLRK001",
+        "institute",
+    )
+    .await;
+    b.store
+        .grant_role(
+            u.user_id,
+            app::domain::Role::Clerk,
+            &AuditEvent {
+                actor_id: None,
+                entity_type: "user",
+                entity_id: u.user_id.to_string(),
+                action: "grant_role".into(),
+                from_state: None,
+                to_state: None,
+                reason: None,
+                at: Utc::now(),
+            },
+        )
+        .await
+        .unwrap();
+    Actor {
+        roles: vec![app::domain::Role::Clerk],
+        ..u
+    }
+}
+
+#[tokio::test]
+async fn a_contract_is_applied_for_corrected_received_registered_and_cancelled() {
+    each_backend(|b| async move {
+        let clock = Arc::new(FakeClock::at(
+            Utc.with_ymd_and_hms(2026, 12, 1, 2, 0, 0).unwrap(),
+        ));
+        let s = common::seeded_state_at(&b, clock.clone()).await;
+        let seller = person(&s, "seller@example.cn", "91450100JBMKTA001", "enterprise").await;
+        let stranger = person(&s, "stranger@example.cn", "91450100JBMKTA002", "enterprise").await;
+        let off = official(&s, &b, "contract-off@example.cn", "91450100JBMKTA003").await;
+        let clerk = clerk(&s, &b).await;
+
+        // Bad input: every problem named, nothing stored.
+        let mut bad = form("91450200JBBUYR001");
+        bad.tech_amount = "130万".into();
+        bad.signed_on = "2027-01-01".into();
+        bad.contract_type = "技术买卖".into();
+        let e = services::save_contract(&s, &seller, None, &bad, true)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            fields(&e),
+            vec!["contract_type", "tech_amount", "signed_on"]
+        );
+        let mut import = form("91450200JBBUYR001");
+        import.applicant_side = "buyer".into();
+        let e = services::save_contract(&s, &seller, None, &import, true)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            fields(&e),
+            vec!["applicant_side"],
+            "a buyer applies only for an import"
+        );
+        assert!(services::my_contracts(&s, &seller)
+            .await
+            .unwrap()
+            .is_empty());
+        // Only applicants' organizations apply; the registry does not apply for itself.
+        assert_eq!(
+            services::save_contract(&s, &clerk, None, &form("91450200JBBUYR001"), true)
+                .await
+                .unwrap_err(),
+            AppError::Forbidden
+        );
+
+        let id = services::save_contract(&s, &seller, None, &form("91450200JBBUYR001"), true)
+            .await
+            .unwrap();
+        let d = services::contract_detail(&s, Some(&seller), id)
+            .await
+            .unwrap();
+        assert_eq!(d.status, ContractStatus::Submitted);
+        assert_eq!(d.contract_amount_fen, 120 * 1_000_000);
+        assert_eq!(d.seller.name, "seller@example.cn 的单位");
+        let first_submission = d.submitted_at.unwrap();
+        // Confidential: neither another organization nor a visitor reads it.
+        for reader in [Some(&stranger), None] {
+            assert_eq!(
+                services::contract_detail(&s, reader, id).await.unwrap_err(),
+                AppError::NotFound
+            );
+        }
+        assert!(services::contract_detail(&s, Some(&off), id).await.is_ok());
+        // The applicant cannot act for the registry, nor an official.
+        for who in [&seller, &off] {
+            assert!(
+                services::contract_action(&s, who, id, ContractAction::Receive, None)
+                    .await
+                    .is_err()
+            );
+        }
+        assert_eq!(
+            services::registry_queue(&s, &clerk).await.unwrap().len(),
+            1,
+            "the application waits in the registry's list"
+        );
+
+        // 补正: a reason is required; the applicant corrects and applies again.
+        let e = services::contract_action(&s, &clerk, id, ContractAction::Return, Some(""))
+            .await
+            .unwrap_err();
+        assert!(!fields(&e).is_empty());
+        services::contract_action(
+            &s,
+            &clerk,
+            id,
+            ContractAction::Return,
+            Some("请补充非技术性款项的明细依据"),
+        )
+        .await
+        .unwrap();
+        let d = services::contract_detail(&s, Some(&seller), id)
+            .await
+            .unwrap();
+        assert_eq!(d.status, ContractStatus::Returned);
+        assert!(d.permissions.edit);
+        clock.advance(Duration::days(2));
+        let mut fixed = form("91450200JBBUYR001");
+        fixed.tech_amount = "110".into();
+        fixed.non_technical = "测试设备 | 10".into();
+        services::save_contract(&s, &seller, Some(id), &fixed, true)
+            .await
+            .unwrap();
+        let d = services::contract_detail(&s, Some(&clerk), id)
+            .await
+            .unwrap();
+        assert_eq!(d.status, ContractStatus::Submitted);
+        assert_eq!(d.tech_amount_fen, 110 * 1_000_000);
+        assert!(
+            d.submitted_at.unwrap() > first_submission,
+            "the clock restarts"
+        );
+
+        // 受理, then 登记 with the type corrected: the year's first number.
+        services::contract_action(&s, &clerk, id, ContractAction::Receive, None)
+            .await
+            .unwrap();
+        let e = services::register_contract(&s, &clerk, id, None, Some("130"))
+            .await
+            .unwrap_err();
+        assert_eq!(fields(&e), vec!["tech_amount"]);
+        let n = services::register_contract(
+            &s,
+            &clerk,
+            id,
+            Some(ContractType::DevelopmentCooperative.as_str()),
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(n, "2026450100000001");
+        let d = services::contract_detail(&s, Some(&seller), id)
+            .await
+            .unwrap();
+        assert_eq!(d.status, ContractStatus::Registered);
+        assert_eq!(d.registration_number.as_deref(), Some(n.as_str()));
+        assert_eq!(d.contract_type, ContractType::DevelopmentCooperative);
+        assert!(d
+            .history
+            .iter()
+            .any(|h| h.reason.as_deref().is_some_and(|r| r.contains("核定"))));
+        assert!(!d.permissions.edit, "a registered contract is fixed");
+
+        // ¥5m of technology: expert review before registration.
+        let mut big = form("91450200JBBUYR002");
+        big.contract_amount = "800".into();
+        big.tech_amount = "500".into();
+        big.non_technical = "设备 | 300".into();
+        let big_id = services::save_contract(&s, &seller, None, &big, true)
+            .await
+            .unwrap();
+        services::contract_action(&s, &clerk, big_id, ContractAction::Receive, None)
+            .await
+            .unwrap();
+        let e = services::register_contract(&s, &clerk, big_id, None, None)
+            .await
+            .unwrap_err();
+        assert!(conflict(&e).contains("专家评审"));
+        services::contract_action(&s, &clerk, big_id, ContractAction::SendToExperts, None)
+            .await
+            .unwrap();
+        assert!(
+            services::contract_detail(&s, Some(&clerk), big_id)
+                .await
+                .unwrap()
+                .may_register
+        );
+        let n2 = services::register_contract(&s, &clerk, big_id, None, None)
+            .await
+            .unwrap();
+        assert_eq!(n2, "2026450100000002");
+
+        // 注销 with a reason; then nothing more.
+        services::contract_action(
+            &s,
+            &clerk,
+            id,
+            ContractAction::Cancel,
+            Some("双方协议解除合同"),
+        )
+        .await
+        .unwrap();
+        let d = services::contract_detail(&s, Some(&seller), id)
+            .await
+            .unwrap();
+        assert_eq!(d.status, ContractStatus::Cancelled);
+        assert_eq!(d.status_reason.as_deref(), Some("双方协议解除合同"));
+        let e = services::contract_action(
+            &s,
+            &clerk,
+            id,
+            ContractAction::Refuse,
+            Some("不符合技术合同特征"),
+        )
+        .await
+        .unwrap_err();
+        assert!(conflict(&e).contains("已注销"), "{e:?}");
+    })
+    .await;
+}
