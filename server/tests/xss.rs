@@ -58,6 +58,7 @@ struct Ids {
     /// Review assignments need a closed window, which this test's system clock does not reach:
     /// their pages are covered by `calls.rs` flows and the sealed-bid proof.
     reviews: Vec<String>,
+    contracts: Vec<String>,
 }
 
 fn ids_for<'a>(route: &str, ids: &'a Ids) -> &'a [String] {
@@ -70,6 +71,7 @@ fn ids_for<'a>(route: &str, ids: &'a Ids) -> &'a [String] {
         "/calls/" => &ids.calls,
         "/bids/" => &ids.bids,
         "/reviews/" => &ids.reviews,
+        "/contracts/" => &ids.contracts,
         _ => panic!(
             "route {route} has a parameter this test does not know: add its records to ids_for"
         ),
@@ -207,6 +209,33 @@ async fn no_route_writes_a_stored_payload_as_markup_for_any_role() {
                 .expect("attachment");
             app::services::bid_action(&state, &team, bid, app::domain::bid::BidAction::Submit, None).await.expect("submit");
         }
+        // Contract applications by the demo enterprise, payloads in their free-text fields.
+        let applicant = actor_of("enterprise@demo.jiebang.local").await;
+        for (i, p) in PAYLOADS.iter().enumerate() {
+            let f = app::model::ContractForm {
+                contract_type: "service".into(),
+                title: format!("合同{i}{p}"),
+                applicant_side: "seller".into(),
+                counterpart_name: format!("对方{p}"),
+                counterpart_credit_code: common::people::code(&format!("91450200JBXKRC{i:03}")),
+                counterpart_type: "enterprise".into(),
+                counterpart_region: String::new(),
+                counterpart_place: "guangxi".into(),
+                contract_amount: "50".into(),
+                tech_amount: "40".into(),
+                non_technical: format!("设备{} | 10", p.chars().take(20).collect::<String>()),
+                signed_on: "2026-03-01".into(),
+                ends_on: String::new(),
+                chain: "modern_agriculture.efficient_production".into(),
+                field: format!("领域{p}"),
+                ip_type: "other".into(),
+                plan_origin: String::new(),
+            };
+            app::services::save_contract(&state, &applicant, None, &f, true)
+                .await
+                .map_err(|e| format!("{e:?}"))
+                .expect("contract");
+        }
         let researcher = api_token(&app, "researcher@demo.jiebang.local", "Demo-2026-researcher").await;
 
         // Ids of what was stored, straight from the database.
@@ -218,7 +247,9 @@ async fn no_route_writes_a_stored_payload_as_markup_for_any_role() {
             calls: b.raw.uuids("SELECT id FROM calls WHERE title LIKE '榜单%'").await,
             bids: b.raw.uuids("SELECT id FROM bids WHERE title LIKE '申报%'").await,
             reviews: vec![],
+            contracts: b.raw.uuids("SELECT id FROM contracts WHERE title LIKE '合同%'").await,
         };
+        assert_eq!(ids.contracts.len(), 6);
         assert_eq!(ids.calls.len(), 6);
         assert_eq!(ids.bids.len(), 6);
         assert_eq!(ids.demands.len(), 12, "{}", b.name);

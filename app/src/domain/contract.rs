@@ -577,13 +577,27 @@ impl Place {
             Place::Abroad { country } => country,
         }
     }
-    /// Reads a region and its detail back; `is_district` names Nanning's district codes.
+    /// Reads a region and its detail back; `is_district` names Nanning's district codes. An
+    /// empty region is told from the detail (a district code, `guangxi`, a province, a country
+    /// code), as the form's one location list and registry sheets give it.
     pub fn from_parts(
         region: &str,
         detail: &str,
         is_district: impl Fn(&str) -> bool,
     ) -> Option<Place> {
         let detail = detail.trim();
+        if region.trim().is_empty() {
+            let inferred = if is_district(detail) {
+                "nanning"
+            } else if detail == "guangxi" || detail.starts_with("广西") {
+                "guangxi"
+            } else if PROVINCES.iter().any(|p| detail.starts_with(p)) {
+                "domestic"
+            } else {
+                "abroad"
+            };
+            return Place::from_parts(inferred, detail, is_district);
+        }
         match region.trim() {
             "nanning" if is_district(detail) => Some(Place::Nanning {
                 district: detail.to_string(),
@@ -813,6 +827,21 @@ mod tests {
             Some(Area::Abroad)
         );
         assert_eq!(Place::from_parts("abroad", "CN", is_d), None);
+        // Without a region, the detail says where.
+        assert_eq!(
+            Place::from_parts("", "qingxiu", is_d).map(|p| p.area()),
+            Some(Area::Nanning)
+        );
+        assert_eq!(Place::from_parts("", "guangxi", is_d), Some(Place::Guangxi));
+        assert_eq!(
+            Place::from_parts("", "上海", is_d).map(|p| p.area()),
+            Some(Area::Domestic)
+        );
+        assert_eq!(
+            Place::from_parts("", "th", is_d).map(|p| p.area()),
+            Some(Area::Asean)
+        );
+        assert_eq!(Place::from_parts("", "", is_d), None);
         let d = NaiveDate::from_ymd_opt(2026, 3, 1);
         for s in [
             "2026-03-01",

@@ -5,6 +5,7 @@ mod auth;
 mod bids;
 mod calls;
 mod common;
+mod contracts;
 mod demands;
 mod experts;
 mod forms;
@@ -186,6 +187,11 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/my/bids") view=bids::MyBidsPage ssr=SsrMode::Async />
                 <Route path=path!("/notifications") view=bids::NotificationsPage ssr=SsrMode::Async />
                 <Route path=path!("/receipts") view=bids::VerifyReceiptPage ssr=SsrMode::Async />
+                <Route path=path!("/contracts/new") view=contracts::ContractEditPage ssr=SsrMode::Async />
+                <Route path=path!("/contracts/:id/edit") view=contracts::ContractEditPage ssr=SsrMode::Async />
+                <Route path=path!("/contracts/:id") view=contracts::ContractPage ssr=SsrMode::Async />
+                <Route path=path!("/my/contracts") view=contracts::MyContractsPage ssr=SsrMode::Async />
+                <Route path=path!("/registry") view=contracts::RegistryPage ssr=SsrMode::Async />
                 <Route path=path!("/orgs/:id") view=orgs::OrgPage ssr=SsrMode::Async />
                 <Route path=path!("/search") view=search::SearchPage ssr=SsrMode::Async />
                 <Route path=path!("/my/demands") view=demands::MyDemandsPage ssr=SsrMode::Async />
@@ -319,6 +325,8 @@ fn Header() -> impl IntoView {
                                     u.has(Role::EnterpriseMember).then_some(("/my/demands", "我的需求", "My demands")),
                                     (u.has(Role::EnterpriseMember) || u.has(Role::Researcher)).then_some(("/my/achievements", "我的成果", "My achievements")),
                                     (u.has(Role::EnterpriseMember) || u.has(Role::Researcher)).then_some(("/my/bids", "我的揭榜", "My bids")),
+                                    (u.has(Role::EnterpriseMember) || u.has(Role::Researcher)).then_some(("/my/contracts", "我的技术合同", "My contracts")),
+                                    u.has(Role::Clerk).then_some(("/registry", "技术合同登记", "Contract registry")),
                                     u.has(Role::Expert).then_some(("/experts/me", "我的专家资料", "My expert profile")),
                                     u.has(Role::Expert).then_some(("/my/reviews", "我的评审", "My reviews")),
                                     Some(("/account", "我的账号", "My account")),
