@@ -73,4 +73,5 @@ export const DEMO = {
   researcher: { email: "researcher@demo.jiebang.local", password: "Demo-2026-researcher", org: "12450000JB109Y03WR" },
   expert: { email: "expert@demo.jiebang.local", password: "Demo-2026-expert", org: "12450000JBYY1CNW0T" },
   official: { email: "official@demo.jiebang.local", password: "Demo-2026-official", org: "11450100JBDXJP1EQY" },
+  clerk: { email: "clerk@demo.jiebang.local", password: "Demo-2026-clerk" },
 };

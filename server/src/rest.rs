@@ -426,6 +426,20 @@ pub fn content_disposition(name: &str) -> String {
     format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
+/// `GET /contracts/{id}`: a technology contract, for its parties, the registry and officials
+/// (404 for anyone else).
+pub async fn get_contract(
+    State(state): State<AppState>,
+    Extension(auth): Extension<Auth>,
+    Path(id): Path<String>,
+) -> Result<Json<app::model::ContractDetail>, ApiError> {
+    let id = uuid::Uuid::parse_str(&id).map_err(|_| ApiError(AppError::NotFound))?;
+    let actor = auth.user.as_ref().map(app::policy::Actor::from);
+    Ok(Json(
+        services::contract_detail(&state, actor.as_ref(), id).await?,
+    ))
+}
+
 #[cfg(test)]
 mod attachment_tests {
     #[test]
@@ -439,18 +453,4 @@ mod attachment_tests {
         assert!(!h.contains('\r') && !h.contains('\n'));
         assert_eq!(h.matches('"').count(), 2, "{h}");
     }
-}
-
-/// `GET /contracts/{id}`: a technology contract, for its parties, the registry and officials
-/// (404 for anyone else).
-pub async fn get_contract(
-    State(state): State<AppState>,
-    Extension(auth): Extension<Auth>,
-    Path(id): Path<String>,
-) -> Result<Json<app::model::ContractDetail>, ApiError> {
-    let id = uuid::Uuid::parse_str(&id).map_err(|_| ApiError(AppError::NotFound))?;
-    let actor = auth.user.as_ref().map(app::policy::Actor::from);
-    Ok(Json(
-        services::contract_detail(&state, actor.as_ref(), id).await?,
-    ))
 }

@@ -167,6 +167,14 @@ async fn a_contract_is_applied_for_corrected_received_registered_and_cancelled()
             .unwrap();
         assert_eq!(d.status, ContractStatus::Returned);
         assert!(d.permissions.edit);
+        // The saved application reads back into the form it came from (the correction starts
+        // from it), and saves again unchanged.
+        let saved = services::contract_form(&s, &seller, id).await.unwrap();
+        assert_eq!(saved.counterpart_place, "guangxi");
+        assert_eq!(saved.tech_amount, "100.00");
+        services::save_contract(&s, &seller, Some(id), &saved, false)
+            .await
+            .unwrap();
         clock.advance(Duration::days(2));
         let mut fixed = form("91450200JBBUYR001");
         fixed.tech_amount = "110".into();

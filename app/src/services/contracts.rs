@@ -456,7 +456,11 @@ pub async fn contract_form(
         counterpart_credit_code: other.credit_code.clone().unwrap_or_default(),
         counterpart_type: other.org_type.as_str().into(),
         counterpart_region: other.place.region().into(),
-        counterpart_place: other.place.detail().into(),
+        // The form's one location list names the rest of Guangxi `guangxi`.
+        counterpart_place: match &other.place {
+            Place::Guangxi => "guangxi".into(),
+            p => p.detail().into(),
+        },
         contract_amount: Fen(c.contract_amount_fen).format_wan(),
         tech_amount: Fen(c.tech_amount_fen).format_wan(),
         non_technical: c

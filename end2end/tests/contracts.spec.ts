@@ -1,0 +1,80 @@
+import { test, expect, hydrated, login, DEMO, creditCode } from "./fixtures";
+
+// An enterprise applies to register a technology contract; the registry returns it for
+// correction; the enterprise corrects it and applies again; the registry receives and
+// registers it with a number. Nobody else reads it.
+test("a contract is applied for, returned for correction, corrected, received and registered", async ({ page, browser }) => {
+  const stamp = Date.now() % 100000;
+  const title = `端到端技术服务合同 ${stamp}`;
+  await login(page, DEMO.enterprise.email, DEMO.enterprise.password);
+  await page.goto("/my/contracts");
+  await hydrated(page);
+  await page.click('[data-testid="new-contract"]');
+  await expect(page).toHaveURL(/\/contracts\/new$/);
+  await hydrated(page);
+  await page.selectOption("#contract_type", "service");
+  await page.fill("#title", title);
+  await page.fill("#counterpart_name", `柳州端到端汽车配件有限公司 ${stamp}`);
+  await page.fill("#counterpart_credit_code", creditCode());
+  await page.selectOption("#counterpart_type", "enterprise");
+  await page.selectOption("#counterpart_place", "guangxi");
+  await page.fill("#contract_amount", "120万");
+  await page.fill("#tech_amount", "130");
+  await page.fill("#signed_on", "2026-03-01");
+  await page.selectOption("#chain", "modern_agriculture.efficient_production");
+  await page.fill("#field", "甘蔗收获机械");
+  await page.selectOption("#ip_type", "technical_secret");
+  await page.click('[data-testid="save-submit"]');
+  await expect(page.locator("#tech_amount-error")).toContainText("不能超过合同成交额");
+  await expect(page.locator("#title")).toHaveValue(title);
+  await page.fill("#tech_amount", "100");
+  await page.fill("#non_technical", "设备 | 20");
+  await page.click('[data-testid="save-submit"]');
+  await expect(page).toHaveURL(/\/contracts\/[0-9a-f-]{36}$/);
+  const url = page.url();
+  await expect(page.locator('.page-desc [data-status="submitted"]')).toBeVisible();
+  await expect(page.locator('[data-testid="contract-amount"]')).toContainText("120");
+
+  // Confidential: a visitor and another organization get "not found".
+  const visitor = await (await browser.newContext()).newPage();
+  expect((await visitor.goto(url))?.status()).toBe(404);
+  const other = await (await browser.newContext()).newPage();
+  await login(other, DEMO.researcher.email, DEMO.researcher.password);
+  expect((await other.goto(url))?.status()).toBe(404);
+
+  // The registry returns it for correction, with a reason.
+  const clerk = await (await browser.newContext()).newPage();
+  await login(clerk, DEMO.clerk.email, DEMO.clerk.password);
+  await clerk.goto("/registry");
+  await expect(clerk.locator('[data-testid="contract-row"]', { hasText: title })).toBeVisible();
+  await clerk.goto(url);
+  await hydrated(clerk);
+  await clerk.fill("#reason", "请补充非技术性款项的明细依据");
+  await clerk.click('[data-testid="return"]');
+  await expect(clerk.locator('.page-desc [data-status="returned"]')).toBeVisible();
+
+  // The enterprise reads why, corrects and applies again.
+  await page.goto(url);
+  await hydrated(page);
+  await expect(page.locator('[data-testid="status-reason"]')).toContainText("明细依据");
+  await page.click('[data-testid="edit"]');
+  await hydrated(page);
+  await expect(page.locator("#title")).toHaveValue(title);
+  await page.fill("#tech_amount", "110");
+  await page.fill("#non_technical", "设备 | 10");
+  await page.click('[data-testid="save-submit"]');
+  await expect(page).toHaveURL(url);
+  await expect(page.locator('.page-desc [data-status="submitted"]')).toBeVisible();
+
+  // The registry receives it and registers it: the contract gets its number.
+  await clerk.goto(url);
+  await hydrated(clerk);
+  await clerk.click('[data-testid="receive"]');
+  await expect(clerk.locator('.page-desc [data-status="accepted"]')).toBeVisible();
+  await expect(clerk.locator("#reg_tech")).toHaveValue("110.00");
+  await clerk.click('[data-testid="register"]');
+  await expect(clerk.locator('[data-testid="registration-number"]')).toHaveText(/^\d{4}450100\d{6}$/);
+  await page.goto(url);
+  await expect(page.locator('.page-desc [data-status="registered"]')).toBeVisible();
+  await expect(page.locator('[data-testid="tech-amount"]')).toContainText("110");
+});
