@@ -22,7 +22,7 @@ const SHAPES = [
 const KEYWORDS = [`<svg/onload=__x=7>`, `</title>`, `</script>`, `{{7*7}}`, `javascript:__x=5`];
 
 type Role = "visitor" | "owner" | "official" | "reviewer" | "team";
-type Ids = Record<"demand" | "ownDemand" | "achievement" | "org" | "expert" | "call" | "bid", string[]>;
+type Ids = Record<"demand" | "ownDemand" | "achievement" | "org" | "expert" | "call" | "bid" | "contract", string[]>;
 // A visit: the path, and the texts it must show literally.
 type Visit = [string, string[]];
 interface PageCase {
@@ -39,6 +39,7 @@ const orgName = (i: number) => `南宁${mark("机构", i)}${SHAPES[i]}`;
 const expertName = titled("专家", "");
 const callTitle = titled("榜单");
 const bidTitle = titled("申报");
+const contractTitle = titled("合同");
 // One visit per stored record (showing that record's texts), or one list showing all of them.
 const each = (list: string[], path: (id: string) => string, shows: (i: number) => string[]): Visit[] =>
   list.map((id, i) => [path(id), i < SHAPES.length ? shows(i) : []]);
@@ -73,6 +74,9 @@ const PAGES: Record<string, PageCase> = {
   notifications: { roles: ["team", "official"], visits: () => [["/notifications", []]] },
   myReviews: { roles: ["reviewer"], visits: () => [["/my/reviews", []]] },
   holidays: { roles: ["official"], visits: () => [["/admin/holidays", []]] },
+  contract: { roles: ["owner", "official"], visits: (ids) => each(ids.contract, (id) => `/contracts/${id}`, (i) => [contractTitle(i), `对方${SHAPES[i]}`, `领域${SHAPES[i]}`]) },
+  contractEdit: { roles: ["owner"], visits: (ids) => each(ids.contract.slice(0, 2), (id) => `/contracts/${id}/edit`, () => []) },
+  myContracts: { roles: ["owner"], visits: () => [["/my/contracts", all(contractTitle)]] },
 };
 
 function jsonl(rows: object[]): Buffer {
@@ -263,8 +267,31 @@ test("no stored text runs as script on any page, for any role, and each shows li
       expect(found, `${kind} ${i} stored`).toBeTruthy();
       return String(found[idKey]);
     });
+  // Contract applications through the owner's form (drafts: the owner and officials read them).
+  const contractIds: string[] = [];
+  for (const [i, p] of SHAPES.entries()) {
+    const owner = pages.owner;
+    await owner.goto("/contracts/new");
+    await hydrated(owner);
+    await owner.selectOption("#contract_type", "service");
+    await owner.fill("#title", contractTitle(i));
+    await owner.fill("#counterpart_name", `对方${p}`);
+    await owner.fill("#counterpart_credit_code", creditCode());
+    await owner.selectOption("#counterpart_type", "enterprise");
+    await owner.selectOption("#counterpart_place", "guangxi");
+    await owner.fill("#contract_amount", "50");
+    await owner.fill("#tech_amount", "40");
+    await owner.fill("#signed_on", "2026-03-01");
+    await owner.selectOption("#chain", "modern_agriculture.efficient_production");
+    await owner.fill("#field", `领域${p}`);
+    await owner.selectOption("#ip_type", "other");
+    await owner.click('[data-testid="save-draft"]');
+    await expect(owner).toHaveURL(/\/contracts\/[0-9a-f-]{36}$/);
+    contractIds.push(owner.url().split("/").pop()!);
+  }
   const ids = {} as Ids;
   ids.call = callIds;
+  ids.contract = contractIds;
   ids.bid = bidIds;
   ids.demand = byMark((await api("/api/v1/demands?per_page=100")).items, "需求");
   await off.goto("/review");

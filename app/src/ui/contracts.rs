@@ -116,42 +116,36 @@ fn contract_form_view(
             </select>
         }
     };
-    let types: Vec<(String, String)> = ContractType::ALL
-        .iter()
-        .map(|t| {
-            (
-                t.as_str().to_string(),
-                lang.pick(t.label_zh(), t.label_en()).to_string(),
-            )
-        })
-        .collect();
-    let ips: Vec<(String, String)> = IpType::ALL
-        .iter()
-        .map(|t| {
-            (
-                t.as_str().to_string(),
-                lang.pick(t.label_zh(), t.label_en()).to_string(),
-            )
-        })
-        .collect();
-    let origins: Vec<(String, String)> = PlanOrigin::ALL
-        .iter()
-        .map(|t| {
-            (
-                t.as_str().to_string(),
-                lang.pick(t.label_zh(), t.label_en()).to_string(),
-            )
-        })
-        .collect();
-    let org_types: Vec<(String, String)> = OrgType::ALL
-        .iter()
-        .map(|t| {
-            (
-                t.as_str().to_string(),
-                lang.pick(t.label_zh(), t.label_en()).to_string(),
-            )
-        })
-        .collect();
+    // (code, label) of every value of a closed list.
+    let opts = |all: Vec<(&'static str, &'static str, &'static str)>| -> Vec<(String, String)> {
+        all.into_iter()
+            .map(|(code, zh, en)| (code.to_string(), lang.pick(zh, en).to_string()))
+            .collect()
+    };
+    let types = opts(
+        ContractType::ALL
+            .iter()
+            .map(|t| (t.as_str(), t.label_zh(), t.label_en()))
+            .collect(),
+    );
+    let ips = opts(
+        IpType::ALL
+            .iter()
+            .map(|t| (t.as_str(), t.label_zh(), t.label_en()))
+            .collect(),
+    );
+    let origins = opts(
+        PlanOrigin::ALL
+            .iter()
+            .map(|t| (t.as_str(), t.label_zh(), t.label_en()))
+            .collect(),
+    );
+    let org_types = opts(
+        OrgType::ALL
+            .iter()
+            .map(|t| (t.as_str(), t.label_zh(), t.label_en()))
+            .collect(),
+    );
     let text = move |id: &'static str,
                      label: &'static str,
                      hint: &'static str,

@@ -60,6 +60,18 @@ fn contract_from(r: &DbRow) -> Result<ContractRecord, sqlx::Error> {
     })
 }
 
+type DbQuery<'q> = sqlx::query::Query<'q, Db, <Db as Database>::Arguments<'q>>;
+
+/// Binds a party's six columns (name, credit code, org, type, region, place), in that order.
+fn bind_party<'q>(q: DbQuery<'q>, p: &PartyRecord) -> DbQuery<'q> {
+    q.bind(p.name.clone())
+        .bind(p.credit_code.clone())
+        .bind(p.org_id)
+        .bind(p.org_type.as_str())
+        .bind(p.place.region())
+        .bind(p.place.detail().to_string())
+}
+
 /// The one value a contract query binds as `$1`.
 enum ContractArg {
     Id(Uuid),
@@ -86,22 +98,19 @@ impl ContractStore for SqlStore {
         let c = c.clone();
         self.audited(audit, move |tx| {
             Box::pin(async move {
-                let p = |x: &PartyRecord| (x.name.clone(), x.credit_code.clone(), x.org_id, x.org_type.as_str(), x.place.region(), x.place.detail().to_string());
-                let (sn, sc, so, st, sr, sp) = p(&c.seller);
-                let (bn, bc, bo, bt, br, bp) = p(&c.buyer);
-                sqlx::query(&format!(
+                let sql = format!(
                     "INSERT INTO contracts ({CONTRACT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
                      $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, 0, $37, $38)"
-                ))
-                .bind(c.id)
-                .bind(&c.registration_number)
-                .bind(c.applicant_user_id)
-                .bind(c.applicant_org_id)
-                .bind(&c.applicant_side)
-                .bind(c.contract_type.as_str())
-                .bind(&c.title)
-                .bind(sn).bind(sc).bind(so).bind(st).bind(sr).bind(sp)
-                .bind(bn).bind(bc).bind(bo).bind(bt).bind(br).bind(bp)
+                );
+                let q = sqlx::query(&sql)
+                    .bind(c.id)
+                    .bind(&c.registration_number)
+                    .bind(c.applicant_user_id)
+                    .bind(c.applicant_org_id)
+                    .bind(&c.applicant_side)
+                    .bind(c.contract_type.as_str())
+                    .bind(&c.title);
+                bind_party(bind_party(q, &c.seller), &c.buyer)
                 .bind(c.contract_amount_fen)
                 .bind(c.tech_amount_fen)
                 .bind(json_list(&c.non_technical)?)
@@ -135,10 +144,7 @@ impl ContractStore for SqlStore {
         let c = c.clone();
         self.audited(audit, move |tx| {
             Box::pin(async move {
-                let p = |x: &PartyRecord| (x.name.clone(), x.credit_code.clone(), x.org_id, x.org_type.as_str(), x.place.region(), x.place.detail().to_string());
-                let (sn, sc, so, st, sr, sp) = p(&c.seller);
-                let (bn, bc, bo, bt, br, bp) = p(&c.buyer);
-                let r = sqlx::query(
+                let q = sqlx::query(
                     "UPDATE contracts SET applicant_side = $1, contract_type = $2, title = $3, \
                      seller_name = $4, seller_credit_code = $5, seller_org_id = $6, seller_type = $7, seller_region = $8, seller_place = $9, \
                      buyer_name = $10, buyer_credit_code = $11, buyer_org_id = $12, buyer_type = $13, buyer_region = $14, buyer_place = $15, \
@@ -148,9 +154,8 @@ impl ContractStore for SqlStore {
                 )
                 .bind(&c.applicant_side)
                 .bind(c.contract_type.as_str())
-                .bind(&c.title)
-                .bind(sn).bind(sc).bind(so).bind(st).bind(sr).bind(sp)
-                .bind(bn).bind(bc).bind(bo).bind(bt).bind(br).bind(bp)
+                .bind(&c.title);
+                let r = bind_party(bind_party(q, &c.seller), &c.buyer)
                 .bind(c.contract_amount_fen)
                 .bind(c.tech_amount_fen)
                 .bind(json_list(&c.non_technical)?)
