@@ -276,7 +276,11 @@ async fn no_route_writes_a_stored_payload_as_markup_for_any_role() {
         assert!(paths.len() > 40, "{} paths", paths.len());
 
         let mut shown = 0usize;
-        for (role, session) in [("visitor", None), ("owner", Some(owner.as_str())), ("official", Some(official.as_str())), ("reviewer", Some(expert.as_str())), ("team", Some(researcher.as_str()))] {
+        // The registry's clerk reads the submitted contract applications (/registry, /contracts/:id).
+        let clerk = api_token(&app, "clerk@demo.jiebang.local", "Demo-2026-clerk").await;
+        let (_, _, registry) = send(&app, get_as("/registry", Some(clerk.as_str()))).await;
+        assert!(registry.contains("&lt;/title&gt;&lt;script&gt;"), "the registry lists the payload contracts, escaped");
+        for (role, session) in [("visitor", None), ("owner", Some(owner.as_str())), ("official", Some(official.as_str())), ("reviewer", Some(expert.as_str())), ("team", Some(researcher.as_str())), ("clerk", Some(clerk.as_str()))] {
             for path in &paths {
                 let (status, headers, html) = send(&app, get_as(path, session)).await;
                 assert!(status.as_u16() < 500, "{role} {path}: {status}");
