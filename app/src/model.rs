@@ -9,9 +9,11 @@ use uuid::Uuid;
 mod calls;
 mod contracts;
 mod reviews;
+mod stats;
 pub use calls::*;
 pub use contracts::*;
 pub use reviews::*;
+pub use stats::*;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrgSummary {

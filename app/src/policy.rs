@@ -94,6 +94,9 @@ pub enum Action {
     ViewContract,
     /// Receive, return, send to experts, register, refuse or cancel (registry clerks).
     RegisterContract,
+    /// Open the registered contracts behind a statistic, and export them (the registry and
+    /// officials; everyone reads the aggregates).
+    ViewContractStats,
 }
 
 impl Action {
@@ -128,6 +131,7 @@ impl Action {
         Action::EditContract,
         Action::ViewContract,
         Action::RegisterContract,
+        Action::ViewContractStats,
     ];
 }
 
@@ -221,6 +225,7 @@ pub fn authorize(actor: Option<&Actor>, action: Action, target: Target) -> Resul
         Action::EditContract => own && (a.has(Role::Researcher) || a.has(Role::EnterpriseMember)),
         Action::ViewContract => official || a.has(Role::Clerk) || own,
         Action::RegisterContract => a.has(Role::Clerk),
+        Action::ViewContractStats => official || a.has(Role::Clerk),
     };
     if allowed {
         Ok(())
@@ -367,7 +372,7 @@ mod tests {
                 CreateAchievement | CreateBid | ApplyContract,
             ) => true,
             (Enterprise | EnterpriseAdmin | Researcher, EditContract) => own,
-            (Clerk, ViewContract | RegisterContract) => true,
+            (Clerk, ViewContract | RegisterContract | ViewContractStats) => true,
             (Enterprise | EnterpriseAdmin | Researcher | Expert, ViewContract) => own,
             (Enterprise | EnterpriseAdmin | Researcher, EditAchievement) => own,
             (Enterprise | EnterpriseAdmin | Researcher | Expert | Clerk, ViewAchievement) => own,

@@ -13,11 +13,13 @@ mod contracts;
 mod files;
 mod notifications;
 mod reviews;
+mod stats;
 pub use calls::*;
 pub use contracts::*;
 pub use files::*;
 pub use notifications::*;
 pub use reviews::*;
+pub use stats::*;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -305,6 +307,7 @@ pub trait Store:
     + AchievementStore
     + CallStore
     + ContractStore
+    + StatsStore
     + ReviewStore
     + NotificationStore
     + DisputeStore

@@ -2,6 +2,8 @@
 //! seeds and the command line. The pages and use cases live in the `app` crate.
 pub mod bench;
 pub mod config;
+pub mod contract_gen;
+pub mod export;
 pub mod files;
 pub mod form_echo;
 pub mod import;
@@ -69,6 +71,8 @@ pub fn api_routes() -> Vec<(&'static str, axum::routing::MethodRouter<AppState>)
         ("/receipts/{sha256}", get(rest::verify_receipt)),
         ("/attachments/{id}", get(rest::get_attachment)),
         ("/contracts/{id}", get(rest::get_contract)),
+        ("/stats/turnover", get(rest::stats::turnover)),
+        ("/stats/contracts", get(rest::stats::contracts)),
     ]
 }
 

@@ -15,6 +15,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::HashMap;
 
+pub mod stats;
+
 /// The JSON error every route returns: a stable code, both languages, and field details.
 pub struct ApiError(pub AppError);
 

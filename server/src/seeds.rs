@@ -792,5 +792,63 @@ pub async fn load_at(
             .upsert_expert(&rec, &seed_event("expert", user.id, None, now))
             .await?;
     }
+    seed_contracts(store, &refs, now).await?;
     Ok(created)
+}
+
+/// How many registered contracts the demo seeds hold (2021 to November 2026).
+pub const DEMO_CONTRACTS: usize = 2_400;
+
+/// The demo's registered contracts, so the dashboard means something at first start. The set
+/// is fixed (its own seed and span); the ones registered after `now` wait for a later run.
+async fn seed_contracts(
+    store: &dyn Store,
+    refs: &RefData,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let chains: Vec<String> = refs
+        .chains
+        .iter()
+        .filter(|c| c.parent_code.is_some())
+        .map(|c| c.code.clone())
+        .collect();
+    let span_end = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 11, 30, 9, 0, 0)
+        .single()
+        .context("seed span")?;
+    let rows: Vec<_> = crate::contract_gen::generate(DEMO_CONTRACTS, 2021, &chains, span_end)
+        .into_iter()
+        .filter(|c| c.registered_at.is_some_and(|t| t <= now))
+        .collect();
+    let numbers: Vec<String> = rows
+        .iter()
+        .filter_map(|c| c.registration_number.clone())
+        .collect();
+    let known: std::collections::HashSet<String> = store
+        .existing_registration_numbers(&numbers)
+        .await?
+        .into_iter()
+        .collect();
+    let rows: Vec<_> = rows
+        .into_iter()
+        .filter(|c| {
+            !c.registration_number
+                .as_ref()
+                .is_some_and(|n| known.contains(n))
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let ev = AuditEvent {
+        actor_id: None,
+        entity_type: "contract_import",
+        entity_id: "seed".into(),
+        action: "seed".into(),
+        from_state: None,
+        to_state: Some(format!("{} rows", rows.len())),
+        reason: None,
+        at: now,
+    };
+    store.import_contracts(&rows, &ev, &|_| {}).await?;
+    Ok(())
 }

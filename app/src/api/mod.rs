@@ -22,6 +22,7 @@ mod lifecycle;
 mod orgs;
 mod reviews;
 mod search;
+mod stats;
 
 pub use accounts::*;
 pub use achievements::*;
@@ -37,6 +38,7 @@ pub use lifecycle::*;
 pub use orgs::*;
 pub use reviews::*;
 pub use search::*;
+pub use stats::*;
 
 /// A record form's save: updates the record named by `id` (when there is one) or creates one,
 /// then lands on `page` of it. `intent=submit` also submits it for review.

@@ -65,6 +65,8 @@ macro_rules! coded {
     };
 }
 
+pub(crate) use coded;
+
 coded!(ContractType {
     DevelopmentCommissioned => "development_commissioned", "技术开发（委托）", "Development (commissioned)";
     DevelopmentCooperative => "development_cooperative", "技术开发（合作）", "Development (cooperative)";
@@ -478,6 +480,14 @@ pub fn registration_number(year: i32, seq: u32) -> String {
 }
 
 /// Whether an imported registration number is acceptable: 6–32 ASCII letters, digits or `-`.
+/// The year and sequence of a number in this registry's own format (`2026450100000001`).
+pub fn own_registration_seq(s: &str) -> Option<(i32, u32)> {
+    if s.len() != 16 || !s.bytes().all(|b| b.is_ascii_digit()) || &s[4..10] != "450100" {
+        return None;
+    }
+    Some((s[..4].parse().ok()?, s[10..].parse().ok()?))
+}
+
 pub fn valid_registration_number(s: &str) -> bool {
     (6..=32).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }

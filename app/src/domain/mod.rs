@@ -13,6 +13,7 @@ pub mod lifecycle;
 pub mod money;
 pub mod review;
 pub mod role;
+pub mod stats;
 pub mod text;
 pub mod time;
 pub mod workdays;

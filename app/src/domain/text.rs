@@ -493,3 +493,84 @@ mod tests {
         }
     }
 }
+
+/// Percent-encodes a query value (unreserved characters and `/` are kept).
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Reads a query string (`a=1&b=%E5%8D%97`, `+` for space) into its pairs; malformed escapes
+/// are kept as written and invalid UTF-8 is replaced, so any input gives pairs.
+pub fn parse_query(q: &str) -> Vec<(String, String)> {
+    fn decode(s: &str) -> String {
+        let b = s.as_bytes();
+        let mut out = Vec::with_capacity(b.len());
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                b'+' => out.push(b' '),
+                b'%' if i + 2 < b.len() => {
+                    let hex = |c: u8| (c as char).to_digit(16);
+                    match (hex(b[i + 1]), hex(b[i + 2])) {
+                        (Some(h), Some(l)) => {
+                            out.push((h * 16 + l) as u8);
+                            i += 2;
+                        }
+                        _ => out.push(b'%'),
+                    }
+                }
+                c => out.push(c),
+            }
+            i += 1;
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+    q.trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod query_tests {
+    use super::*;
+
+    #[test]
+    fn query_strings_round_trip_and_survive_garbage() {
+        let q = format!(
+            "district={}&type=%E6%8A%80%E6%9C%AF%E8%BD%AC%E8%AE%A9&x=a+b",
+            urlencode("青秀 区")
+        );
+        assert_eq!(
+            parse_query(&q),
+            [
+                ("district".to_string(), "青秀 区".to_string()),
+                ("type".into(), "技术转让".into()),
+                ("x".into(), "a b".into())
+            ]
+        );
+        assert_eq!(
+            parse_query("?a=%zz&b=%E5&c=%&d"),
+            [
+                ("a".to_string(), "%zz".to_string()),
+                ("b".into(), "\u{FFFD}".into()),
+                ("c".into(), "%".into()),
+                ("d".into(), "".into())
+            ]
+        );
+        assert!(parse_query("").is_empty());
+    }
+}

@@ -92,6 +92,19 @@ pub trait ContractStore: Send + Sync {
         statuses: &[ContractStatus],
         limit: i64,
     ) -> StoreResult<Vec<ContractRecord>>;
+    /// Writes registered contracts from a registry's sheet (or the demo seeds) in one
+    /// transaction with one audit event for the whole file. A registration number already
+    /// stored is skipped, so the same file imported twice changes nothing; returns how many
+    /// rows were new. Numbers in this registry's own format move its yearly sequence past
+    /// them, so the next registration cannot collide.
+    async fn import_contracts(
+        &self,
+        rows: &[ContractRecord],
+        audit: &AuditEvent,
+        progress: &(dyn Fn(usize) + Send + Sync),
+    ) -> StoreResult<usize>;
+    /// Which of these registration numbers are already stored.
+    async fn existing_registration_numbers(&self, numbers: &[String]) -> StoreResult<Vec<String>>;
     /// Registers in one guarded write: the status change (`Stale` unless still in
     /// `change.from`), the confirmed type and amount, and the next number of the year.
     /// Returns the registration number.

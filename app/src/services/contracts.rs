@@ -71,7 +71,7 @@ async fn load(
     Ok(c)
 }
 
-fn beijing_today(state: &AppState) -> chrono::NaiveDate {
+pub(super) fn beijing_today(state: &AppState) -> chrono::NaiveDate {
     state
         .clock
         .now()
@@ -89,7 +89,7 @@ fn party_view(p: &PartyRecord) -> PartyView {
     }
 }
 
-fn list_item(c: &ContractRecord) -> ContractListItem {
+pub(super) fn list_item(c: &ContractRecord) -> ContractListItem {
     ContractListItem {
         id: c.id,
         registration_number: c.registration_number.clone(),

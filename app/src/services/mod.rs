@@ -28,6 +28,7 @@ mod rate_limit;
 mod refdata;
 mod reviews;
 mod search;
+mod stats;
 
 pub use accounts::*;
 pub use achievements::*;
@@ -51,6 +52,7 @@ pub use rate_limit::*;
 pub use refdata::*;
 pub use reviews::*;
 pub use search::*;
+pub use stats::*;
 
 /// Logs the cause on the server and gives the user a generic message.
 pub fn internal(e: StoreError) -> AppError {

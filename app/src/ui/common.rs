@@ -37,18 +37,7 @@ pub fn TextArea(
     view! { <textarea id=id name=name rows=rows maxlength=maxlength>{value}</textarea> }
 }
 
-pub fn urlencode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
+pub use crate::domain::text::urlencode;
 
 pub fn money_wan(fen: i64, lang: Lang) -> String {
     let f = Fen(fen);

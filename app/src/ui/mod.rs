@@ -6,6 +6,7 @@ mod bids;
 mod calls;
 mod common;
 mod contracts;
+mod dashboard;
 mod demands;
 mod experts;
 mod forms;
@@ -192,6 +193,8 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/contracts/:id") view=contracts::ContractPage ssr=SsrMode::Async />
                 <Route path=path!("/my/contracts") view=contracts::MyContractsPage ssr=SsrMode::Async />
                 <Route path=path!("/registry") view=contracts::RegistryPage ssr=SsrMode::Async />
+                <Route path=path!("/dashboard") view=dashboard::DashboardPage ssr=SsrMode::Async />
+                <Route path=path!("/dashboard/contracts") view=dashboard::DashboardContractsPage ssr=SsrMode::Async />
                 <Route path=path!("/orgs/:id") view=orgs::OrgPage ssr=SsrMode::Async />
                 <Route path=path!("/search") view=search::SearchPage ssr=SsrMode::Async />
                 <Route path=path!("/my/demands") view=demands::MyDemandsPage ssr=SsrMode::Async />
@@ -313,6 +316,7 @@ fn Header() -> impl IntoView {
                     <a href="/calls" aria-current=move || nav_current(location.pathname.get(), "/calls")>{lang.t("揭榜挂帅", "Open calls")}</a>
                     <a href="/achievements" aria-current=move || nav_current(location.pathname.get(), "/achievements")>{lang.t("科技成果", "Achievements")}</a>
                     <a href="/experts" aria-current=move || nav_current(location.pathname.get(), "/experts")>{lang.t("专家库", "Experts")}</a>
+                    <a href="/dashboard" aria-current=move || nav_current(location.pathname.get(), "/dashboard")>{lang.t("成交统计", "Statistics")}</a>
                     <a href="/search" aria-current=move || nav_current(location.pathname.get(), "/search")>{lang.t("搜索", "Search")}</a>
                     // Then what the signed-in person works on, grouped by role in menus that
                     // open without JavaScript (details/summary) and by keyboard.

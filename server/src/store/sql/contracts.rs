@@ -72,6 +72,34 @@ fn bind_party<'q>(q: DbQuery<'q>, p: &PartyRecord) -> DbQuery<'q> {
         .bind(p.place.detail().to_string())
 }
 
+/// The Beijing day and month a registration time falls on (the statistics count by them).
+fn registered_day(at: DateTime<Utc>) -> (chrono::NaiveDate, String) {
+    let d = at.with_timezone(&app::domain::time::shanghai()).date_naive();
+    (d, d.format("%Y-%m").to_string())
+}
+
+/// Writes the keys the statistics group a contract by (see migration 0013), as the domain
+/// decides them from the row being written.
+async fn write_stat_keys(tx: &mut Tx<'_>, c: &ContractRecord) -> StoreResult<()> {
+    let k = app::domain::stats::StatKeys::of(c.seller.org_type, &c.seller.place, &c.buyer.place, &c.chain_code);
+    let day = c.registered_at.map(registered_day);
+    sqlx::query(
+        "UPDATE contracts SET district = $1, flow = $2, chain_top = $3, seller_kind = $4, registered_on = $5, registered_month = $6 \
+         WHERE id = $7",
+    )
+    .bind(k.district)
+    .bind(k.flow.as_str())
+    .bind(k.chain_top)
+    .bind(k.seller_type.as_str())
+    .bind(day.as_ref().map(|d| d.0))
+    .bind(day.map(|d| d.1))
+    .bind(c.id)
+    .execute(&mut **tx)
+    .await
+    .map_err(map_err)?;
+    Ok(())
+}
+
 /// The one value a contract query binds as `$1`.
 enum ContractArg {
     Id(Uuid),
@@ -133,7 +161,7 @@ impl ContractStore for SqlStore {
                 .execute(&mut **tx)
                 .await
                 .map_err(map_err)?;
-                Ok(())
+                write_stat_keys(tx, &c).await
             })
         })
         .await
@@ -176,7 +204,7 @@ impl ContractStore for SqlStore {
                 if r.rows_affected() == 0 {
                     return Err(StoreError::Stale);
                 }
-                Ok(())
+                write_stat_keys(tx, &c).await
             })
         })
         .await
@@ -246,6 +274,114 @@ impl ContractStore for SqlStore {
     }
 
     #[tracing::instrument(skip_all)]
+    async fn import_contracts(
+        &self,
+        rows: &[ContractRecord],
+        audit: &AuditEvent,
+        progress: &(dyn Fn(usize) + Send + Sync),
+    ) -> StoreResult<usize> {
+        const CHUNK: usize = 200;
+        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        let mut inserted = 0usize;
+        let mut last_seq: std::collections::BTreeMap<i32, u32> = Default::default();
+        for (n, chunk) in rows.chunks(CHUNK).enumerate() {
+            let mut qb: sqlx::QueryBuilder<Db> = sqlx::QueryBuilder::new(format!(
+                "INSERT INTO contracts ({CONTRACT_COLUMNS}, district, flow, chain_top, seller_kind, registered_on, registered_month) "
+            ));
+            qb.push_values(chunk, |mut b, c| {
+                let k = app::domain::stats::StatKeys::of(c.seller.org_type, &c.seller.place, &c.buyer.place, &c.chain_code);
+                let day = c.registered_at.map(registered_day);
+                let party = |b: &mut sqlx::query_builder::Separated<'_, '_, Db, &'static str>, p: &PartyRecord| {
+                    b.push_bind(p.name.clone())
+                        .push_bind(p.credit_code.clone())
+                        .push_bind(p.org_id)
+                        .push_bind(p.org_type.as_str())
+                        .push_bind(p.place.region())
+                        .push_bind(p.place.detail().to_string());
+                };
+                b.push_bind(c.id)
+                    .push_bind(c.registration_number.clone())
+                    .push_bind(c.applicant_user_id)
+                    .push_bind(c.applicant_org_id)
+                    .push_bind(c.applicant_side.clone())
+                    .push_bind(c.contract_type.as_str())
+                    .push_bind(c.title.clone());
+                party(&mut b, &c.seller);
+                party(&mut b, &c.buyer);
+                b.push_bind(c.contract_amount_fen)
+                    .push_bind(c.tech_amount_fen)
+                    .push_bind(serde_json::to_string(&c.non_technical).unwrap_or_else(|_| "[]".into()))
+                    .push_bind(c.signed_on)
+                    .push_bind(c.ends_on)
+                    .push_bind(c.chain_code.clone())
+                    .push_bind(c.field.clone())
+                    .push_bind(c.ip_type.as_str())
+                    .push_bind(c.plan_origin.as_str())
+                    .push_bind(c.demand_id)
+                    .push_bind(c.call_id)
+                    .push_bind(c.achievement_id)
+                    .push_bind(c.status.as_str())
+                    .push_bind(c.status_reason.clone())
+                    .push_bind(c.submitted_at.map(micros))
+                    .push_bind(c.registered_at.map(micros))
+                    .push_bind(c.source.clone())
+                    .push_bind(c.version)
+                    .push_bind(micros(c.created_at))
+                    .push_bind(micros(c.updated_at))
+                    .push_bind(k.district)
+                    .push_bind(k.flow.as_str())
+                    .push_bind(k.chain_top)
+                    .push_bind(k.seller_type.as_str())
+                    .push_bind(day.as_ref().map(|d| d.0))
+                    .push_bind(day.map(|d| d.1));
+            });
+            qb.push(" ON CONFLICT (registration_number) DO NOTHING");
+            let r = qb.build().execute(&mut *tx).await.map_err(map_err)?;
+            inserted += r.rows_affected() as usize;
+            for c in chunk {
+                if let Some((y, seq)) = c.registration_number.as_deref().and_then(app::domain::contract::own_registration_seq) {
+                    let e = last_seq.entry(y).or_insert(0);
+                    *e = (*e).max(seq);
+                }
+            }
+            progress((n * CHUNK + chunk.len()).min(rows.len()));
+        }
+        for (y, seq) in last_seq {
+            sqlx::query(
+                "INSERT INTO contract_sequences (year, last) VALUES ($1, $2) ON CONFLICT (year) DO UPDATE SET \
+                 last = CASE WHEN excluded.last > contract_sequences.last THEN excluded.last ELSE contract_sequences.last END",
+            )
+            .bind(i64::from(y))
+            .bind(i64::from(seq))
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        }
+        append_audit(&mut tx, audit).await.map_err(map_err)?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(inserted)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn existing_registration_numbers(&self, numbers: &[String]) -> StoreResult<Vec<String>> {
+        let mut out = Vec::new();
+        for chunk in numbers.chunks(500) {
+            let mut qb: sqlx::QueryBuilder<Db> =
+                sqlx::QueryBuilder::new("SELECT registration_number FROM contracts WHERE registration_number IN (");
+            let mut sep = qb.separated(", ");
+            for n in chunk {
+                sep.push_bind(n.clone());
+            }
+            qb.push(")");
+            let rows = qb.build().fetch_all(&self.pool).await.map_err(map_err)?;
+            for r in rows {
+                out.push(r.try_get("registration_number").map_err(map_err)?);
+            }
+        }
+        Ok(out)
+    }
+
+    #[tracing::instrument(skip_all)]
     async fn register_contract(&self, change: &StatusChange, reg: &Registration, audit: &AuditEvent) -> StoreResult<String> {
         let (c, reg) = (change.clone(), reg.clone());
         let number = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
@@ -264,14 +400,17 @@ impl ContractStore for SqlStore {
                 .try_get("last")
                 .map_err(map_err)?;
                 let n = app::domain::contract::registration_number(reg.year, seq as u32);
+                let day = registered_day(reg.at);
                 sqlx::query(
-                    "UPDATE contracts SET registration_number = $1, registered_at = $2, contract_type = $3, tech_amount_fen = $4 \
-                     WHERE id = $5",
+                    "UPDATE contracts SET registration_number = $1, registered_at = $2, contract_type = $3, tech_amount_fen = $4, \
+                     registered_on = $5, registered_month = $6 WHERE id = $7",
                 )
                 .bind(&n)
                 .bind(micros(reg.at))
                 .bind(reg.contract_type.as_str())
                 .bind(reg.tech_amount_fen)
+                .bind(day.0)
+                .bind(day.1)
                 .bind(c.id)
                 .execute(&mut **tx)
                 .await

@@ -1,0 +1,137 @@
+// Technology-contract statistics: sums over registered contracts by the keys the contracts
+// table keeps on each row (migration 0013). Included into both the SQLite and the PostgreSQL
+// module (see ../mod.rs).
+
+/// A value a statistics query binds, in placeholder order.
+enum StatArg {
+    Text(String),
+    Date(chrono::NaiveDate),
+}
+
+/// `WHERE …` for a filter, and its arguments (`$1`…). Every value is bound, never spliced.
+fn stats_where(f: &app::domain::stats::TurnoverFilter) -> (String, Vec<StatArg>) {
+    let mut sql = String::from("WHERE status = 'registered'");
+    let mut args = Vec::new();
+    let mut add = |sql: &mut String, cond: &str, a: StatArg| {
+        args.push(a);
+        sql.push_str(&format!(" AND {cond} ${}", args.len()));
+    };
+    if let Some(d) = f.from {
+        add(&mut sql, "registered_on >=", StatArg::Date(d));
+    }
+    if let Some(d) = f.to {
+        add(&mut sql, "registered_on <=", StatArg::Date(d));
+    }
+    if let Some(v) = &f.district {
+        add(&mut sql, "district =", StatArg::Text(v.clone()));
+    }
+    if let Some(v) = f.contract_type {
+        add(&mut sql, "contract_type =", StatArg::Text(v.as_str().into()));
+    }
+    if let Some(v) = &f.chain {
+        add(&mut sql, "chain_top =", StatArg::Text(v.clone()));
+    }
+    if let Some(v) = f.seller_type {
+        add(&mut sql, "seller_kind =", StatArg::Text(v.as_str().into()));
+    }
+    if let Some(v) = f.flow {
+        add(&mut sql, "flow =", StatArg::Text(v.as_str().into()));
+    }
+    if let Some(v) = f.ip_type {
+        add(&mut sql, "ip_type =", StatArg::Text(v.as_str().into()));
+    }
+    (sql, args)
+}
+
+fn bind_stats<'q>(mut q: DbQuery<'q>, args: Vec<StatArg>) -> DbQuery<'q> {
+    for a in args {
+        q = match a {
+            StatArg::Text(s) => q.bind(s),
+            StatArg::Date(d) => q.bind(d),
+        };
+    }
+    q
+}
+
+fn stat_key_sql(by: app::domain::stats::Dimension) -> &'static str {
+    use app::domain::stats::Dimension::*;
+    match by {
+        Year => "substr(registered_month, 1, 4)",
+        Month => "registered_month",
+        District => "COALESCE(district, '')",
+        Type => "contract_type",
+        Chain => "chain_top",
+        SellerType => "seller_kind",
+        Flow => "flow",
+        IpType => "ip_type",
+    }
+}
+
+fn turnover_row(r: &DbRow) -> Result<app::domain::stats::TurnoverRow, sqlx::Error> {
+    Ok(app::domain::stats::TurnoverRow {
+        key: r.try_get::<Option<String>, _>("k")?.unwrap_or_default(),
+        contract_amount_fen: r.try_get::<Option<i64>, _>("ca")?.unwrap_or(0),
+        tech_amount_fen: r.try_get::<Option<i64>, _>("ta")?.unwrap_or(0),
+        count: r.try_get("n")?,
+    })
+}
+
+/// Sums as BIGINT on both engines (PostgreSQL's SUM of a BIGINT is NUMERIC).
+const STAT_SUMS: &str = "CAST(SUM(contract_amount_fen) AS BIGINT) AS ca, CAST(SUM(tech_amount_fen) AS BIGINT) AS ta, COUNT(*) AS n";
+
+#[async_trait]
+impl StatsStore for SqlStore {
+    #[tracing::instrument(skip_all)]
+    async fn turnover(
+        &self,
+        filter: &app::domain::stats::TurnoverFilter,
+        by: app::domain::stats::Dimension,
+    ) -> StoreResult<Vec<app::domain::stats::TurnoverRow>> {
+        let (w, args) = stats_where(filter);
+        let key = stat_key_sql(by);
+        let sql = format!("SELECT {key} AS k, {STAT_SUMS} FROM contracts {w} GROUP BY {key} ORDER BY k");
+        let rows = bind_stats(sqlx::query(&sql), args)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?;
+        rows.iter().map(turnover_row).collect::<Result<_, _>>().map_err(map_err)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn turnover_total(
+        &self,
+        filter: &app::domain::stats::TurnoverFilter,
+    ) -> StoreResult<app::domain::stats::TurnoverRow> {
+        let (w, args) = stats_where(filter);
+        let sql = format!("SELECT '' AS k, {STAT_SUMS} FROM contracts {w}");
+        let row = bind_stats(sqlx::query(&sql), args)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(map_err)?;
+        turnover_row(&row).map_err(map_err)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn turnover_contracts(
+        &self,
+        filter: &app::domain::stats::TurnoverFilter,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<ContractRecord>> {
+        let (w, args) = stats_where(filter);
+        let n = args.len();
+        let sql = format!(
+            "SELECT {CONTRACT_COLUMNS} FROM contracts {w} ORDER BY contract_amount_fen DESC, registration_number LIMIT ${} OFFSET ${}",
+            n + 1,
+            n + 2
+        );
+        let q = bind_stats(sqlx::query(&sql), args);
+        let rows = q
+            .bind(limit.clamp(0, 10_000))
+            .bind(offset.max(0))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?;
+        rows.iter().map(contract_from).collect::<Result<_, _>>().map_err(map_err)
+    }
+}
