@@ -36,12 +36,12 @@ const DISTRICTS: &[(&str, u32)] = &[
 
 const TYPES: &[(ContractType, u32, f64, f64, f64)] = &[
     // type, weight, min yuan, max yuan, skew (higher: more small ones)
-    (ContractType::Service, 44, 1e4, 6e6, 2.4),
-    (ContractType::Consulting, 14, 1e4, 3e6, 2.4),
-    (ContractType::DevelopmentCommissioned, 21, 5e4, 5e7, 1.7),
-    (ContractType::DevelopmentCooperative, 7, 1e5, 5e7, 1.5),
-    (ContractType::Transfer, 8, 5e4, 5e7, 1.6),
-    (ContractType::Licence, 6, 2e4, 3e7, 1.8),
+    (ContractType::Service, 44, 1e4, 1e7, 2.0),
+    (ContractType::Consulting, 14, 1e4, 3e6, 2.2),
+    (ContractType::DevelopmentCommissioned, 21, 5e4, 5e7, 1.0),
+    (ContractType::DevelopmentCooperative, 7, 1e5, 5e7, 1.0),
+    (ContractType::Transfer, 8, 5e4, 5e7, 1.0),
+    (ContractType::Licence, 6, 2e4, 3e7, 1.2),
 ];
 
 const UNIVERSITIES: &[&str] = &[

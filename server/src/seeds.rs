@@ -797,7 +797,7 @@ pub async fn load_at(
 }
 
 /// How many registered contracts the demo seeds hold (2021 to November 2026).
-pub const DEMO_CONTRACTS: usize = 2_400;
+pub const DEMO_CONTRACTS: usize = 8_000;
 
 /// The demo's registered contracts, so the dashboard means something at first start. The set
 /// is fixed (its own seed and span); the ones registered after `now` wait for a later run.

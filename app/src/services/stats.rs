@@ -2,7 +2,8 @@
 //! breakdowns), the turnover figures the REST API and exports serve, and the contracts behind
 //! a figure. Aggregates are public; the contracts behind them are the registry's and the
 //! officials' (`Action::ViewContractStats`), and a public figure made of fewer than
-//! `PUBLIC_MIN_COUNT` contracts shows its count only.
+//! `PUBLIC_MIN_COUNT` contracts shows its count only (with one more figure withheld when a
+//! single one would otherwise follow from the total).
 use super::contracts::{beijing_today, list_item};
 use super::*;
 use crate::domain::contract::{ContractType, IpType};
@@ -109,6 +110,26 @@ fn stat_row(
         tech_amount_fen: shown.then_some(r.tech_amount_fen),
         count: r.count,
         drill,
+    }
+}
+
+/// Complementary suppression: when exactly one figure of a breakdown is withheld, the view's
+/// total minus the others would give it away, so the smallest other figure is withheld too.
+fn complement(rows: &mut [StatRow]) {
+    let withheld = rows
+        .iter()
+        .filter(|r| r.contract_amount_fen.is_none())
+        .count();
+    if withheld != 1 {
+        return;
+    }
+    if let Some(r) = rows
+        .iter_mut()
+        .filter(|r| r.contract_amount_fen.is_some() && r.count > 0)
+        .min_by_key(|r| (r.count, r.contract_amount_fen))
+    {
+        r.contract_amount_fen = None;
+        r.tech_amount_fen = None;
     }
 }
 
@@ -232,10 +253,11 @@ pub async fn dashboard(
             .unwrap_or(stats::plan_start())
     });
     let last = filter.to.unwrap_or(today).min(today).max(first);
-    let monthly = stats::fill_months(&monthly_rows, first, last)
+    let mut monthly: Vec<StatRow> = stats::fill_months(&monthly_rows, first, last)
         .iter()
         .map(|r| stat_row(&refs, Some(Dimension::Month), &filter, r, full))
         .collect();
+    complement(&mut monthly);
     let mut breakdowns = Vec::new();
     for &dim in BREAKDOWNS {
         let rows = state.store.turnover(&filter, dim).await.map_err(internal)?;
@@ -243,6 +265,7 @@ pub async fn dashboard(
             .iter()
             .map(|r| stat_row(&refs, Some(dim), &filter, r, full))
             .collect();
+        complement(&mut rows);
         if !matches!(dim, Dimension::Year) {
             // Largest first, as a registry report reads (time stays in order).
             rows.sort_by(|a, b| b.count.cmp(&a.count));
@@ -309,10 +332,11 @@ pub async fn turnover_rows(
             rows = stats::fill_months(&rows, a, b.max(a));
         }
     }
-    let out = rows
+    let mut out: Vec<StatRow> = rows
         .iter()
         .map(|r| stat_row(&refs, Some(by), &filter, r, full))
         .collect();
+    complement(&mut out);
     Ok((filter, errors, out))
 }
 

@@ -124,7 +124,7 @@ fn month_chart(rows: &[StatRow], lang: Lang) -> AnyView {
 /// Horizontal bars: 合同成交额 and 技术交易额 side by side for each row of a breakdown.
 fn bar_chart(rows: &[StatRow], title: String, lang: Lang) -> AnyView {
     let row_h = 30.0_f64;
-    let (w, label_w) = (720.0_f64, 190.0_f64);
+    let (w, label_w) = (720.0_f64, 220.0_f64);
     let h = row_h * rows.len().max(1) as f64 + 24.0;
     let max = rows
         .iter()
@@ -141,8 +141,14 @@ fn bar_chart(rows: &[StatRow], title: String, lang: Lang) -> AnyView {
             let a = r.contract_amount_fen.unwrap_or(0) as f64 / max * bar_w;
             let t = r.tech_amount_fen.unwrap_or(0) as f64 / max * bar_w;
             let label = lang.pick(&r.label_zh, &r.label_en).to_string();
+            // Long names are cut on the axis; the bar's tooltip and the table carry them whole.
+            let short: String = if label.chars().count() > 16 {
+                label.chars().take(15).chain(std::iter::once('…')).collect()
+            } else {
+                label.clone()
+            };
             view! {
-                <text x=format!("{:.1}", label_w - 8.0) y=format!("{:.1}", y + 16.0) class="tick" text-anchor="end">{label.clone()}</text>
+                <text x=format!("{:.1}", label_w - 8.0) y=format!("{:.1}", y + 16.0) class="tick" text-anchor="end">{short}</text>
                 <rect x=format!("{label_w:.1}") y=format!("{y:.1}") width=format!("{a:.1}") height="11" class="bar-a"><title>{format!("{label}：{}", amount(r.contract_amount_fen, lang))}</title></rect>
                 <rect x=format!("{label_w:.1}") y=format!("{:.1}", y + 12.0) width=format!("{t:.1}") height="11" class="bar-b"><title>{format!("{label}：{}", amount(r.tech_amount_fen, lang))}</title></rect>
                 <text x=format!("{:.1}", label_w + a + 6.0) y=format!("{:.1}", y + 10.0) class="tick">{amount(r.contract_amount_fen, lang)}</text>
@@ -173,6 +179,13 @@ fn stat_table(
     testid: String,
 ) -> AnyView {
     let total_n: i64 = rows.iter().map(|r| r.count).sum();
+    // A total of figures some of which are withheld would disclose them: shown only when all are.
+    let sum = |f: fn(&StatRow) -> Option<i64>| {
+        rows.iter()
+            .map(f)
+            .try_fold(0i64, |a, v| v.map(|v| a.saturating_add(v)))
+    };
+    let (total_a, total_t) = (sum(|r| r.contract_amount_fen), sum(|r| r.tech_amount_fen));
     view! {
         <div class="table-wrap"><table class="data-table" data-testid=testid>
             <caption class="sr-only">{caption}</caption>
@@ -201,7 +214,7 @@ fn stat_table(
                     </tr>
                 }
             }).collect_view()}</tbody>
-            <tfoot><tr><td>{lang.t("合计", "Total")}</td><td></td><td></td><td class="num">{total_n}</td></tr></tfoot>
+            <tfoot><tr><td>{lang.t("合计", "Total")}</td><td class="num">{amount(total_a, lang)}</td><td class="num">{amount(total_t, lang)}</td><td class="num">{total_n}</td></tr></tfoot>
         </table></div>
     }
     .into_any()
@@ -356,7 +369,10 @@ fn g6_card(d: &Dashboard, lang: Lang) -> impl IntoView {
                 <span class="muted">" / "{lang.t("目标 ", "target ")}{money_auto(p.target_fen, lang)}</span>
             </p>
             <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=(pct / 100).to_string() aria-label=lang.t("完成进度", "Progress")>
-                <div class="progress-bar" style=format!("width: {}.{:02}%", pct / 100, pct % 100)></div>
+                // An SVG bar, not a styled div: the page's CSP allows no inline styles.
+                <svg viewBox="0 0 10000 10" preserveAspectRatio="none" class="progress-svg" aria-hidden="true">
+                    <rect x="0" y="0" width=pct.to_string() height="10" class="progress-fill" />
+                </svg>
             </div>
             <p data-testid="g6-percent">{lang.t("完成 ", "Done: ")}{percent(p.percent_bp)}</p>
             <dl class="desc-list compact">
