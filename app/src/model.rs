@@ -550,5 +550,11 @@ pub struct EchoedForm {
 pub struct ImportOutcome {
     pub rows: usize,
     pub imported: usize,
+    /// Rows already stored, left as they were (a contract's registration number).
+    #[serde(default)]
+    pub skipped: usize,
     pub errors: Vec<ImportRowError>,
+    /// Where the problems can be downloaded as CSV (`/admin/import/report.csv?result=…`).
+    #[serde(default)]
+    pub report_url: Option<String>,
 }

@@ -97,6 +97,8 @@ pub enum Action {
     /// Open the registered contracts behind a statistic, and export them (the registry and
     /// officials; everyone reads the aggregates).
     ViewContractStats,
+    /// Import registered contracts from a registry's sheet (the registry and officials).
+    ImportContracts,
 }
 
 impl Action {
@@ -132,6 +134,7 @@ impl Action {
         Action::ViewContract,
         Action::RegisterContract,
         Action::ViewContractStats,
+        Action::ImportContracts,
     ];
 }
 
@@ -225,7 +228,7 @@ pub fn authorize(actor: Option<&Actor>, action: Action, target: Target) -> Resul
         Action::EditContract => own && (a.has(Role::Researcher) || a.has(Role::EnterpriseMember)),
         Action::ViewContract => official || a.has(Role::Clerk) || own,
         Action::RegisterContract => a.has(Role::Clerk),
-        Action::ViewContractStats => official || a.has(Role::Clerk),
+        Action::ViewContractStats | Action::ImportContracts => official || a.has(Role::Clerk),
     };
     if allowed {
         Ok(())
@@ -372,7 +375,7 @@ mod tests {
                 CreateAchievement | CreateBid | ApplyContract,
             ) => true,
             (Enterprise | EnterpriseAdmin | Researcher, EditContract) => own,
-            (Clerk, ViewContract | RegisterContract | ViewContractStats) => true,
+            (Clerk, ViewContract | RegisterContract | ViewContractStats | ImportContracts) => true,
             (Enterprise | EnterpriseAdmin | Researcher | Expert, ViewContract) => own,
             (Enterprise | EnterpriseAdmin | Researcher, EditAchievement) => own,
             (Enterprise | EnterpriseAdmin | Researcher | Expert | Clerk, ViewAchievement) => own,

@@ -146,7 +146,7 @@ pub fn to_xlsx(t: &Table) -> anyhow::Result<Vec<u8>> {
     }
     shared.push_str("</sst>");
     let parts: [(&str, String); 6] = [
-        ("[Content_Types].xml", format!(
+        ("[Content_Types].xml", String::from(
             "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
              <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
              <Default Extension=\"xml\" ContentType=\"application/xml\"/>\

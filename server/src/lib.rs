@@ -86,6 +86,7 @@ pub fn router(state: AppState) -> Router {
     let import = Router::new()
         .route("/api/v1/import/{kind}", post(rest::import))
         .route("/admin/import/upload", post(web::import_upload))
+        .route("/admin/import/report.csv", get(web::import_report_csv))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             import::MAX_IMPORT_BYTES,
         ))

@@ -42,9 +42,9 @@ enum Command {
     /// Rebuild the search index from the database.
     Reindex,
     /// Import organizations, experts, demands or achievements from CSV (UTF-8 or GBK), XLSX or
-    /// JSON Lines.
+    /// JSON Lines; or registered contracts from a registry's CSV or XLSX sheet.
     Import {
-        /// organizations | experts | demands | achievements
+        /// organizations | experts | demands | achievements | contracts
         #[arg(long)]
         kind: String,
         #[arg(long)]
@@ -252,15 +252,24 @@ async fn run() -> anyhow::Result<()> {
         Command::BenchData { .. } | Command::BenchSearch { .. } => {}
         Command::Import { kind, file } => {
             let Some(kind) = server::import::ImportKind::parse(&kind) else {
-                eprintln!("--kind must be organizations, experts, demands or achievements");
+                eprintln!(
+                    "--kind must be organizations, experts, demands, achievements or contracts"
+                );
                 std::process::exit(2);
             };
             let meta = std::fs::metadata(&file).with_context(|| format!("reading {file}"))?;
-            if meta.len() as usize > server::import::MAX_IMPORT_BYTES {
+            // A contract sheet is streamed, so the command line takes a registry's whole
+            // history; the other kinds keep the upload limit.
+            let limit = if kind == server::import::ImportKind::Contracts {
+                server::import::contracts::MAX_CLI_BYTES
+            } else {
+                server::import::MAX_IMPORT_BYTES
+            };
+            if meta.len() as usize > limit {
                 eprintln!(
                     "文件超过 {} MB 上限 / the file exceeds the {} MB limit",
-                    server::import::MAX_IMPORT_BYTES >> 20,
-                    server::import::MAX_IMPORT_BYTES >> 20
+                    limit >> 20,
+                    limit >> 20
                 );
                 std::process::exit(1);
             }
@@ -270,7 +279,7 @@ async fn run() -> anyhow::Result<()> {
                 indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
-            let report = server::import::import(
+            let report = server::import::import_any(
                 store.as_ref(),
                 chrono::Utc::now(),
                 kind,
@@ -278,14 +287,23 @@ async fn run() -> anyhow::Result<()> {
                 Some(&file),
                 None,
                 &|done, total| {
-                    bar.set_length(total as u64);
-                    bar.set_position(done as u64);
+                    if total == 0 {
+                        // Still checking: the total is not known yet.
+                        bar.set_message(format!("checked {done} rows"));
+                    } else {
+                        bar.set_length(total as u64);
+                        bar.set_position(done as u64);
+                        bar.set_message("writing");
+                    }
                 },
             )
             .await?;
             bar.finish_and_clear();
             if report.errors.is_empty() {
-                println!("imported {} of {} rows", report.imported, report.rows);
+                println!(
+                    "imported {} of {} rows ({} already there, left as they were)",
+                    report.imported, report.rows, report.skipped
+                );
             } else {
                 eprintln!("nothing imported: {} problem(s)", report.errors.len());
                 for e in &report.errors {

@@ -213,16 +213,13 @@ pub async fn import_upload(
     let Some(actor) = auth.user.as_ref().map(app::policy::Actor::from) else {
         return Redirect::to("/login?next=/admin/import").into_response();
     };
-    if app::policy::authorize(
-        Some(&actor),
-        app::policy::Action::ImportData,
-        app::policy::Target::NONE,
-    )
-    .is_err()
-    {
+    let allowed = |a: app::policy::Action| {
+        app::policy::authorize(Some(&actor), a, app::policy::Target::NONE).is_ok()
+    };
+    if !allowed(app::policy::Action::ImportData) && !allowed(app::policy::Action::ImportContracts) {
         return (
             StatusCode::FORBIDDEN,
-            "只有管理人员可以导入 / Only officials can import",
+            "只有管理人员或技术合同登记员可以导入 / Only officials and registry clerks can import",
         )
             .into_response();
     }
@@ -245,7 +242,10 @@ pub async fn import_upload(
             Err(_) => return bad_upload(),
         }
     }
-    let kind = kind.as_deref().and_then(crate::import::ImportKind::parse);
+    let kind = kind
+        .as_deref()
+        .and_then(crate::import::ImportKind::parse)
+        .filter(|k| allowed(k.action()));
     let report = match (kind, file) {
         (Some(kind), Some((name, bytes))) if !bytes.is_empty() => {
             match crate::import::import(
@@ -262,6 +262,8 @@ pub async fn import_upload(
                 Ok(r) => app::model::ImportOutcome {
                     rows: r.rows,
                     imported: r.imported,
+                    skipped: r.skipped,
+                    report_url: None,
                     errors: r
                         .errors
                         .into_iter()
@@ -286,6 +288,8 @@ pub async fn import_upload(
         (kind, _) => app::model::ImportOutcome {
             rows: 0,
             imported: 0,
+            skipped: 0,
+            report_url: None,
             errors: vec![app::model::ImportRowError {
                 line: 0,
                 column: if kind.is_none() { "kind" } else { "file" }.into(),
@@ -312,6 +316,64 @@ pub async fn import_upload(
         )
             .into_response(),
     }
+}
+
+/// `GET /admin/import/report.csv?result=<token>`: the problems of an import, one per line, for
+/// the person who made it (the page lists them too; the file is for working through them in
+/// Excel).
+pub async fn import_report_csv(
+    State(state): State<AppState>,
+    axum::Extension(auth): axum::Extension<Auth>,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    let Some(actor) = auth.user.as_ref().map(app::policy::Actor::from) else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    let token = q.get("result").map(String::as_str).unwrap_or("");
+    let report = match services::import_report(&state, &actor, token).await {
+        Ok(Some(r)) => r,
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(e) => {
+            return StatusCode::from_u16(e.status())
+                .unwrap_or(StatusCode::FORBIDDEN)
+                .into_response()
+        }
+    };
+    use crate::export::{Cell, Table};
+    let table = Table {
+        name: "导入错误".into(),
+        headers: vec!["行".into(), "列".into(), "原因".into(), "Reason".into()],
+        rows: report
+            .errors
+            .iter()
+            .map(|e| {
+                vec![
+                    Cell::Int(e.line as i64),
+                    Cell::Text(e.column.clone()),
+                    Cell::Text(e.zh.clone()),
+                    Cell::Text(e.en.clone()),
+                ]
+            })
+            .collect(),
+    };
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                crate::rest::content_disposition("导入错误报告.csv"),
+            ),
+            (
+                axum::http::header::CACHE_CONTROL,
+                "private, no-store".to_string(),
+            ),
+        ],
+        crate::export::to_csv(&table),
+    )
+        .into_response()
 }
 
 /// How much more than the attachment limit a multipart body may carry (its boundaries, the

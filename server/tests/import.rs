@@ -350,6 +350,8 @@ async fn a_report_kept_by_one_app_server_is_shown_by_another_to_its_uploader_for
         let report = ImportOutcome {
             rows: 2,
             imported: 0,
+            skipped: 0,
+            report_url: None,
             errors: vec![ImportRowError {
                 line: 2,
                 column: "credit_code".into(),

@@ -404,7 +404,7 @@ async fn the_rest_api_and_exports_carry_the_same_figures() {
         let mut wb: calamine::Xlsx<_> =
             calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
         let range = wb.worksheet_range_at(0).unwrap().unwrap();
-        let last = range.rows().last().unwrap().to_vec();
+        let last = range.rows().next_back().unwrap().to_vec();
         assert_eq!(last[0], Data::String("合计".into()));
         assert_eq!(last[2], Data::Float(total as f64 / 100.0));
         assert_eq!(last[4], Data::Float(120.0));

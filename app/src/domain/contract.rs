@@ -547,6 +547,28 @@ pub const PROVINCES: &[&str] = &[
 /// The ten ASEAN members, by ISO code.
 pub const ASEAN: &[&str] = &["BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN"];
 
+/// Countries a counterpart abroad is most often in: ASEAN first, then the usual partners.
+pub const COUNTRY_NAMES: &[(&str, &str, &str)] = &[
+    ("VN", "越南", "Vietnam"),
+    ("TH", "泰国", "Thailand"),
+    ("MY", "马来西亚", "Malaysia"),
+    ("SG", "新加坡", "Singapore"),
+    ("ID", "印度尼西亚", "Indonesia"),
+    ("PH", "菲律宾", "Philippines"),
+    ("LA", "老挝", "Laos"),
+    ("KH", "柬埔寨", "Cambodia"),
+    ("MM", "缅甸", "Myanmar"),
+    ("BN", "文莱", "Brunei"),
+    ("US", "美国", "United States"),
+    ("DE", "德国", "Germany"),
+    ("JP", "日本", "Japan"),
+    ("KR", "韩国", "South Korea"),
+    ("GB", "英国", "United Kingdom"),
+    ("FR", "法国", "France"),
+    ("RU", "俄罗斯", "Russia"),
+    ("AU", "澳大利亚", "Australia"),
+];
+
 /// Where a counterpart is, for the flow breakdown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -103,6 +103,9 @@ pub trait ContractStore: Send + Sync {
         audit: &AuditEvent,
         progress: &(dyn Fn(usize) + Send + Sync),
     ) -> StoreResult<usize>;
+    /// The same import a chunk at a time, for files read as they are written: nothing is
+    /// visible until `commit`, and dropping the handle writes nothing.
+    async fn begin_contract_import(&self) -> StoreResult<Box<dyn ContractImport>>;
     /// Which of these registration numbers are already stored.
     async fn existing_registration_numbers(&self, numbers: &[String]) -> StoreResult<Vec<String>>;
     /// Registers in one guarded write: the status change (`Stale` unless still in
@@ -114,4 +117,14 @@ pub trait ContractStore: Send + Sync {
         reg: &Registration,
         audit: &AuditEvent,
     ) -> StoreResult<String>;
+}
+
+/// An import of registered contracts under way, in one transaction.
+#[async_trait::async_trait]
+pub trait ContractImport: Send {
+    /// Writes these rows (numbers already stored are skipped); returns how many were new.
+    async fn write(&mut self, rows: &[ContractRecord]) -> StoreResult<usize>;
+    /// Moves the yearly sequences past the imported numbers, appends the audit event and
+    /// commits.
+    async fn commit(self: Box<Self>, audit: &AuditEvent) -> StoreResult<()>;
 }

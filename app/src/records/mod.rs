@@ -25,6 +25,11 @@ pub trait Catalog {
     fn is_district(&self, code: &str) -> bool;
     /// A district or zone of Nanning itself (not "elsewhere in Guangxi", China or abroad).
     fn is_nanning(&self, code: &str) -> bool;
+    /// A whole industry chain (the top level), which a registry's sheet may name instead of
+    /// one of its links.
+    fn is_top_chain(&self, _code: &str) -> bool {
+        false
+    }
 }
 
 impl Catalog for RefData {
@@ -43,6 +48,11 @@ impl Catalog for RefData {
             .iter()
             .any(|d| d.code == code && d.kind != "outside")
     }
+    fn is_top_chain(&self, code: &str) -> bool {
+        self.chains
+            .iter()
+            .any(|c| c.code == code && c.parent_code.is_none())
+    }
 }
 
 /// The same reference data as sets, for checking many records (an import file) quickly.
@@ -51,6 +61,7 @@ pub struct RefSets {
     chains: std::collections::HashSet<String>,
     districts: std::collections::HashSet<String>,
     nanning: std::collections::HashSet<String>,
+    tops: std::collections::HashSet<String>,
 }
 
 impl From<&RefData> for RefSets {
@@ -69,6 +80,12 @@ impl From<&RefData> for RefSets {
                 .filter(|d| d.kind != "outside")
                 .map(|d| d.code.clone())
                 .collect(),
+            tops: r
+                .chains
+                .iter()
+                .filter(|c| c.parent_code.is_none())
+                .map(|c| c.code.clone())
+                .collect(),
         }
     }
 }
@@ -82,6 +99,9 @@ impl Catalog for RefSets {
     }
     fn is_nanning(&self, code: &str) -> bool {
         self.nanning.contains(code)
+    }
+    fn is_top_chain(&self, code: &str) -> bool {
+        self.tops.contains(code)
     }
 }
 

@@ -268,11 +268,12 @@ pub async fn dashboard(
         complement(&mut rows);
         if !matches!(dim, Dimension::Year) {
             // Largest first, as a registry report reads (time stays in order).
-            rows.sort_by(|a, b| b.count.cmp(&a.count));
-            rows.sort_by(|a, b| {
-                b.contract_amount_fen
-                    .unwrap_or(-1)
-                    .cmp(&a.contract_amount_fen.unwrap_or(-1))
+            // Withheld figures sort by their count, after the ones shown.
+            rows.sort_by_key(|r| {
+                (
+                    std::cmp::Reverse(r.contract_amount_fen.unwrap_or(-1)),
+                    std::cmp::Reverse(r.count),
+                )
             });
         }
         breakdowns.push(Breakdown { dim, rows });

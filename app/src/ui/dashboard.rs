@@ -455,10 +455,7 @@ fn render_dashboard(d: Dashboard, lang: Lang) -> AnyView {
 pub fn DashboardPage() -> impl IntoView {
     let lang = use_lang();
     let location = use_location();
-    let data = Resource::new(
-        move || location.search.get(),
-        |q| crate::api::get_dashboard(q),
-    );
+    let data = Resource::new(move || location.search.get(), crate::api::get_dashboard);
     view! {
         <Title text=lang.t("技术合同成交统计", "Technology contract statistics") />
         <div class="page-header"><div>

@@ -69,9 +69,9 @@ async fn upload(kind: String) -> Outcome {
     match serde_json::from_str::<ReportView>(&text) {
         Ok(r) => Outcome::Report(r),
         Err(_) if status == 413 => fail("文件超过上限 / The file is too large"),
-        Err(_) if status == 401 || status == 403 => {
-            fail("只有管理人员可以导入 / Only officials can import")
-        }
+        Err(_) if status == 401 || status == 403 => fail(
+            "只有管理人员或技术合同登记员可以导入 / Only officials and registry clerks can import",
+        ),
         Err(_) => fail(&format!("HTTP {status}")),
     }
 }
@@ -81,18 +81,31 @@ async fn upload(_kind: String) -> Outcome {
     Outcome::Failed(String::new())
 }
 
-fn report_view(r: ReportView, lang: Lang) -> AnyView {
+fn report_view(r: ReportView, token: Option<String>, lang: Lang) -> AnyView {
     if r.errors.is_empty() {
+        let skipped = (r.skipped > 0).then(|| match lang {
+            Lang::Zh => format!("另有 {} 行已登记过，保持不变。", r.skipped),
+            Lang::En => format!(
+                " {} rows were already there and were left as they were.",
+                r.skipped
+            ),
+        });
         return view! {
             <div class="notice notice-success" role="status" data-testid="import-done">
                 {match lang { Lang::Zh => format!("已导入 {} 行（共 {} 行）。", r.imported, r.rows), Lang::En => format!("Imported {} of {} rows.", r.imported, r.rows) }}
+                {skipped}
             </div>
         }
         .into_any();
     }
+    let download = r
+        .report_url
+        .clone()
+        .or_else(|| token.map(|t| format!("/admin/import/report.csv?result={}", urlencode(&t))));
     view! {
         <div class="error-summary" role="alert" data-testid="import-errors">
             <h2>{match lang { Lang::Zh => format!("发现 {} 处错误，未导入任何数据", r.errors.len()), Lang::En => format!("{} problem(s) found; nothing was imported", r.errors.len()) }}</h2>
+            {download.map(|href| view! { <p><a href=href download data-testid="import-report-csv">{lang.t("下载错误报告（CSV）", "Download the problems (CSV)")}</a></p> })}
             <div class="table-wrap"><table class="data-table">
                 <thead><tr>
                     <th scope="col">{lang.t("行", "Line")}</th>
@@ -110,6 +123,19 @@ fn report_view(r: ReportView, lang: Lang) -> AnyView {
     .into_any()
 }
 
+/// The kinds of data a file can carry: code, Chinese and English names.
+const KINDS: &[(&str, &str, &str)] = &[
+    ("organizations", "机构", "Organizations"),
+    ("experts", "专家", "Experts"),
+    ("demands", "技术需求", "Demands"),
+    ("achievements", "科技成果", "Achievements"),
+    (
+        "contracts",
+        "已登记技术合同（登记台账）",
+        "Registered contracts (registry sheet)",
+    ),
+];
+
 #[component]
 pub fn ImportPage() -> impl IntoView {
     let lang = use_lang();
@@ -124,7 +150,13 @@ pub fn ImportPage() -> impl IntoView {
             }
         },
     );
-    let (kind, set_kind) = signal("organizations".to_string());
+    // `?kind=contracts` opens on the registry's sheet (the clerks' menu links there).
+    let initial = query
+        .read_untracked()
+        .get("kind")
+        .filter(|k| KINDS.iter().any(|(c, _, _)| c == k))
+        .unwrap_or_else(|| "organizations".to_string());
+    let (kind, set_kind) = signal(initial.clone());
     let outcome = RwSignal::new(None::<Outcome>);
     let busy = RwSignal::new(false);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -150,15 +182,16 @@ pub fn ImportPage() -> impl IntoView {
             <div class="field">
                 <label for="import-kind" class="required">{lang.t("数据类别", "Kind of data")}</label>
                 <select id="import-kind" name="kind" on:change=move |ev| set_kind.set(event_target_value(&ev))>
-                    <option value="organizations">{lang.t("机构", "Organizations")}</option>
-                    <option value="experts">{lang.t("专家", "Experts")}</option>
-                    <option value="demands">{lang.t("技术需求", "Demands")}</option>
-                    <option value="achievements">{lang.t("科技成果", "Achievements")}</option>
+                    {KINDS.iter().map(|(code, zh, en)| {
+                        let selected = *code == initial;
+                        view! { <option value=*code selected=selected>{lang.pick(zh, en)}</option> }
+                    }).collect_view()}
                 </select>
             </div>
             <div class="field">
                 <label for="import-file" class="required">{lang.t("文件", "File")}</label>
-                <input id="import-file" name="file" type="file" accept=".csv,.xlsx,.jsonl,.ndjson,text/csv" />
+                <input id="import-file" name="file" type="file" accept=".csv,.xlsx,.jsonl,.ndjson,text/csv" aria-describedby="import-file-hint" />
+                <p class="hint" id="import-file-hint">{lang.t("技术合同登记台账：每行一份已登记合同，列名可用中文（如“登记编号”“合同成交额（元）”），示例见 seeds/examples/contracts.csv；登记编号已存在的行保持不变。", "Registry sheets: one registered contract per row, headed in Chinese or by column codes (seeds/examples/contracts.csv); rows whose registration number is already stored are left as they were.")}</p>
             </div>
             <button class="btn btn-primary" type="submit" data-testid="import-submit" disabled=move || busy.get()>
                 {move || if busy.get() { lang.t("正在校验并导入…", "Checking and importing…") } else { lang.t("校验并导入", "Check and import") }}
@@ -166,12 +199,12 @@ pub fn ImportPage() -> impl IntoView {
         </form>
         {move || outcome.get().map(|o| match o {
             Outcome::Failed(m) => view! { <div class="notice notice-error" role="alert">{m}</div> }.into_any(),
-            Outcome::Report(r) => report_view(r, lang),
+            Outcome::Report(r) => report_view(r, None, lang),
         })}
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match posted.await {
-                    Ok(Some(r)) if outcome.get().is_none() => report_view(r, lang),
+                    Ok(Some(r)) if outcome.get().is_none() => report_view(r, query.read_untracked().get("result"), lang),
                     Ok(_) => ().into_any(),
                     Err(e) => error_view(&e, lang),
                 }

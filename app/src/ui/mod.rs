@@ -331,6 +331,7 @@ fn Header() -> impl IntoView {
                                     (u.has(Role::EnterpriseMember) || u.has(Role::Researcher)).then_some(("/my/bids", "我的揭榜", "My bids")),
                                     (u.has(Role::EnterpriseMember) || u.has(Role::Researcher)).then_some(("/my/contracts", "我的技术合同", "My contracts")),
                                     u.has(Role::Clerk).then_some(("/registry", "技术合同登记", "Contract registry")),
+                                    u.has(Role::Clerk).then_some(("/admin/import?kind=contracts", "导入登记台账", "Import the registry sheet")),
                                     u.has(Role::Expert).then_some(("/experts/me", "我的专家资料", "My expert profile")),
                                     u.has(Role::Expert).then_some(("/my/reviews", "我的评审", "My reviews")),
                                     Some(("/account", "我的账号", "My account")),

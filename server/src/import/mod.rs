@@ -1,4 +1,5 @@
-//! Bulk import of organizations, experts, demands and achievements from CSV (UTF-8 with or without BOM,
+//! Bulk import of organizations, experts, demands, achievements and (in `contracts`) registered
+//! technology contracts from CSV (UTF-8 with or without BOM,
 //! or GBK as Excel on Chinese Windows writes it), XLSX and JSON Lines. The whole file is
 //! validated first; if any row is bad nothing is written and every bad row is reported.
 //!
@@ -12,6 +13,7 @@ use serde::Serialize;
 use std::collections::HashSet;
 use uuid::Uuid;
 
+pub mod contracts;
 mod rows;
 mod table;
 
@@ -28,15 +30,26 @@ pub enum ImportKind {
     Demands,
     Achievements,
     Experts,
+    /// Registered technology contracts from a registry's sheet (see `contracts`).
+    Contracts,
 }
 
 impl ImportKind {
+    /// What the importer must be allowed: officials import everything, the registry its
+    /// contract sheets.
+    pub fn action(self) -> app::policy::Action {
+        match self {
+            ImportKind::Contracts => app::policy::Action::ImportContracts,
+            _ => app::policy::Action::ImportData,
+        }
+    }
     pub fn parse(s: &str) -> Option<ImportKind> {
         match s {
             "organizations" | "organization" => Some(ImportKind::Organizations),
             "demands" | "demand" => Some(ImportKind::Demands),
             "achievements" | "achievement" => Some(ImportKind::Achievements),
             "experts" | "expert" => Some(ImportKind::Experts),
+            "contracts" | "contract" => Some(ImportKind::Contracts),
             _ => None,
         }
     }
@@ -86,6 +99,8 @@ impl ImportKind {
                 &["name", "email", "title", "fields", "keywords"],
                 &["org_credit_code", "bio", "accepts_review", "is_public"],
             ),
+            // Read by `contracts`, which knows its Chinese headers too.
+            ImportKind::Contracts => (&[], &[]),
         }
     }
 }
@@ -118,7 +133,26 @@ pub struct ImportReport {
     pub kind: ImportKind,
     pub rows: usize,
     pub imported: usize,
+    /// Rows already stored (contracts: their registration number), left as they were.
+    pub skipped: usize,
     pub errors: Vec<RowError>,
+}
+
+/// As `import`, without the upload's size limit for a contract sheet (which is streamed):
+/// the command line's entry.
+pub async fn import_any(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    kind: ImportKind,
+    bytes: &[u8],
+    file_name: Option<&str>,
+    actor: Option<Uuid>,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> anyhow::Result<ImportReport> {
+    if kind == ImportKind::Contracts {
+        return contracts::import(store, now, bytes, file_name, actor, progress).await;
+    }
+    import(store, now, kind, bytes, file_name, actor, progress).await
 }
 
 /// Validates the whole file, then (only if every row is good) writes every row, calling
@@ -138,6 +172,7 @@ pub async fn import(
         kind,
         rows,
         imported,
+        skipped: 0,
         errors,
     };
     if bytes.len() > MAX_IMPORT_BYTES {
@@ -154,6 +189,9 @@ pub async fn import(
                 ),
             )],
         ));
+    }
+    if kind == ImportKind::Contracts {
+        return contracts::import(store, now, bytes, file_name, actor, progress).await;
     }
     let (headers, rows) = match read_table(bytes, Format::detect(file_name, bytes)) {
         Ok(t) => t,

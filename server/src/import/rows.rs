@@ -171,6 +171,8 @@ pub(super) async fn validate_row(
         ImportKind::Demands | ImportKind::Achievements => {
             listing(cx, kind, line, row, seen, errs).await
         }
+        // Contracts are read by `contracts::import`, never row by row here.
+        ImportKind::Contracts => Ok(None),
     }
 }
 

@@ -47,6 +47,22 @@ pub fn decode(bytes: &[u8]) -> Result<String, RowError> {
 
 pub type Row = (usize, BTreeMap<String, String>);
 
+/// A cell's text: strings trimmed, whole numbers without a decimal point, dates as YYYY-MM-DD.
+pub(super) fn cell_text(d: &calamine::Data) -> String {
+    use calamine::Data;
+    match d {
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.trim().to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
+            format!("{}", *f as i64)
+        }
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) => excel_date(d.as_f64()).unwrap_or_default(),
+        Data::Error(_) | Data::Empty => String::new(),
+    }
+}
+
 fn excel_date(serial: f64) -> Option<String> {
     // Excel's day 0 is 1899-12-30 (it counts the fictitious 1900-02-29).
     let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
@@ -178,21 +194,7 @@ pub fn read_table(bytes: &[u8], format: Format) -> Result<(Vec<String>, Vec<Row>
                 .worksheet_range_at(0)
                 .ok_or_else(|| bad("no worksheet".into()))?
                 .map_err(|e| bad(e.to_string()))?;
-            let cell = |d: &Data| -> String {
-                match d {
-                    Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
-                        s.trim().to_string()
-                    }
-                    Data::Int(i) => i.to_string(),
-                    Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
-                        format!("{}", *f as i64)
-                    }
-                    Data::Float(f) => f.to_string(),
-                    Data::Bool(b) => b.to_string(),
-                    Data::DateTime(d) => excel_date(d.as_f64()).unwrap_or_default(),
-                    Data::Error(_) | Data::Empty => String::new(),
-                }
-            };
+            let cell = cell_text;
             let mut it = range.rows();
             let headers: Vec<String> = it
                 .next()

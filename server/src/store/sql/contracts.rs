@@ -119,6 +119,101 @@ impl SqlStore {
     }
 }
 
+/// An import of registered contracts in one transaction (see `ContractImport`).
+struct SqlContractImport {
+    tx: sqlx::Transaction<'static, Db>,
+    last_seq: std::collections::BTreeMap<i32, u32>,
+}
+
+/// Rows per INSERT statement (45 values each: well under both engines' parameter limits).
+const IMPORT_ROWS_PER_STATEMENT: usize = 200;
+
+#[async_trait]
+impl ContractImport for SqlContractImport {
+    async fn write(&mut self, rows: &[ContractRecord]) -> StoreResult<usize> {
+        let tx = &mut self.tx;
+        let mut inserted = 0usize;
+        for chunk in rows.chunks(IMPORT_ROWS_PER_STATEMENT) {
+            let mut qb: sqlx::QueryBuilder<Db> = sqlx::QueryBuilder::new(format!(
+                "INSERT INTO contracts ({CONTRACT_COLUMNS}, district, flow, chain_top, seller_kind, registered_on, registered_month) "
+            ));
+            qb.push_values(chunk, |mut b, c| {
+                let k = app::domain::stats::StatKeys::of(c.seller.org_type, &c.seller.place, &c.buyer.place, &c.chain_code);
+                let day = c.registered_at.map(registered_day);
+                let party = |b: &mut sqlx::query_builder::Separated<'_, '_, Db, &'static str>, p: &PartyRecord| {
+                    b.push_bind(p.name.clone())
+                        .push_bind(p.credit_code.clone())
+                        .push_bind(p.org_id)
+                        .push_bind(p.org_type.as_str())
+                        .push_bind(p.place.region())
+                        .push_bind(p.place.detail().to_string());
+                };
+                b.push_bind(c.id)
+                    .push_bind(c.registration_number.clone())
+                    .push_bind(c.applicant_user_id)
+                    .push_bind(c.applicant_org_id)
+                    .push_bind(c.applicant_side.clone())
+                    .push_bind(c.contract_type.as_str())
+                    .push_bind(c.title.clone());
+                party(&mut b, &c.seller);
+                party(&mut b, &c.buyer);
+                b.push_bind(c.contract_amount_fen)
+                    .push_bind(c.tech_amount_fen)
+                    .push_bind(serde_json::to_string(&c.non_technical).unwrap_or_else(|_| "[]".into()))
+                    .push_bind(c.signed_on)
+                    .push_bind(c.ends_on)
+                    .push_bind(c.chain_code.clone())
+                    .push_bind(c.field.clone())
+                    .push_bind(c.ip_type.as_str())
+                    .push_bind(c.plan_origin.as_str())
+                    .push_bind(c.demand_id)
+                    .push_bind(c.call_id)
+                    .push_bind(c.achievement_id)
+                    .push_bind(c.status.as_str())
+                    .push_bind(c.status_reason.clone())
+                    .push_bind(c.submitted_at.map(micros))
+                    .push_bind(c.registered_at.map(micros))
+                    .push_bind(c.source.clone())
+                    .push_bind(c.version)
+                    .push_bind(micros(c.created_at))
+                    .push_bind(micros(c.updated_at))
+                    .push_bind(k.district)
+                    .push_bind(k.flow.as_str())
+                    .push_bind(k.chain_top)
+                    .push_bind(k.seller_type.as_str())
+                    .push_bind(day.as_ref().map(|d| d.0))
+                    .push_bind(day.map(|d| d.1));
+            });
+            qb.push(" ON CONFLICT (registration_number) DO NOTHING");
+            let r = qb.build().execute(&mut **tx).await.map_err(map_err)?;
+            inserted += r.rows_affected() as usize;
+            for c in chunk {
+                if let Some((y, seq)) = c.registration_number.as_deref().and_then(app::domain::contract::own_registration_seq) {
+                    let e = self.last_seq.entry(y).or_insert(0);
+                    *e = (*e).max(seq);
+                }
+            }
+        }
+        Ok(inserted)
+    }
+
+    async fn commit(mut self: Box<Self>, audit: &AuditEvent) -> StoreResult<()> {
+        for (y, seq) in std::mem::take(&mut self.last_seq) {
+            sqlx::query(
+                "INSERT INTO contract_sequences (year, last) VALUES ($1, $2) ON CONFLICT (year) DO UPDATE SET \
+                 last = CASE WHEN excluded.last > contract_sequences.last THEN excluded.last ELSE contract_sequences.last END",
+            )
+            .bind(i64::from(y))
+            .bind(i64::from(seq))
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map_err)?;
+        }
+        append_audit(&mut self.tx, audit).await.map_err(map_err)?;
+        self.tx.commit().await.map_err(map_err)
+    }
+}
+
 #[async_trait]
 impl ContractStore for SqlStore {
     #[tracing::instrument(skip_all)]
@@ -280,86 +375,24 @@ impl ContractStore for SqlStore {
         audit: &AuditEvent,
         progress: &(dyn Fn(usize) + Send + Sync),
     ) -> StoreResult<usize> {
-        const CHUNK: usize = 200;
-        let mut tx = self.pool.begin().await.map_err(map_err)?;
-        let mut inserted = 0usize;
-        let mut last_seq: std::collections::BTreeMap<i32, u32> = Default::default();
-        for (n, chunk) in rows.chunks(CHUNK).enumerate() {
-            let mut qb: sqlx::QueryBuilder<Db> = sqlx::QueryBuilder::new(format!(
-                "INSERT INTO contracts ({CONTRACT_COLUMNS}, district, flow, chain_top, seller_kind, registered_on, registered_month) "
-            ));
-            qb.push_values(chunk, |mut b, c| {
-                let k = app::domain::stats::StatKeys::of(c.seller.org_type, &c.seller.place, &c.buyer.place, &c.chain_code);
-                let day = c.registered_at.map(registered_day);
-                let party = |b: &mut sqlx::query_builder::Separated<'_, '_, Db, &'static str>, p: &PartyRecord| {
-                    b.push_bind(p.name.clone())
-                        .push_bind(p.credit_code.clone())
-                        .push_bind(p.org_id)
-                        .push_bind(p.org_type.as_str())
-                        .push_bind(p.place.region())
-                        .push_bind(p.place.detail().to_string());
-                };
-                b.push_bind(c.id)
-                    .push_bind(c.registration_number.clone())
-                    .push_bind(c.applicant_user_id)
-                    .push_bind(c.applicant_org_id)
-                    .push_bind(c.applicant_side.clone())
-                    .push_bind(c.contract_type.as_str())
-                    .push_bind(c.title.clone());
-                party(&mut b, &c.seller);
-                party(&mut b, &c.buyer);
-                b.push_bind(c.contract_amount_fen)
-                    .push_bind(c.tech_amount_fen)
-                    .push_bind(serde_json::to_string(&c.non_technical).unwrap_or_else(|_| "[]".into()))
-                    .push_bind(c.signed_on)
-                    .push_bind(c.ends_on)
-                    .push_bind(c.chain_code.clone())
-                    .push_bind(c.field.clone())
-                    .push_bind(c.ip_type.as_str())
-                    .push_bind(c.plan_origin.as_str())
-                    .push_bind(c.demand_id)
-                    .push_bind(c.call_id)
-                    .push_bind(c.achievement_id)
-                    .push_bind(c.status.as_str())
-                    .push_bind(c.status_reason.clone())
-                    .push_bind(c.submitted_at.map(micros))
-                    .push_bind(c.registered_at.map(micros))
-                    .push_bind(c.source.clone())
-                    .push_bind(c.version)
-                    .push_bind(micros(c.created_at))
-                    .push_bind(micros(c.updated_at))
-                    .push_bind(k.district)
-                    .push_bind(k.flow.as_str())
-                    .push_bind(k.chain_top)
-                    .push_bind(k.seller_type.as_str())
-                    .push_bind(day.as_ref().map(|d| d.0))
-                    .push_bind(day.map(|d| d.1));
-            });
-            qb.push(" ON CONFLICT (registration_number) DO NOTHING");
-            let r = qb.build().execute(&mut *tx).await.map_err(map_err)?;
-            inserted += r.rows_affected() as usize;
-            for c in chunk {
-                if let Some((y, seq)) = c.registration_number.as_deref().and_then(app::domain::contract::own_registration_seq) {
-                    let e = last_seq.entry(y).or_insert(0);
-                    *e = (*e).max(seq);
-                }
-            }
-            progress((n * CHUNK + chunk.len()).min(rows.len()));
+        let mut imp = self.begin_contract_import().await?;
+        let mut inserted = 0;
+        let mut done = 0;
+        for chunk in rows.chunks(2_000) {
+            inserted += imp.write(chunk).await?;
+            done += chunk.len();
+            progress(done);
         }
-        for (y, seq) in last_seq {
-            sqlx::query(
-                "INSERT INTO contract_sequences (year, last) VALUES ($1, $2) ON CONFLICT (year) DO UPDATE SET \
-                 last = CASE WHEN excluded.last > contract_sequences.last THEN excluded.last ELSE contract_sequences.last END",
-            )
-            .bind(i64::from(y))
-            .bind(i64::from(seq))
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
-        }
-        append_audit(&mut tx, audit).await.map_err(map_err)?;
-        tx.commit().await.map_err(map_err)?;
+        imp.commit(audit).await?;
         Ok(inserted)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn begin_contract_import(&self) -> StoreResult<Box<dyn ContractImport>> {
+        Ok(Box::new(SqlContractImport {
+            tx: self.pool.begin().await.map_err(map_err)?,
+            last_seq: Default::default(),
+        }))
     }
 
     #[tracing::instrument(skip_all)]
