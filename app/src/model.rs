@@ -10,10 +10,12 @@ mod calls;
 mod contracts;
 mod reviews;
 mod stats;
+mod targets;
 pub use calls::*;
 pub use contracts::*;
 pub use reviews::*;
 pub use stats::*;
+pub use targets::*;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrgSummary {

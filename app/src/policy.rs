@@ -99,6 +99,11 @@ pub enum Action {
     ViewContractStats,
     /// Import registered contracts from a registry's sheet (the registry and officials).
     ImportContracts,
+    /// Report a value for one of the plan's targets (an official of its lead unit; the unit is
+    /// checked by the targets service).
+    ReportTarget,
+    /// Accept or return a reported value (an official of 市科技局, checked by the service).
+    ReviewTarget,
 }
 
 impl Action {
@@ -135,6 +140,8 @@ impl Action {
         Action::RegisterContract,
         Action::ViewContractStats,
         Action::ImportContracts,
+        Action::ReportTarget,
+        Action::ReviewTarget,
     ];
 }
 
@@ -229,6 +236,7 @@ pub fn authorize(actor: Option<&Actor>, action: Action, target: Target) -> Resul
         Action::ViewContract => official || a.has(Role::Clerk) || own,
         Action::RegisterContract => a.has(Role::Clerk),
         Action::ViewContractStats | Action::ImportContracts => official || a.has(Role::Clerk),
+        Action::ReportTarget | Action::ReviewTarget => official,
     };
     if allowed {
         Ok(())

@@ -14,12 +14,14 @@ mod files;
 mod notifications;
 mod reviews;
 mod stats;
+mod targets;
 pub use calls::*;
 pub use contracts::*;
 pub use files::*;
 pub use notifications::*;
 pub use reviews::*;
 pub use stats::*;
+pub use targets::*;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -308,6 +310,7 @@ pub trait Store:
     + CallStore
     + ContractStore
     + StatsStore
+    + TargetStore
     + ReviewStore
     + NotificationStore
     + DisputeStore

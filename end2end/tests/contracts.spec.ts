@@ -1,4 +1,5 @@
-import { test, expect, hydrated, login, DEMO, creditCode } from "./fixtures";
+import { test, expect, hydrated, login, DEMO, creditCode, readXlsx } from "./fixtures";
+import * as fs from "fs";
 
 // An enterprise applies to register a technology contract; the registry returns it for
 // correction; the enterprise corrects it and applies again; the registry receives and
@@ -66,6 +67,13 @@ test("a contract is applied for, returned for correction, corrected, received an
   await expect(page).toHaveURL(url);
   await expect(page.locator('.page-desc [data-status="submitted"]')).toBeVisible();
 
+  // The city's figure before registration.
+  const g6 = async (p: typeof page) => {
+    await p.goto("/dashboard?scope=city");
+    return Number(await p.locator('[data-testid="g6-amount"]').getAttribute("data-fen"));
+  };
+  const before = await g6(visitor);
+
   // The registry receives it and registers it: the contract gets its number.
   await clerk.goto(url);
   await hydrated(clerk);
@@ -77,4 +85,44 @@ test("a contract is applied for, returned for correction, corrected, received an
   await page.goto(url);
   await expect(page.locator('.page-desc [data-status="registered"]')).toBeVisible();
   await expect(page.locator('[data-testid="tech-amount"]')).toContainText("110");
+
+  // The dashboard moves by its 120万元, for everyone (aggregates are public).
+  expect(await g6(visitor)).toBe(before + 120_000_000);
+
+  // The registry drills into the enterprise's district, through the filter form.
+  const orgs = JSON.parse(fs.readFileSync("../seeds/organizations.json", "utf8"));
+  const district = orgs.find((o: { credit_code: string }) => o.credit_code === "91450100JBRMD0TQJ5").district;
+  await clerk.goto("/dashboard?scope=city");
+  await hydrated(clerk);
+  await clerk.selectOption("#f-district", district);
+  await clerk.selectOption("#f-type", "service");
+  await clerk.click('[data-testid="dashboard-apply"]');
+  await expect(clerk).toHaveURL(new RegExp(`district=${district}`));
+  const viewFen = Number(await clerk.locator('[data-testid="view-amount"]').getAttribute("data-fen"));
+  const viewCount = Number(await clerk.locator('[data-testid="view-count"]').textContent());
+  expect(viewCount).toBeGreaterThanOrEqual(1);
+  await expect(clerk.locator('[data-testid="view-share"]')).toBeVisible();
+  await clerk.click('[data-testid="view-contracts"]');
+  await expect(clerk).toHaveURL(/\/dashboard\/contracts\?/);
+  await expect(clerk.locator('[data-testid="drill-count"]')).toHaveText(String(viewCount));
+  if (viewCount <= 50) {
+    await expect(clerk.locator('[data-testid="drill-row"]', { hasText: title })).toBeVisible();
+  }
+  // A visitor sees the figures but not the contracts behind them.
+  const shut = await visitor.goto(clerk.url());
+  await expect(visitor.locator('[data-testid="drill-table"]')).toHaveCount(0);
+  expect(shut?.status()).not.toBe(200);
+
+  // Export the view's breakdown by type to XLSX, open it, and check its total.
+  await clerk.goBack();
+  const [download] = await Promise.all([
+    clerk.waitForEvent("download"),
+    clerk.click('[data-testid="breakdown-type"] [data-testid="export-xlsx"]'),
+  ]);
+  const rows = readXlsx(fs.readFileSync(await download.path()));
+  expect(rows[0]).toEqual(["合同类型", "代码", "合同成交额（元）", "技术交易额（元）", "合同数"]);
+  const total = rows[rows.length - 1];
+  expect(total[0]).toBe("合计");
+  expect(Math.round(Number(total[2]) * 100)).toBe(viewFen);
+  expect(Number(total[4])).toBe(viewCount);
 });

@@ -74,4 +74,37 @@ export const DEMO = {
   expert: { email: "expert@demo.jiebang.local", password: "Demo-2026-expert", org: "12450000JBYY1CNW0T" },
   official: { email: "official@demo.jiebang.local", password: "Demo-2026-official", org: "11450100JBDXJP1EQY" },
   clerk: { email: "clerk@demo.jiebang.local", password: "Demo-2026-clerk" },
+  reviewer: { email: "reviewer@demo.jiebang.local", password: "Demo-2026-reviewer" },
 };
+
+/// The first sheet of an XLSX file as rows of cell texts (shared strings resolved, numbers as
+/// written). A zip read by its central directory, entries inflated with Node's zlib: enough for
+/// the workbooks the platform exports, and no spreadsheet library to install.
+export function readXlsx(bytes: Buffer): string[][] {
+  const zlib = require("zlib") as typeof import("zlib");
+  let eocd = bytes.length - 22;
+  while (eocd >= 0 && bytes.readUInt32LE(eocd) !== 0x06054b50) eocd--;
+  if (eocd < 0) throw new Error("not a zip");
+  const count = bytes.readUInt16LE(eocd + 10);
+  let p = bytes.readUInt32LE(eocd + 16);
+  const files: Record<string, string> = {};
+  for (let i = 0; i < count; i++) {
+    const method = bytes.readUInt16LE(p + 10);
+    const size = bytes.readUInt32LE(p + 20);
+    const nameLen = bytes.readUInt16LE(p + 28);
+    const extraLen = bytes.readUInt16LE(p + 30);
+    const commentLen = bytes.readUInt16LE(p + 32);
+    const local = bytes.readUInt32LE(p + 42);
+    const name = bytes.toString("utf8", p + 46, p + 46 + nameLen);
+    const start = local + 30 + bytes.readUInt16LE(local + 26) + bytes.readUInt16LE(local + 28);
+    const data = bytes.subarray(start, start + size);
+    files[name] = (method === 8 ? zlib.inflateRawSync(data) : data).toString("utf8");
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  const unescape = (s: string) =>
+    s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
+  const shared = [...(files["xl/sharedStrings.xml"] ?? "").matchAll(/<si>.*?<t[^>]*>(.*?)<\/t>.*?<\/si>/gs)].map((m) => unescape(m[1]));
+  return [...files["xl/worksheets/sheet1.xml"].matchAll(/<row[^>]*>(.*?)<\/row>/gs)].map((row) =>
+    [...row[1].matchAll(/<c r="[A-Z]+\d+"( t="s")?[^>]*><v>(.*?)<\/v><\/c>/g)].map((c) => (c[1] ? shared[Number(c[2])] : c[2])),
+  );
+}

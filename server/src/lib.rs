@@ -73,6 +73,7 @@ pub fn api_routes() -> Vec<(&'static str, axum::routing::MethodRouter<AppState>)
         ("/contracts/{id}", get(rest::get_contract)),
         ("/stats/turnover", get(rest::stats::turnover)),
         ("/stats/contracts", get(rest::stats::contracts)),
+        ("/targets", get(rest::targets::list)),
     ]
 }
 

@@ -16,6 +16,7 @@ use serde_json::json;
 use std::collections::HashMap;
 
 pub mod stats;
+pub mod targets;
 
 /// The JSON error every route returns: a stable code, both languages, and field details.
 pub struct ApiError(pub AppError);

@@ -52,6 +52,9 @@ struct OrgSeed {
     contact_phone: String,
     #[serde(default)]
     verified: bool,
+    /// The plan's name for the unit (市科技局), for the target tracker.
+    #[serde(default)]
+    plan_unit: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -549,6 +552,19 @@ pub async fn load_at(
                 )],
             )
             .await?;
+    }
+    for o in orgs.iter().filter(|o| o.plan_unit.is_some()) {
+        if let Some(org) = store.find_org_by_credit_code(&o.credit_code).await? {
+            if store.org_plan_unit(org.id).await? != o.plan_unit {
+                store
+                    .set_org_plan_unit(
+                        org.id,
+                        o.plan_unit.as_deref(),
+                        &seed_event("organization", org.id, o.plan_unit.as_deref(), now),
+                    )
+                    .await?;
+            }
+        }
     }
     let mut created = vec![];
     let users: Vec<UserSeed> = read(dir, "demo_users.json")?;

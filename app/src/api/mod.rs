@@ -23,6 +23,7 @@ mod orgs;
 mod reviews;
 mod search;
 mod stats;
+mod targets;
 
 pub use accounts::*;
 pub use achievements::*;
@@ -39,6 +40,7 @@ pub use orgs::*;
 pub use reviews::*;
 pub use search::*;
 pub use stats::*;
+pub use targets::*;
 
 /// A record form's save: updates the record named by `id` (when there is one) or creates one,
 /// then lands on `page` of it. `intent=submit` also submits it for review.

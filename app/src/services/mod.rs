@@ -29,6 +29,7 @@ mod refdata;
 mod reviews;
 mod search;
 mod stats;
+mod targets;
 
 pub use accounts::*;
 pub use achievements::*;
@@ -53,6 +54,7 @@ pub use refdata::*;
 pub use reviews::*;
 pub use search::*;
 pub use stats::*;
+pub use targets::*;
 
 /// Logs the cause on the server and gives the user a generic message.
 pub fn internal(e: StoreError) -> AppError {

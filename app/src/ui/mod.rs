@@ -15,6 +15,7 @@ mod lifecycle;
 mod orgs;
 mod reviews;
 mod search;
+mod targets;
 
 use crate::i18n::Lang;
 use crate::model::{CurrentUser, RefData};
@@ -195,6 +196,8 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/registry") view=contracts::RegistryPage ssr=SsrMode::Async />
                 <Route path=path!("/dashboard") view=dashboard::DashboardPage ssr=SsrMode::Async />
                 <Route path=path!("/dashboard/contracts") view=dashboard::DashboardContractsPage ssr=SsrMode::Async />
+                <Route path=path!("/targets") view=targets::TargetsPage ssr=SsrMode::Async />
+                <Route path=path!("/targets/:code") view=targets::TargetPage ssr=SsrMode::Async />
                 <Route path=path!("/orgs/:id") view=orgs::OrgPage ssr=SsrMode::Async />
                 <Route path=path!("/search") view=search::SearchPage ssr=SsrMode::Async />
                 <Route path=path!("/my/demands") view=demands::MyDemandsPage ssr=SsrMode::Async />
@@ -317,6 +320,7 @@ fn Header() -> impl IntoView {
                     <a href="/achievements" aria-current=move || nav_current(location.pathname.get(), "/achievements")>{lang.t("科技成果", "Achievements")}</a>
                     <a href="/experts" aria-current=move || nav_current(location.pathname.get(), "/experts")>{lang.t("专家库", "Experts")}</a>
                     <a href="/dashboard" aria-current=move || nav_current(location.pathname.get(), "/dashboard")>{lang.t("成交统计", "Statistics")}</a>
+                    <a href="/targets" aria-current=move || nav_current(location.pathname.get(), "/targets")>{lang.t("目标监测", "Targets")}</a>
                     <a href="/search" aria-current=move || nav_current(location.pathname.get(), "/search")>{lang.t("搜索", "Search")}</a>
                     // Then what the signed-in person works on, grouped by role in menus that
                     // open without JavaScript (details/summary) and by keyboard.

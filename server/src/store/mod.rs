@@ -19,6 +19,7 @@ macro_rules! sql_store {
         include!("sql/calls.rs");
         include!("sql/contracts.rs");
         include!("sql/stats.rs");
+        include!("sql/targets.rs");
         include!("sql/reviews.rs");
         include!("sql/notifications.rs");
         include!("sql/disputes.rs");
