@@ -77,6 +77,10 @@ const PAGES: Record<string, PageCase> = {
   contract: { roles: ["owner", "official"], visits: (ids) => each(ids.contract, (id) => `/contracts/${id}`, (i) => [contractTitle(i), `对方${SHAPES[i]}`, `领域${SHAPES[i]}`]) },
   contractEdit: { roles: ["owner"], visits: (ids) => each(ids.contract.slice(0, 2), (id) => `/contracts/${id}/edit`, () => []) },
   myContracts: { roles: ["owner"], visits: () => [["/my/contracts", all(contractTitle)]] },
+  // The dashboard repeats a bad filter's value in its notice: every payload as a filter value.
+  dashboard: { roles: ["visitor", "official"], visits: () => SHAPES.map((s) => [`/dashboard?district=${encodeURIComponent(s)}&type=${encodeURIComponent(s)}`, []]) },
+  dashboardContracts: { roles: ["official"], visits: () => SHAPES.map((s) => [`/dashboard/contracts?chain=${encodeURIComponent(s)}`, []]) },
+  targets: { roles: ["visitor", "official"], visits: () => [["/targets", []], ["/targets?mine=1", []], ["/targets/G1", []]] },
 };
 
 function jsonl(rows: object[]): Buffer {

@@ -120,11 +120,14 @@ pub fn TargetsPage() -> impl IntoView {
     }
 }
 
-fn render_target(d: TargetDetail, lang: Lang) -> AnyView {
+fn render_target(
+    d: TargetDetail,
+    report: ServerAction<ReportTarget>,
+    review: ServerAction<ReviewTarget>,
+    lang: Lang,
+) -> AnyView {
     let r = d.row.clone();
     let code = r.code.clone();
-    let report = ServerAction::<ReportTarget>::new();
-    let review = ServerAction::<ReviewTarget>::new();
     let errors = field_errors(report.value());
     view! {
         <div class="page-header"><div>
@@ -232,9 +235,18 @@ fn render_target(d: TargetDetail, lang: Lang) -> AnyView {
 pub fn TargetPage() -> impl IntoView {
     let lang = use_lang();
     let params = use_params_map();
+    // Read again after each report and review, so the history shows it at once.
+    let report = ServerAction::<ReportTarget>::new();
+    let review = ServerAction::<ReviewTarget>::new();
     let data = Resource::new(
-        move || params.read().get("code").unwrap_or_default(),
-        crate::api::get_target,
+        move || {
+            (
+                params.read().get("code").unwrap_or_default(),
+                report.version().get(),
+                review.version().get(),
+            )
+        },
+        |(code, _, _)| crate::api::get_target(code),
     );
     view! {
         <Title text=lang.t("规划目标", "Plan target") />
@@ -242,7 +254,7 @@ pub fn TargetPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => error_view(&e, lang),
-                    Ok(d) => render_target(d, lang),
+                    Ok(d) => render_target(d, report, review, lang),
                 }
             })}
         </Suspense>
