@@ -1,6 +1,7 @@
 //! The Jiebang server: configuration, the database and search adapters, HTTP plumbing, REST,
 //! seeds and the command line. The pages and use cases live in the `app` crate.
 pub mod bench;
+pub mod bench_contracts;
 pub mod config;
 pub mod contract_gen;
 pub mod export;

@@ -63,6 +63,17 @@ enum Command {
         #[arg(long)]
         import_dir: Option<String>,
     },
+    /// Generate N registered contracts as a registry sheet in DIR, import it into the database
+    /// of DATABASE_URL (use an empty one), and time the dashboard and the turnover figures.
+    BenchContracts {
+        #[arg(long, default_value_t = 100_000)]
+        n: usize,
+        #[arg(long, default_value = "/tmp")]
+        dir: String,
+        /// Timed calls of each query.
+        #[arg(long, default_value_t = 20)]
+        rounds: usize,
+    },
     /// Index a bench-data file into a fresh embedded index (or Meilisearch when MEILISEARCH_URL
     /// is set) and measure 200 mixed queries; with --url, send them to a running server instead.
     BenchSearch {
@@ -311,6 +322,19 @@ async fn run() -> anyhow::Result<()> {
                 }
                 std::process::exit(1);
             }
+        }
+        Command::BenchContracts { n, dir, rounds } => {
+            // Reference seeds only: the contracts are the benchmark's own.
+            seeds::load(store.as_ref(), &secrets, Path::new(&cfg.seeds_dir), false).await?;
+            let index = std::sync::Arc::new(server::search::embedded::EmbeddedIndex::in_memory()?);
+            let files_dir =
+                std::env::temp_dir().join(format!("jiebang-bench-files-{}", std::process::id()));
+            let files = std::sync::Arc::new(server::files::DiskFiles::new(files_dir.clone())?);
+            let state =
+                server::build_state(server::leptos_options(), store.clone(), index, files, &cfg);
+            let r = server::bench_contracts::run(&state, n, Path::new(&dir), rounds).await;
+            let _ = std::fs::remove_dir_all(&files_dir);
+            r?;
         }
         Command::Reindex => {
             let index: std::sync::Arc<dyn app::ports::SearchIndex> = match meili_from_env().await? {
