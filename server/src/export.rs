@@ -76,7 +76,8 @@ fn xml_text(s: &str) -> String {
     out
 }
 
-fn column_name(mut i: usize) -> String {
+/// A spreadsheet column's letters (0 → A, 26 → AA).
+pub fn column_name(mut i: usize) -> String {
     let mut s = Vec::new();
     loop {
         s.push(b'A' + (i % 26) as u8);

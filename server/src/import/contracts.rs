@@ -209,17 +209,7 @@ fn open<'a>(bytes: &'a [u8], file_name: Option<&str>) -> Result<Sheet<'a>, Vec<R
 }
 
 fn cell_ref(row: u32, col: u32) -> String {
-    let mut c = col as usize;
-    let mut s = Vec::new();
-    loop {
-        s.push(b'A' + (c % 26) as u8);
-        if c < 26 {
-            break;
-        }
-        c = c / 26 - 1;
-    }
-    s.reverse();
-    format!("{}{}", String::from_utf8_lossy(&s), row + 1)
+    format!("{}{}", crate::export::column_name(col as usize), row + 1)
 }
 
 fn open_xlsx(bytes: &[u8]) -> Result<calamine::Range<calamine::Data>, Vec<RowError>> {
