@@ -165,7 +165,7 @@ fn render_target(
                     </div>
                     <div class=field_class(errors)("note")>
                         <label for="note" class="required">{lang.t("说明（口径、来源）", "Note (definition, source)")}</label>
-                        <textarea id="note" name="note" rows="3" maxlength="500"></textarea>
+                        <TextArea id="note" rows=3 maxlength=500 />
                         <FieldMsg errors field="note" />
                     </div>
                     <div class="form-actions"><button class="btn btn-primary" type="submit" data-testid="report-submit">{lang.t("提交审核", "Submit for review")}</button></div>
