@@ -183,6 +183,8 @@ pub struct DemandDetail {
     pub status_reason: Option<String>,
     pub org_id: Uuid,
     pub permissions: RecordPermissions,
+    /// Technology contracts that came from it (see `LinkedContract`).
+    pub contracts: Vec<LinkedContract>,
     pub history: Vec<AuditEntry>,
 }
 
@@ -476,6 +478,8 @@ pub struct AchievementDetail {
     pub district_code: String,
     pub status_reason: Option<String>,
     pub permissions: RecordPermissions,
+    /// Technology contracts transferring or licensing it (see `LinkedContract`).
+    pub contracts: Vec<LinkedContract>,
     pub history: Vec<AuditEntry>,
 }
 

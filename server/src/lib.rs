@@ -71,6 +71,7 @@ pub fn api_routes() -> Vec<(&'static str, axum::routing::MethodRouter<AppState>)
         ("/bids/{id}", get(rest::get_bid)),
         ("/receipts/{sha256}", get(rest::verify_receipt)),
         ("/attachments/{id}", get(rest::get_attachment)),
+        ("/contracts", post(rest::apply_contract)),
         ("/contracts/{id}", get(rest::get_contract)),
         ("/stats/turnover", get(rest::stats::turnover)),
         ("/stats/contracts", get(rest::stats::contracts)),

@@ -463,6 +463,69 @@ pub async fn get_contract(
     ))
 }
 
+/// `POST /api/v1/contracts`: an organization in Nanning applies to register a technology
+/// contract. The body is a JSON object with the application form's fields (see
+/// `app::model::ContractForm`; amounts as numbers in 万元 or as text with a unit) and
+/// `"submit": false` to keep a draft instead of applying. 201 with the id and the status; 422
+/// with every bad field; nothing is written unless all of it is good.
+pub async fn apply_contract(
+    State(state): State<AppState>,
+    Extension(auth): Extension<Auth>,
+    body: Result<Json<serde_json::Map<String, serde_json::Value>>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(mut body) = body.map_err(|_| {
+        bad_request(
+            "body",
+            "请求体必须是 JSON 对象，字段同技术合同登记申请表",
+            "The body must be a JSON object with the fields of the registration form",
+        )
+    })?;
+    let actor = auth
+        .user
+        .as_ref()
+        .map(app::policy::Actor::from)
+        .ok_or(ApiError(AppError::Unauthenticated))?;
+    let submit = match body.remove("submit") {
+        None | Some(serde_json::Value::Null) => true,
+        Some(serde_json::Value::Bool(b)) => b,
+        Some(_) => {
+            return Err(bad_request(
+                "submit",
+                "submit 须为 true 或 false",
+                "submit must be true or false",
+            ))
+        }
+    };
+    // Numbers are read as they are written (in 万元 unless a unit is given); anything else
+    // that is not text is refused by its field.
+    let mut fields = serde_json::Map::new();
+    for (k, v) in body {
+        let text = match v {
+            serde_json::Value::String(s) => s,
+            serde_json::Value::Number(n) => n.to_string(),
+            serde_json::Value::Null => String::new(),
+            _ => {
+                return Err(bad_request(
+                    &k,
+                    "字段须为文本或数字",
+                    "Each field must be text or a number",
+                ))
+            }
+        };
+        fields.insert(k, serde_json::Value::String(text));
+    }
+    let form: app::model::ContractForm = serde_json::from_value(serde_json::Value::Object(fields))
+        .map_err(|_| bad_request("body", "请求体无法读取", "The body could not be read"))?;
+    let id = services::save_contract(&state, &actor, None, &form, submit).await?;
+    let detail = services::contract_detail(&state, Some(&actor), id).await?;
+    let body = json!({
+        "id": id,
+        "status": detail.status,
+        "url": format!("/contracts/{id}"),
+    });
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
 #[cfg(test)]
 mod attachment_tests {
     #[test]

@@ -36,6 +36,7 @@ fn form(counterpart17: &str) -> ContractForm {
         field: "电池热管理".into(),
         ip_type: "technical_secret".into(),
         plan_origin: "municipal".into(),
+        ..Default::default()
     }
 }
 
@@ -276,6 +277,188 @@ async fn a_contract_is_applied_for_corrected_received_registered_and_cancelled()
         .await
         .unwrap_err();
         assert!(conflict(&e).contains("已注销"), "{e:?}");
+    })
+    .await;
+}
+
+/// A contract names the demand it answers and the achievement it transfers: only the buyer's
+/// published demand and the seller's published achievement are accepted; once registered, both
+/// pages show the contract to everyone by type, number and date, never its amounts or title.
+#[tokio::test]
+async fn a_contract_links_to_the_buyers_demand_and_the_sellers_achievement() {
+    use app::domain::achievement::AchievementAction;
+    use app::domain::demand::DemandAction;
+    each_backend(|b| async move {
+        let s = common::seeded_state(&b).await;
+        let lab = person(&s, "link-lab@example.cn", "12450100JBLNKA001", "university").await;
+        let buyer = person(
+            &s,
+            "link-buyer@example.cn",
+            "91450100JBLNKA002",
+            "enterprise",
+        )
+        .await;
+        let other = person(
+            &s,
+            "link-other@example.cn",
+            "91450100JBLNKA003",
+            "enterprise",
+        )
+        .await;
+        let off = official(&s, &b, "link-off@example.cn", "11450100JBLNKA004").await;
+        let clerk = clerk(&s, &b).await;
+        let demand_of = |who: Actor| {
+            let s = s.clone();
+            let off = off.clone();
+            async move {
+                let id = services::create_demand(&s, &who, &common::people::form(), true)
+                    .await
+                    .unwrap();
+                services::demand_action(&s, &off, id, DemandAction::Approve, None)
+                    .await
+                    .unwrap();
+                id
+            }
+        };
+        let wanted = demand_of(buyer.clone()).await;
+        let elsewhere = demand_of(other.clone()).await;
+        let ach = app::model::AchievementForm {
+            title: "动力电池热管理仿真与控制技术".into(),
+            summary: "基于多物理场仿真的电池包液冷设计与控制策略，已在两款车型样机验证。".into(),
+            chain: "advanced_manufacturing.new_energy_vehicle".into(),
+            field: "电池热管理".into(),
+            keywords: "电池，热管理".into(),
+            trl: "6".into(),
+            patents: String::new(),
+            transfer_modes: vec!["transfer".into(), "license".into()],
+            price: "100".into(),
+            negotiable: false,
+        };
+        let achievement = services::create_achievement(&s, &lab, &ach, true)
+            .await
+            .unwrap();
+        services::achievement_action(&s, &off, achievement, AchievementAction::Approve, None)
+            .await
+            .unwrap();
+        let foreign_ach = services::create_achievement(&s, &buyer, &ach, true)
+            .await
+            .unwrap();
+        services::achievement_action(&s, &off, foreign_ach, AchievementAction::Approve, None)
+            .await
+            .unwrap();
+        let draft_ach = services::create_achievement(&s, &lab, &ach, false)
+            .await
+            .unwrap();
+
+        let mut f = form("91450100JBLNKA002");
+        f.counterpart_region = "nanning".into();
+        f.counterpart_place = "qingxiu".into();
+        f.contract_type = "transfer".into();
+        // Bad links: each named by its field, nothing stored.
+        let cases: Vec<(String, String, &str)> = vec![
+            ("需求 12".into(), String::new(), "demand_ref"),
+            (
+                format!("/achievements/{achievement}"),
+                String::new(),
+                "demand_ref",
+            ),
+            (
+                uuid::Uuid::new_v4().to_string(),
+                String::new(),
+                "demand_ref",
+            ),
+            (
+                format!("https://x.example/demands/{elsewhere}"),
+                String::new(),
+                "demand_ref",
+            ),
+            (String::new(), foreign_ach.to_string(), "achievement_ref"),
+            (String::new(), draft_ach.to_string(), "achievement_ref"),
+            (
+                String::new(),
+                "<script>alert(1)</script>".into(),
+                "achievement_ref",
+            ),
+        ];
+        for (d, a, field) in cases {
+            let mut g = f.clone();
+            g.demand_ref = d.clone();
+            g.achievement_ref = a.clone();
+            let e = services::save_contract(&s, &lab, None, &g, true)
+                .await
+                .unwrap_err();
+            assert_eq!(fields(&e), vec![field], "{d} / {a}: {e:?}");
+        }
+        let e = {
+            let mut g = f.clone();
+            g.demand_ref = format!("/demands/{elsewhere}");
+            services::save_contract(&s, &lab, None, &g, true)
+                .await
+                .unwrap_err()
+        };
+        assert!(format!("{e:?}").contains("不是本合同的买方"), "{e:?}");
+        assert!(services::my_contracts(&s, &lab).await.unwrap().is_empty());
+
+        f.demand_ref = format!("http://127.0.0.1:3000/demands/{wanted}?lang=en");
+        f.achievement_ref = achievement.to_string();
+        let id = services::save_contract(&s, &lab, None, &f, true)
+            .await
+            .unwrap();
+        let d = services::contract_detail(&s, Some(&lab), id).await.unwrap();
+        assert_eq!(d.links.demand.as_ref().map(|l| l.id), Some(wanted));
+        assert_eq!(
+            d.links.achievement.as_ref().map(|l| l.title.as_str()),
+            Some("动力电池热管理仿真与控制技术")
+        );
+        assert!(d.links.call.is_none());
+        // The correction form gives the links back as they are stored.
+        let back = services::contract_form(&s, &lab, id).await.unwrap();
+        assert_eq!(back.demand_ref, wanted.to_string());
+        assert_eq!(back.achievement_ref, achievement.to_string());
+
+        // Before registration the public sees no contract on either page; the parties do.
+        let public = services::achievement_detail(&s, None, achievement)
+            .await
+            .unwrap();
+        assert!(public.contracts.is_empty());
+        let own = services::demand_detail(&s, Some(&buyer), wanted)
+            .await
+            .unwrap();
+        assert_eq!(own.contracts.len(), 1);
+        assert!(own.contracts[0].title.is_some() && !own.contracts[0].may_edit);
+
+        services::contract_action(&s, &clerk, id, ContractAction::Receive, None)
+            .await
+            .unwrap();
+        let number = services::register_contract(&s, &clerk, id, None, None)
+            .await
+            .unwrap();
+        for page in [
+            services::achievement_detail(&s, None, achievement)
+                .await
+                .unwrap()
+                .contracts,
+            services::demand_detail(&s, None, wanted)
+                .await
+                .unwrap()
+                .contracts,
+        ] {
+            assert_eq!(page.len(), 1);
+            let c = &page[0];
+            assert_eq!(c.registration_number.as_deref(), Some(number.as_str()));
+            assert_eq!(c.contract_type, ContractType::Transfer);
+            assert!(c.registered_at.is_some());
+            assert!(c.title.is_none(), "the title stays with the parties");
+            assert!(
+                !serde_json::to_string(c).unwrap().contains("100000000"),
+                "no amount is shown"
+            );
+        }
+        assert!(services::demand_detail(&s, None, elsewhere)
+            .await
+            .unwrap()
+            .contracts
+            .is_empty());
     })
     .await;
 }

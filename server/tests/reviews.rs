@@ -380,6 +380,65 @@ async fn review_with_recusal_ranking_award_publicity_objections_and_feedback() {
             BidStatus::NotAwarded
         );
 
+        // The award drafted the winner's 技术开发 contract: A sells, the city unit that set
+        // the call buys (no co-funder was named), for A's share of the ¥4.5m funding capped at
+        // the ¥4.2m its bid asked for, linked to the call. The team sees it on the call's page
+        // and completes it; the public sees nothing until it is registered.
+        let mine = services::call_detail(&s, Some(&a), call)
+            .await
+            .unwrap()
+            .contracts;
+        assert_eq!(mine.len(), 1, "one draft for the one winner: {mine:?}");
+        assert!(mine[0].may_edit && mine[0].title.is_some());
+        assert_eq!(mine[0].status, app::domain::contract::ContractStatus::Draft);
+        assert!(services::call_detail(&s, None, call)
+            .await
+            .unwrap()
+            .contracts
+            .is_empty());
+        assert!(services::call_detail(&s, Some(&bb), call)
+            .await
+            .unwrap()
+            .contracts
+            .is_empty());
+        let draft = services::contract_detail(&s, Some(&a), mine[0].id)
+            .await
+            .unwrap();
+        assert_eq!(draft.source, "award");
+        assert_eq!(
+            draft.contract_type,
+            app::domain::contract::ContractType::DevelopmentCommissioned
+        );
+        assert_eq!(draft.contract_amount_fen, 420 * 1_000_000);
+        assert_eq!(draft.seller.org_id, a.acting_org());
+        assert_eq!(draft.buyer.org_id, off.acting_org());
+        assert_eq!(draft.links.call.as_ref().map(|l| l.id), Some(call));
+        assert!(
+            draft.history.iter().any(|h| h.action == "draft_from_award"),
+            "the draft's creation is audited: {:?}",
+            draft.history
+        );
+        let f = services::contract_form(&s, &a, draft.id).await.unwrap();
+        services::save_contract(&s, &a, Some(draft.id), &f, true)
+            .await
+            .unwrap();
+        let applied = services::contract_detail(&s, Some(&off), draft.id)
+            .await
+            .unwrap();
+        assert_eq!(
+            applied.status,
+            app::domain::contract::ContractStatus::Submitted
+        );
+        assert_eq!(
+            applied.source, "award",
+            "still known to come from the award"
+        );
+        assert_eq!(
+            applied.links.call.map(|l| l.id),
+            Some(call),
+            "the link survives the edit"
+        );
+
         // The unsuccessful team reads its scores, band and comments, no reviewer names.
         let fb = services::bid_detail(&s, Some(&bb), bid_b)
             .await

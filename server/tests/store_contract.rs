@@ -125,7 +125,13 @@ async fn demo_seeds_are_idempotent() {
         let first = server::seeds::load(b.store.as_ref(), &s, &common::seeds_dir(), true)
             .await
             .unwrap();
-        assert_eq!(first.len(), 5, "one demo account per role");
+        // enterprise, researcher, expert, official, clerk, and the 市科技局 colleague who reviews
+        // reported targets.
+        assert_eq!(
+            first.len(),
+            6,
+            "one demo account per role, and the target reviewer"
+        );
         let orgs = b.store.list_orgs().await.unwrap().len();
         let audit = b.raw.count("SELECT COUNT(*) FROM audit_log").await;
         let again = server::seeds::load(b.store.as_ref(), &s, &common::seeds_dir(), true)

@@ -230,6 +230,7 @@ async fn no_route_writes_a_stored_payload_as_markup_for_any_role() {
                 field: format!("领域{p}"),
                 ip_type: "other".into(),
                 plan_origin: String::new(),
+                ..Default::default()
             };
             app::services::save_contract(&state, &applicant, None, &f, true)
                 .await

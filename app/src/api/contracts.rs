@@ -44,6 +44,8 @@ pub async fn save_contract(
     field: String,
     ip_type: String,
     plan_origin: String,
+    demand_ref: Option<String>,
+    achievement_ref: Option<String>,
 ) -> Result<String, AppError> {
     let args = SaveContract {
         id,
@@ -65,6 +67,8 @@ pub async fn save_contract(
         field,
         ip_type,
         plan_origin,
+        demand_ref,
+        achievement_ref,
     };
     let r = async {
         let s = ctx::state()?;
@@ -102,6 +106,8 @@ impl SaveContract {
             field: self.field.clone(),
             ip_type: self.ip_type.clone(),
             plan_origin: self.plan_origin.clone(),
+            demand_ref: self.demand_ref.clone().unwrap_or_default(),
+            achievement_ref: self.achievement_ref.clone().unwrap_or_default(),
         }
     }
 }

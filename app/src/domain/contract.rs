@@ -305,6 +305,15 @@ pub fn transition(
     })
 }
 
+/// What one winner of a 揭榜挂帅 call is paid, the amount of the 技术开发 contract drafted from
+/// the award: an equal share of the call's funding (city and enterprise together, rounded down
+/// to the fen), never more than the winner's bid asked for. Zero when there is nothing to pay.
+pub fn award_amount(city_fen: i64, enterprise_fen: i64, winners: u32, bid_budget_fen: i64) -> Fen {
+    let total = city_fen.max(0).saturating_add(enterprise_fen.max(0));
+    let share = total / i64::from(winners.max(1));
+    Fen(share.min(bid_budget_fen.max(0)))
+}
+
 /// 技术交易额 from which a contract goes to expert review before it is registered: ¥5m.
 pub const EXPERT_REVIEW_FROM: Fen = Fen(5_000_000 * 100);
 
@@ -677,6 +686,21 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_winner_is_paid_its_share_of_the_funding_at_most_what_it_asked() {
+        // ¥8m city + ¥2m enterprise for two teams: ¥5m each, unless a team asked for less.
+        let wan = |w: i64| w * 1_000_000;
+        assert_eq!(award_amount(wan(800), wan(200), 2, wan(600)), Fen(wan(500)));
+        assert_eq!(award_amount(wan(800), wan(200), 2, wan(450)), Fen(wan(450)));
+        assert_eq!(award_amount(wan(1000), 0, 1, wan(1000)), Fen(wan(1000)));
+        // Three winners of 100 fen: 33 fen each, the fen left over is nobody's.
+        assert_eq!(award_amount(100, 0, 3, 1_000), Fen(33));
+        // Nothing to share, or a nonsensical count of winners.
+        assert_eq!(award_amount(0, 0, 2, wan(10)), Fen(0));
+        assert_eq!(award_amount(wan(10), 0, 0, wan(10)), Fen(wan(10)));
+        assert_eq!(award_amount(i64::MAX, i64::MAX, 1, i64::MAX), Fen(i64::MAX));
+    }
     use ContractAction as A;
     use ContractStatus as S;
 

@@ -574,3 +574,56 @@ mod query_tests {
         assert!(parse_query("").is_empty());
     }
 }
+
+/// The record a person points to by pasting its page address (`https://…/demands/<id>`, a
+/// path, with or without a query) or its id. `Ok(None)` when nothing was given, `Err(())` when
+/// what was given names no record of the kind whose pages live under `/{segment}/`.
+pub fn record_ref(input: &str, segment: &str) -> Result<Option<uuid::Uuid>, ()> {
+    let s = fullwidth_to_ascii(input.trim());
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let marker = format!("/{segment}/");
+    let id = match s.find(&marker) {
+        Some(at) => {
+            let rest = &s[at + marker.len()..];
+            rest.split(['/', '?', '#']).next().unwrap_or("")
+        }
+        // A bare id; an address of another kind of page names nothing here.
+        None if s.contains('/') => return Err(()),
+        None => s.as_str(),
+    };
+    uuid::Uuid::try_parse(id).map(Some).map_err(|_| ())
+}
+
+#[cfg(test)]
+mod record_ref_tests {
+    use super::*;
+
+    #[test]
+    fn a_record_is_named_by_its_address_or_its_id() {
+        let id = uuid::Uuid::new_v4();
+        for input in [
+            id.to_string(),
+            format!("  {id}  "),
+            format!("https://jiebang.nanning.gov.cn/demands/{id}"),
+            format!("http://127.0.0.1:3000/demands/{id}?lang=en#top"),
+            format!("/demands/{id}/edit"),
+            id.simple().to_string(),
+        ] {
+            assert_eq!(record_ref(&input, "demands"), Ok(Some(id)), "{input}");
+        }
+        assert_eq!(record_ref("", "demands"), Ok(None));
+        assert_eq!(record_ref("   ", "demands"), Ok(None));
+        for bad in [
+            format!("/achievements/{id}"),
+            "/demands/".to_string(),
+            "/demands/not-an-id".to_string(),
+            "需求 123".to_string(),
+            format!("{id}x"),
+            "<script>".to_string(),
+        ] {
+            assert_eq!(record_ref(&bad, "demands"), Err(()), "{bad}");
+        }
+    }
+}

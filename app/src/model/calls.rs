@@ -107,6 +107,8 @@ pub struct CallDetail {
     pub bids: Option<Vec<BidListItem>>,
     /// The award notice (公示), public once opened.
     pub publicity: Option<super::PublicityView>,
+    /// The 技术开发 contracts drafted from its award (see `LinkedContract`).
+    pub contracts: Vec<super::LinkedContract>,
     pub history: Vec<AuditEntry>,
 }
 

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// The registration application exactly as typed. The applicant's own organization is one
 /// party (the seller, or for a technology import the domestic buyer); the form names the other.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct ContractForm {
     /// `ContractType` code.
     pub contract_type: String,
@@ -36,6 +37,45 @@ pub struct ContractForm {
     pub ip_type: String,
     /// `PlanOrigin` code.
     pub plan_origin: String,
+    /// The published demand of the buyer it answers: its page address or id (optional).
+    pub demand_ref: String,
+    /// The seller's published achievement it transfers or licenses: its page address or id
+    /// (optional).
+    pub achievement_ref: String,
+}
+
+/// A record a contract links to, by id and title.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordLink {
+    pub id: uuid::Uuid,
+    pub title: String,
+}
+
+/// Where a contract came from: the demand it answers, the call it was awarded in, the
+/// achievement it transfers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ContractLinks {
+    pub demand: Option<RecordLink>,
+    pub call: Option<RecordLink>,
+    pub achievement: Option<RecordLink>,
+}
+
+/// A contract as the demand, call or achievement it links to shows it. Everyone sees the
+/// registered ones by type, number and date; the contract's parties and the registry also see
+/// the others, with the title and a link.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkedContract {
+    pub id: uuid::Uuid,
+    pub registration_number: Option<String>,
+    pub contract_type: crate::domain::contract::ContractType,
+    pub status: crate::domain::contract::ContractStatus,
+    pub registered_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The title, for a reader who may open the contract; `None` otherwise.
+    pub title: Option<String>,
+    pub seller_name: String,
+    /// The reader's organization applies with it and may still complete it (a draft from an
+    /// award, or one returned for correction).
+    pub may_edit: bool,
 }
 
 /// One party as a contract's readers see it.
@@ -73,6 +113,9 @@ pub struct ContractDetail {
     pub registered_at: Option<chrono::DateTime<chrono::Utc>>,
     /// 技术交易额 at or above ¥5m: expert review before registration.
     pub needs_expert_review: bool,
+    pub links: ContractLinks,
+    /// `application`, `import`, `seed` or `award` (drafted from an awarded call).
+    pub source: String,
     pub permissions: super::RecordPermissions,
     /// The reader is a registry clerk who may register it now (the form with the confirmed
     /// type and amount).

@@ -117,6 +117,21 @@ pub trait ContractStore: Send + Sync {
         reg: &Registration,
         audit: &AuditEvent,
     ) -> StoreResult<String>;
+    /// The contracts linked to this demand, call or achievement, registered first (by date),
+    /// then the rest by last change.
+    async fn contracts_linked(
+        &self,
+        link: ContractLink,
+        id: Uuid,
+    ) -> StoreResult<Vec<ContractRecord>>;
+}
+
+/// What a contract links to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContractLink {
+    Demand,
+    Call,
+    Achievement,
 }
 
 /// An import of registered contracts under way, in one transaction.

@@ -100,12 +100,14 @@ pub trait ReviewStore: Send + Sync {
     ) -> StoreResult<()>;
     /// Back to review after an upheld objection: the awards and the period are cleared.
     async fn reopen_review(&self, change: &StatusChange, audit: &AuditEvent) -> StoreResult<()>;
-    /// Ends the 公示: the call is awarded, the awarded bids marked so, the other qualified
-    /// ones not awarded.
+    /// Ends the 公示 in one transaction: the call is awarded, the awarded bids marked so, the
+    /// other qualified ones not awarded, and the draft 技术开发 contracts of the award written
+    /// for their teams to complete.
     async fn conclude_publicity(
         &self,
         change: &StatusChange,
         awarded: &[Uuid],
+        drafts: &[(super::contracts::ContractRecord, AuditEvent)],
         audit: &AuditEvent,
     ) -> StoreResult<()>;
     async fn call_awards(&self, call_id: Uuid) -> StoreResult<Vec<AwardRow>>;

@@ -672,6 +672,7 @@ mod tests {
             field: "电池热管理".into(),
             ip_type: "technical_secret".into(),
             plan_origin: "".into(),
+            ..Default::default()
         }
     }
 

@@ -217,6 +217,8 @@ pub async fn achievement_detail(
             None
         },
         permissions,
+        contracts: super::contracts::linked_contracts(state, actor, ContractLink::Achievement, id)
+            .await?,
         history,
     })
 }

@@ -439,8 +439,12 @@ pub async fn conclude_publicity(
     ev.from_state = Some(call.call.status.as_str().into());
     ev.to_state = Some(to.as_str().into());
     let change = StatusChange::of::<CallLifecycle>(call_id, call.call.status, to, None);
+    let drafts = super::contracts::drafts_from_award(state, actor, &call.call, &awarded).await?;
     lifecycle::written::<CallLifecycle>(
-        state.store.conclude_publicity(&change, &awarded, &ev).await,
+        state
+            .store
+            .conclude_publicity(&change, &awarded, &drafts, &ev)
+            .await,
     )
 }
 

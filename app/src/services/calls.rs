@@ -508,6 +508,7 @@ pub async fn call_detail(
         my_bid,
         may_bid,
         bids,
+        contracts: super::contracts::linked_contracts(state, actor, ContractLink::Call, id).await?,
         history,
     })
 }

@@ -181,6 +181,8 @@ pub async fn save_contract(
         }
         None => None,
     };
+    let call_id = existing.as_ref().and_then(|c| c.call_id);
+    let (demand_id, achievement_id) = resolve_links(state, form, &seller, &buyer, call_id).await?;
     let now = state.clock.now();
     let rec = ContractRecord {
         id: existing.as_ref().map(|c| c.id).unwrap_or_else(Uuid::new_v4),
@@ -205,9 +207,9 @@ pub async fn save_contract(
         field: content.field.clone(),
         ip_type: content.ip_type,
         plan_origin: content.plan_origin,
-        demand_id: existing.as_ref().and_then(|c| c.demand_id),
-        call_id: existing.as_ref().and_then(|c| c.call_id),
-        achievement_id: existing.as_ref().and_then(|c| c.achievement_id),
+        demand_id,
+        call_id,
+        achievement_id,
         status: existing
             .as_ref()
             .map(|c| c.status)
@@ -215,7 +217,11 @@ pub async fn save_contract(
         status_reason: None,
         submitted_at: None,
         registered_at: None,
-        source: "application".into(),
+        // A draft from an award stays one: its source tells where it came from.
+        source: existing
+            .as_ref()
+            .map(|c| c.source.clone())
+            .unwrap_or_else(|| "application".into()),
         version: 0,
         created_at: existing.as_ref().map(|c| c.created_at).unwrap_or(now),
         updated_at: now,
@@ -431,6 +437,8 @@ pub async fn contract_detail(
         submitted_at: c.submitted_at,
         registered_at: c.registered_at,
         needs_expert_review: contract::needs_expert_review(Fen(c.tech_amount_fen)),
+        links: links_of(state, &c).await?,
+        source: c.source.clone(),
         permissions,
         may_register,
         history: history_of(state, ContractLifecycle::ENTITY, id).await?,
@@ -475,6 +483,8 @@ pub async fn contract_form(
         field: c.field.clone(),
         ip_type: c.ip_type.as_str().into(),
         plan_origin: c.plan_origin.as_str().into(),
+        demand_ref: c.demand_id.map(|d| d.to_string()).unwrap_or_default(),
+        achievement_ref: c.achievement_id.map(|a| a.to_string()).unwrap_or_default(),
     })
 }
 
@@ -519,4 +529,324 @@ pub async fn registry_queue(
         .iter()
         .map(list_item)
         .collect())
+}
+
+/// Whether `p` is the organization `org_id` (by its platform account or its credit code).
+fn is_org(p: &PartyRecord, org_id: Uuid, credit_code: &str) -> bool {
+    p.org_id == Some(org_id) || p.credit_code.as_deref() == Some(credit_code)
+}
+
+/// The demand and the achievement an application links to, checked: a published demand of
+/// the buyer (or, for a contract drafted from a call, one of the call's demands), a published
+/// achievement of the seller. Every problem is reported by its field.
+async fn resolve_links(
+    state: &AppState,
+    form: &ContractForm,
+    seller: &PartyRecord,
+    buyer: &PartyRecord,
+    call_id: Option<Uuid>,
+) -> Result<(Option<Uuid>, Option<Uuid>), AppError> {
+    use crate::domain::text::record_ref;
+    let mut errs = crate::error::Errors::default();
+    let mut demand = None;
+    match record_ref(&form.demand_ref, "demands") {
+        Err(()) => errs.push(
+            "demand_ref",
+            "请粘贴需求页面的链接或需求编号",
+            "Paste the demand's page address or its id",
+        ),
+        Ok(None) => {}
+        Ok(Some(id)) => {
+            let row = state.store.get_demand(id).await.map_err(internal)?;
+            match row.filter(|r| crate::domain::demand::is_public(r.demand.status)) {
+                None => errs.push(
+                    "demand_ref",
+                    "找不到这条已发布的需求",
+                    "No published demand has this address",
+                ),
+                Some(r) => {
+                    let of_call = match call_id {
+                        Some(c) => state
+                            .store
+                            .call_demands(c)
+                            .await
+                            .map_err(internal)?
+                            .iter()
+                            .any(|d| d.id == id),
+                        None => false,
+                    };
+                    let owner = state
+                        .store
+                        .get_org(r.demand.org_id)
+                        .await
+                        .map_err(internal)?;
+                    let by_buyer = owner
+                        .as_ref()
+                        .is_some_and(|o| is_org(buyer, o.id, &o.credit_code));
+                    if of_call || by_buyer {
+                        demand = Some(id);
+                    } else {
+                        errs.push(
+                            "demand_ref",
+                            format!("该需求由“{}”发布，不是本合同的买方", r.org_name),
+                            format!(
+                                "This demand was posted by {}, which is not this contract's buyer",
+                                r.org_name
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    let mut achievement = None;
+    match record_ref(&form.achievement_ref, "achievements") {
+        Err(()) => errs.push(
+            "achievement_ref",
+            "请粘贴成果页面的链接或成果编号",
+            "Paste the achievement's page address or its id",
+        ),
+        Ok(None) => {}
+        Ok(Some(id)) => {
+            let row = state.store.get_achievement(id).await.map_err(internal)?;
+            match row.filter(|r| crate::domain::achievement::is_public(r.achievement.status)) {
+                None => errs.push(
+                    "achievement_ref",
+                    "找不到这项已发布的科技成果",
+                    "No published achievement has this address",
+                ),
+                Some(r) => {
+                    let owner = state
+                        .store
+                        .get_org(r.achievement.org_id)
+                        .await
+                        .map_err(internal)?;
+                    if owner
+                        .as_ref()
+                        .is_some_and(|o| is_org(seller, o.id, &o.credit_code))
+                    {
+                        achievement = Some(id);
+                    } else {
+                        errs.push(
+                            "achievement_ref",
+                            format!("该成果属于“{}”，不是本合同的卖方", r.org_name),
+                            format!(
+                                "This achievement belongs to {}, which is not this contract's seller",
+                                r.org_name
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    errs.finish()?;
+    Ok((demand, achievement))
+}
+
+/// The demand, call and achievement a contract links to, by title, for its page.
+async fn links_of(state: &AppState, c: &ContractRecord) -> Result<ContractLinks, AppError> {
+    let mut links = ContractLinks::default();
+    if let Some(id) = c.demand_id {
+        links.demand = state
+            .store
+            .get_demand(id)
+            .await
+            .map_err(internal)?
+            .map(|r| RecordLink {
+                id,
+                title: r.demand.title,
+            });
+    }
+    if let Some(id) = c.call_id {
+        links.call = state
+            .store
+            .get_call(id)
+            .await
+            .map_err(internal)?
+            .map(|r| RecordLink {
+                id,
+                title: r.call.title,
+            });
+    }
+    if let Some(id) = c.achievement_id {
+        links.achievement = state
+            .store
+            .get_achievement(id)
+            .await
+            .map_err(internal)?
+            .map(|r| RecordLink {
+                id,
+                title: r.achievement.title,
+            });
+    }
+    Ok(links)
+}
+
+/// The contracts linked to a demand, call or achievement, as its page shows them: registered
+/// ones to everyone (type, number, date), the others only to a reader who may open them.
+pub(crate) async fn linked_contracts(
+    state: &AppState,
+    actor: Option<&Actor>,
+    link: ContractLink,
+    id: Uuid,
+) -> Result<Vec<LinkedContract>, AppError> {
+    let rows = state
+        .store
+        .contracts_linked(link, id)
+        .await
+        .map_err(internal)?;
+    Ok(rows
+        .iter()
+        .filter_map(|c| {
+            let open = may_view(actor, c);
+            if !open && c.status != ContractStatus::Registered {
+                return None;
+            }
+            let may_edit = open
+                && ContractLifecycle::is_editable(c.status)
+                && authorize(actor, Action::EditContract, target(c)).is_ok();
+            Some(LinkedContract {
+                id: c.id,
+                registration_number: c.registration_number.clone(),
+                contract_type: c.contract_type,
+                status: c.status,
+                registered_at: c.registered_at,
+                title: open.then(|| c.title.clone()),
+                seller_name: c.seller.name.clone(),
+                may_edit,
+            })
+        })
+        .collect())
+}
+
+/// The draft 技术开发 contracts an award produces, one per winner, for the winning team to
+/// complete and apply with: the winner sells, the call's co-funding enterprise buys (else the
+/// city unit that set the call), the amount is the winner's share of the funding, and the
+/// contract links to the call and its first demand. A winner registered outside Nanning
+/// applies to its own registry, so it gets no draft here; nor does a winner with nothing to
+/// be paid. Each draft comes with its audit event.
+pub(super) async fn drafts_from_award(
+    state: &AppState,
+    actor: &Actor,
+    call: &crate::ports::CallRecord,
+    winners: &[Uuid],
+) -> Result<Vec<(ContractRecord, AuditEvent)>, AppError> {
+    let refs = super::ref_data(state).await?;
+    let buyer_org = match call.co_funder_org_id {
+        Some(o) => Some(o),
+        None => state
+            .store
+            .get_user(call.created_by)
+            .await
+            .map_err(internal)?
+            .and_then(|u| u.org_id),
+    };
+    let Some(buyer) = (match buyer_org {
+        Some(o) => state.store.get_org(o).await.map_err(internal)?,
+        None => None,
+    }) else {
+        return Ok(vec![]);
+    };
+    let place = |district: &str| {
+        if refs.is_nanning(district) {
+            Place::Nanning {
+                district: district.to_string(),
+            }
+        } else {
+            Place::Guangxi
+        }
+    };
+    let demands = state.store.call_demands(call.id).await.map_err(internal)?;
+    let field = match demands.first() {
+        Some(d) => state
+            .store
+            .get_demand(d.id)
+            .await
+            .map_err(internal)?
+            .map(|r| r.demand.field)
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    let field = if field.trim().is_empty() {
+        "揭榜挂帅项目".to_string()
+    } else {
+        field
+    };
+    let now = state.clock.now();
+    let today = beijing_today(state);
+    let ends_on = today.checked_add_months(chrono::Months::new(call.duration_months));
+    let title: String = call.title.chars().take(100).collect();
+    let mut out = vec![];
+    for bid_id in winners {
+        let Some(bid) = state.store.get_bid(*bid_id).await.map_err(internal)? else {
+            continue;
+        };
+        let Some(seller) = state
+            .store
+            .get_org(bid.bid.org_id)
+            .await
+            .map_err(internal)?
+        else {
+            continue;
+        };
+        let amount = contract::award_amount(
+            call.city_fund_fen,
+            call.enterprise_fund_fen,
+            call.winners,
+            bid.bid.budget_fen,
+        );
+        if !refs.is_nanning(&seller.district_code) || amount.fen() <= 0 || seller.id == buyer.id {
+            continue;
+        }
+        let party = |o: &crate::ports::OrgRecord| PartyRecord {
+            name: o.name.clone(),
+            credit_code: Some(o.credit_code.clone()),
+            org_id: Some(o.id),
+            org_type: o.org_type,
+            place: place(&o.district_code),
+        };
+        let rec = ContractRecord {
+            id: Uuid::new_v4(),
+            registration_number: None,
+            applicant_user_id: Some(bid.bid.lead_user_id),
+            applicant_org_id: Some(seller.id),
+            applicant_side: Side::Seller.as_str().into(),
+            contract_type: ContractType::DevelopmentCommissioned,
+            title: title.clone(),
+            seller: party(&seller),
+            buyer: party(&buyer),
+            contract_amount_fen: amount.fen(),
+            tech_amount_fen: amount.fen(),
+            non_technical: vec![],
+            signed_on: today,
+            ends_on,
+            chain_code: call.chain_code.clone(),
+            field: field.clone(),
+            ip_type: contract::IpType::Other,
+            plan_origin: contract::PlanOrigin::Municipal,
+            demand_id: demands.first().map(|d| d.id),
+            call_id: Some(call.id),
+            achievement_id: None,
+            status: ContractStatus::Draft,
+            status_reason: None,
+            submitted_at: None,
+            registered_at: None,
+            source: "award".into(),
+            version: 0,
+            created_at: now,
+            updated_at: now,
+        };
+        let mut ev = audit(
+            Some(actor.user_id),
+            ContractLifecycle::ENTITY,
+            rec.id,
+            "draft_from_award",
+            now,
+        );
+        ev.to_state = Some(ContractStatus::Draft.as_str().into());
+        ev.reason = Some(format!("揭榜挂帅榜单“{title}”中榜"));
+        out.push((rec, ev));
+    }
+    Ok(out)
 }

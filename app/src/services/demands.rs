@@ -246,6 +246,8 @@ pub async fn demand_detail(
         },
         org_id: d.org_id,
         permissions: perms,
+        contracts: super::contracts::linked_contracts(state, actor, ContractLink::Demand, id)
+            .await?,
         history,
     })
 }

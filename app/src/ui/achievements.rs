@@ -159,6 +159,7 @@ pub fn AchievementDetailPage() -> impl IntoView {
                         {s.published_at.map(|p| view! { <p class="muted small">{lang.t("发布于 ", "Published ")}{format_date(p)}</p> })}
                     </div>
                     {action_panel::<AchievementLifecycle>(act, &id, &perms.actions, errors, posted, lang)}
+                    {super::contracts::linked_contracts_card(&d.contracts, lang)}
                     {history_card::<AchievementLifecycle>(&d.history, lang)}
                 }
                 .into_any()

@@ -234,6 +234,7 @@ pub fn CallDetailPage() -> impl IntoView {
                     })}
                     <p><a href=format!("/calls/{id}/timeline") data-testid="timeline-link">{lang.t("查看榜单时间线", "See the call's timeline")}</a></p>
                     {action_panel::<CallLifecycle>(act, &id, &p.actions, errors, posted, lang)}
+                    {super::contracts::linked_contracts_card(&d.contracts, lang)}
                     {history_card::<CallLifecycle>(&d.history, lang)}
                 }
                 .into_any()

@@ -11,7 +11,7 @@ use crate::domain::contract::{
 use crate::domain::time::format_datetime;
 use crate::domain::OrgType;
 use crate::i18n::Lang;
-use crate::model::{ContractForm, ContractListItem, PartyView, RefData};
+use crate::model::{ContractForm, ContractListItem, LinkedContract, PartyView, RefData};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -233,6 +233,13 @@ fn contract_form_view(
                     <FieldMsg errors field="plan_origin" />
                 </div>
             </div>
+            <fieldset class="fieldset">
+                <legend>{lang.t("来源（可选）", "Where it came from (optional)")}</legend>
+                <div class="grid-2">
+                    {text("demand_ref", lang.t("对应的技术需求", "The demand it answers"), lang.t("粘贴买方已发布需求的页面链接或编号", "Paste the page address or id of the buyer's published demand"), f.demand_ref.clone(), false)}
+                    {text("achievement_ref", lang.t("转让或许可的科技成果", "The achievement transferred or licensed"), lang.t("粘贴卖方已发布成果的页面链接或编号", "Paste the page address or id of the seller's published achievement"), f.achievement_ref.clone(), false)}
+                </div>
+            </fieldset>
             <div class="form-actions">
                 <button class="btn" type="submit" name="intent" value="save" data-testid="save-draft">{lang.t("保存草稿", "Save draft")}</button>
                 <button class="btn btn-primary" type="submit" name="intent" value="submit" data-testid="save-submit">{lang.t("保存并申请登记", "Save and apply")}</button>
@@ -330,6 +337,7 @@ pub fn ContractPage() -> impl IntoView {
                             {d.registered_at.map(|t| view! { " · "{lang.t("登记时间：", "Registered ")}{format_datetime(t)} })}
                         </div>
                     })}
+                    {(d.source == "award" && d.permissions.edit).then(|| view! { <div class="notice notice-info" data-testid="award-draft">{lang.t("这份技术开发合同草稿由揭榜挂帅中榜结果生成：请核对签订日期、金额和条款，补全后申请认定登记。", "This development contract was drafted from the award of an open call: check the signing date, the amounts and the terms, then apply for registration.")}</div> })}
                     {d.status_reason.clone().map(|r| view! { <div class="notice notice-error" data-testid="status-reason"><strong>{lang.t("说明：", "Note: ")}</strong>{r}</div> })}
                     {(d.needs_expert_review && d.registration_number.is_none()).then(|| view! { <div class="notice notice-info">{lang.t("技术交易额达到 500 万元，须经专家评审后方可登记。", "The technology amount is ¥5m or more: expert review comes before registration.")}</div> })}
                     <div class="card">
@@ -349,6 +357,9 @@ pub fn ContractPage() -> impl IntoView {
                             <dt>{lang.t("知识产权", "Intellectual property")}</dt><dd>{lang.pick(d.ip_type.label_zh(), d.ip_type.label_en())}</dd>
                             <dt>{lang.t("政府计划来源", "Government plan")}</dt><dd>{lang.pick(d.plan_origin.label_zh(), d.plan_origin.label_en())}</dd>
                             <dt>{lang.t("申请时间", "Applied")}</dt><dd>{d.submitted_at.map(format_datetime).unwrap_or_else(|| "—".into())}</dd>
+                            {d.links.call.clone().map(|l| view! { <dt>{lang.t("揭榜挂帅榜单", "Open call")}</dt><dd><a href=format!("/calls/{}", l.id) data-testid="link-call">{l.title}</a></dd> })}
+                            {d.links.demand.clone().map(|l| view! { <dt>{lang.t("技术需求", "Demand")}</dt><dd><a href=format!("/demands/{}", l.id) data-testid="link-demand">{l.title}</a></dd> })}
+                            {d.links.achievement.clone().map(|l| view! { <dt>{lang.t("科技成果", "Achievement")}</dt><dd><a href=format!("/achievements/{}", l.id) data-testid="link-achievement">{l.title}</a></dd> })}
                         </dl>
                     </div>
                     {d.may_register.then(|| {
@@ -456,4 +467,50 @@ pub fn RegistryPage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// The technology contracts a demand, call or achievement led to, for its page: the registered
+/// ones by type, number and date; the reader's own (or, for the registry, every one) with a
+/// link, and a call to complete a draft.
+pub fn linked_contracts_card(items: &[LinkedContract], lang: Lang) -> Option<AnyView> {
+    if items.is_empty() {
+        return None;
+    }
+    let rows = items
+        .iter()
+        .map(|c| {
+            let kind = lang.pick(c.contract_type.label_zh(), c.contract_type.label_en());
+            let what = match &c.registration_number {
+                Some(n) => format!("{kind} · {}{n}", lang.t("登记编号 ", "No. ")),
+                None => kind.to_string(),
+            };
+            let when = c
+                .registered_at
+                .map(|t| format!("{}{}", lang.t("登记于 ", "registered "), format_datetime(t)));
+            let title = c.title.clone().map(|t| {
+                let href = format!("/contracts/{}", c.id);
+                view! { <a href=href>{t}</a>" · " }
+            });
+            let complete = c.may_edit.then(|| {
+                view! { " "<a class="btn btn-sm btn-primary" href=format!("/contracts/{}/edit", c.id) data-testid="complete-contract">{lang.t("补全并申请登记", "Complete and apply")}</a> }
+            });
+            view! {
+                <li data-testid="linked-contract">
+                    {title}<span>{what}</span>" "<StatusTag status=c.status />
+                    <span class="muted">" "{c.seller_name.clone()}{when.map(|w| format!(" · {w}"))}</span>
+                    {complete}
+                </li>
+            }
+        })
+        .collect_view();
+    Some(
+        view! {
+            <section class="card" aria-labelledby="h-linked-contracts" data-testid="linked-contracts">
+                <h2 class="card-title" id="h-linked-contracts">{lang.t("技术合同", "Technology contracts")}</h2>
+                <p class="hint">{lang.t("由此达成并申请认定登记的技术合同；合同金额等内容仅合同双方和登记机构可见。", "Technology contracts that came from this; their amounts and terms are seen only by the parties and the registry.")}</p>
+                <ul class="linked-list">{rows}</ul>
+            </section>
+        }
+        .into_any(),
+    )
 }

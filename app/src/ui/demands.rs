@@ -198,6 +198,7 @@ pub fn DemandDetailPage() -> impl IntoView {
                         </div>
                     })}
                     {action_panel::<DemandLifecycle>(act, &id, &p.actions, errors, posted, lang)}
+                    {super::contracts::linked_contracts_card(&d.contracts, lang)}
                     {history_card::<DemandLifecycle>(&d.history, lang)}
                 }
                 .into_any()

@@ -100,6 +100,47 @@ async fn write_stat_keys(tx: &mut Tx<'_>, c: &ContractRecord) -> StoreResult<()>
     Ok(())
 }
 
+/// Writes one new contract (and its statistics keys) inside the caller's transaction: the
+/// application form's and the award's drafts go through here.
+async fn insert_contract_tx(tx: &mut Tx<'_>, c: &ContractRecord) -> StoreResult<()> {
+    let sql = format!(
+        "INSERT INTO contracts ({CONTRACT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+         $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, 0, $37, $38)"
+    );
+    let q = sqlx::query(&sql)
+        .bind(c.id)
+        .bind(&c.registration_number)
+        .bind(c.applicant_user_id)
+        .bind(c.applicant_org_id)
+        .bind(&c.applicant_side)
+        .bind(c.contract_type.as_str())
+        .bind(&c.title);
+    bind_party(bind_party(q, &c.seller), &c.buyer)
+        .bind(c.contract_amount_fen)
+        .bind(c.tech_amount_fen)
+        .bind(json_list(&c.non_technical)?)
+        .bind(c.signed_on)
+        .bind(c.ends_on)
+        .bind(&c.chain_code)
+        .bind(&c.field)
+        .bind(c.ip_type.as_str())
+        .bind(c.plan_origin.as_str())
+        .bind(c.demand_id)
+        .bind(c.call_id)
+        .bind(c.achievement_id)
+        .bind(c.status.as_str())
+        .bind(&c.status_reason)
+        .bind(c.submitted_at.map(micros))
+        .bind(c.registered_at.map(micros))
+        .bind(&c.source)
+        .bind(micros(c.created_at))
+        .bind(micros(c.updated_at))
+        .execute(&mut **tx)
+        .await
+        .map_err(map_err)?;
+    write_stat_keys(tx, c).await
+}
+
 /// The one value a contract query binds as `$1`.
 enum ContractArg {
     Id(Uuid),
@@ -219,47 +260,7 @@ impl ContractStore for SqlStore {
     #[tracing::instrument(skip_all)]
     async fn insert_contract(&self, c: &ContractRecord, audit: &AuditEvent) -> StoreResult<()> {
         let c = c.clone();
-        self.audited(audit, move |tx| {
-            Box::pin(async move {
-                let sql = format!(
-                    "INSERT INTO contracts ({CONTRACT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-                     $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, 0, $37, $38)"
-                );
-                let q = sqlx::query(&sql)
-                    .bind(c.id)
-                    .bind(&c.registration_number)
-                    .bind(c.applicant_user_id)
-                    .bind(c.applicant_org_id)
-                    .bind(&c.applicant_side)
-                    .bind(c.contract_type.as_str())
-                    .bind(&c.title);
-                bind_party(bind_party(q, &c.seller), &c.buyer)
-                .bind(c.contract_amount_fen)
-                .bind(c.tech_amount_fen)
-                .bind(json_list(&c.non_technical)?)
-                .bind(c.signed_on)
-                .bind(c.ends_on)
-                .bind(&c.chain_code)
-                .bind(&c.field)
-                .bind(c.ip_type.as_str())
-                .bind(c.plan_origin.as_str())
-                .bind(c.demand_id)
-                .bind(c.call_id)
-                .bind(c.achievement_id)
-                .bind(c.status.as_str())
-                .bind(&c.status_reason)
-                .bind(c.submitted_at.map(micros))
-                .bind(c.registered_at.map(micros))
-                .bind(&c.source)
-                .bind(micros(c.created_at))
-                .bind(micros(c.updated_at))
-                .execute(&mut **tx)
-                .await
-                .map_err(map_err)?;
-                write_stat_keys(tx, &c).await
-            })
-        })
-        .await
+        self.audited(audit, move |tx| Box::pin(async move { insert_contract_tx(tx, &c).await })).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -412,6 +413,22 @@ impl ContractStore for SqlStore {
             }
         }
         Ok(out)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn contracts_linked(&self, link: ContractLink, id: Uuid) -> StoreResult<Vec<ContractRecord>> {
+        let column = match link {
+            ContractLink::Demand => "demand_id",
+            ContractLink::Call => "call_id",
+            ContractLink::Achievement => "achievement_id",
+        };
+        self.contracts_where(
+            &format!(
+                "WHERE {column} = $1 ORDER BY CASE WHEN status = 'registered' THEN 0 ELSE 1 END, registered_at, updated_at DESC, id LIMIT 200"
+            ),
+            ContractArg::Id(id),
+        )
+        .await
     }
 
     #[tracing::instrument(skip_all)]

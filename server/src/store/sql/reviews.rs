@@ -202,8 +202,8 @@ impl ReviewStore for SqlStore {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn conclude_publicity(&self, change: &StatusChange, awarded: &[Uuid], audit: &AuditEvent) -> StoreResult<()> {
-        let (c, awarded, at) = (change.clone(), awarded.to_vec(), audit.at);
+    async fn conclude_publicity(&self, change: &StatusChange, awarded: &[Uuid], drafts: &[(ContractRecord, AuditEvent)], audit: &AuditEvent) -> StoreResult<()> {
+        let (c, awarded, drafts, at) = (change.clone(), awarded.to_vec(), drafts.to_vec(), audit.at);
         self.audited(audit, move |tx| {
             Box::pin(async move {
                 write_status(tx, &c, at).await?;
@@ -221,6 +221,10 @@ impl ReviewStore for SqlStore {
                     .execute(&mut **tx)
                     .await
                     .map_err(map_err)?;
+                for (d, ev) in &drafts {
+                    insert_contract_tx(tx, d).await?;
+                    append_audit(tx, ev).await.map_err(map_err)?;
+                }
                 queue_search(tx, "call", &c.id.to_string(), at).await.map_err(map_err)?;
                 Ok(())
             })
