@@ -694,3 +694,105 @@ async fn past_its_budget_an_anonymous_address_still_sees_its_errors_but_not_its_
         "the values are no longer kept"
     );
 }
+
+/// `POST /api/v1/contracts`: an outside system applies for its organization with a bearer
+/// token. Amounts may be numbers (万元) or text with a unit; every bad field comes back at once
+/// with 422 and nothing is written; the applicant then reads it back, a visitor cannot.
+#[tokio::test]
+async fn contract_applications_come_in_over_rest_and_bad_ones_change_nothing() {
+    let (app, b) = app().await;
+    let token = api_token(
+        &app,
+        "enterprise@demo.jiebang.local",
+        "Demo-2026-enterprise_member",
+    )
+    .await;
+    let post = |token: Option<&str>, body: &str| {
+        let mut r = Request::post("/api/v1/contracts")
+            .header(header::HOST, "127.0.0.1:3000")
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(t) = token {
+            r = r.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        r.body(Body::from(body.to_string())).unwrap()
+    };
+    let good = serde_json::json!({
+        "contract_type": "service",
+        "title": "甘蔗压榨线能耗诊断技术服务",
+        "counterpart_name": "柳州某糖业有限公司",
+        "counterpart_credit_code": common::people::code("91450200JBREXTC01"),
+        "counterpart_type": "enterprise",
+        "counterpart_place": "guangxi",
+        "contract_amount": 80,
+        "tech_amount": "60万",
+        "non_technical": "检测仪器 | 20",
+        "signed_on": "2026-06-01",
+        "chain": "modern_agriculture.efficient_production",
+        "field": "节能诊断",
+        "ip_type": "technical_secret",
+        "contract_type_note": "unknown fields are ignored",
+    });
+    let count = || b.raw.count("SELECT COUNT(*) FROM contracts");
+    let before = count().await;
+    let (status, _, body) = send(&app, post(None, &good.to_string())).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a POST without a token must prove its origin: {body}"
+    );
+    let (status, _, body) = send(&app, post(Some(&token), "合同")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("JSON"), "{body}");
+    let mut bad = good.clone();
+    bad["contract_type"] = "技术买卖".into();
+    bad["tech_amount"] = "90万".into();
+    bad["signed_on"] = "1999-12-31".into();
+    bad["demand_ref"] = "/demands/not-an-id".into();
+    let (status, _, body) = send(&app, post(Some(&token), &bad.to_string())).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    let fields: Vec<&str> = v["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    for f in ["contract_type", "tech_amount", "signed_on"] {
+        assert!(fields.contains(&f), "{f} missing from {body}");
+    }
+    assert!(v["error"]["message_zh"]
+        .as_str()
+        .is_some_and(|m| !m.is_empty()));
+    let mut nested = good.clone();
+    nested["title"] = serde_json::json!({"zh": "x"});
+    let (status, _, body) = send(&app, post(Some(&token), &nested.to_string())).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(count().await, before, "nothing written");
+
+    let (status, _, body) = send(&app, post(Some(&token), &good.to_string())).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["status"], "submitted");
+    let id = v["id"].as_str().unwrap().to_string();
+    let read = |t: Option<&str>| {
+        let mut r =
+            Request::get(format!("/api/v1/contracts/{id}")).header(header::HOST, "127.0.0.1:3000");
+        if let Some(t) = t {
+            r = r.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        r.body(Body::empty()).unwrap()
+    };
+    let (status, _, body) = send(&app, read(Some(&token))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let d: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(d["contract_amount_fen"], 80 * 1_000_000);
+    assert_eq!(d["tech_amount_fen"], 60 * 1_000_000);
+    assert_eq!(send(&app, read(None)).await.0, StatusCode::NOT_FOUND);
+    // A draft on request.
+    let mut draft = good.clone();
+    draft["submit"] = false.into();
+    let (status, _, body) = send(&app, post(Some(&token), &draft.to_string())).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert!(body.contains("\"draft\""), "{body}");
+    assert_eq!(count().await, before + 2);
+}
