@@ -690,6 +690,8 @@ pub struct Settings {
 pub struct AppState {
     pub leptos_options: leptos::config::LeptosOptions,
     pub store: Arc<dyn Store>,
+    /// The contract statistics: the store's, or figures held in memory over it.
+    pub stats: Arc<dyn StatsStore>,
     pub clock: Arc<dyn Clock>,
     pub secrets: Arc<dyn Secrets>,
     pub search: Arc<dyn SearchIndex>,

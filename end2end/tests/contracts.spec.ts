@@ -126,3 +126,76 @@ test("a contract is applied for, returned for correction, corrected, received an
   expect(Math.round(Number(total[2]) * 100)).toBe(viewFen);
   expect(Number(total[4])).toBe(viewCount);
 });
+
+// A university licenses its published achievement to the enterprise whose published demand it
+// answers, linking both by pasting their addresses; once registered, the achievement's and the
+// demand's public pages show the contract by type and number, never its amount.
+test("a contract links the demand it answers and the achievement it licenses; both pages show it once registered", async ({ page, browser }) => {
+  const stamp = Date.now() % 100000;
+  const title = `端到端成果许可合同 ${stamp}`;
+  const visitor = await (await browser.newContext()).newPage();
+  const find = async (path: string, name: string) => {
+    const r = await visitor.request.get(`${path}?per_page=100`);
+    const items = (await r.json()).items as { id: string; title: string }[];
+    const hit = items.find((x) => x.title === name);
+    expect(hit, `${name} in ${path}`).toBeTruthy();
+    return hit!.id;
+  };
+  const demand = await find("/api/v1/demands", "7系高强铝合金厚板淬火残余应力控制与机加工变形抑制技术");
+  const achievement = await find("/api/v1/achievements", "甘蔗全程机械化收获关键部件及低损切割技术");
+
+  await login(page, DEMO.researcher.email, DEMO.researcher.password);
+  await page.goto("/contracts/new");
+  await hydrated(page);
+  const origin = new URL(page.url()).origin;
+  await page.selectOption("#contract_type", "licence");
+  await page.fill("#title", title);
+  await page.fill("#counterpart_name", "南宁经开区演示企业");
+  await page.fill("#counterpart_credit_code", "91450100JBRMD0TQJ5");
+  await page.selectOption("#counterpart_type", "enterprise");
+  await page.selectOption("#counterpart_place", "nanning_etdz");
+  await page.fill("#contract_amount", "30");
+  await page.fill("#tech_amount", "30");
+  await page.fill("#signed_on", "2026-05-01");
+  await page.selectOption("#chain", "modern_agriculture.efficient_production");
+  await page.fill("#field", "农业机械");
+  await page.selectOption("#ip_type", "patent");
+  // The achievement's address pasted where the demand goes is refused, the values kept.
+  await page.fill("#demand_ref", `${origin}/achievements/${achievement}`);
+  await page.fill("#achievement_ref", `${origin}/achievements/${achievement}`);
+  await page.click('[data-testid="save-submit"]');
+  await expect(page.locator("#demand_ref-error")).toContainText("需求页面的链接");
+  await expect(page.locator("#title")).toHaveValue(title);
+  await page.fill("#demand_ref", `${origin}/demands/${demand}`);
+  await page.click('[data-testid="save-submit"]');
+  await expect(page).toHaveURL(/\/contracts\/[0-9a-f-]{36}$/);
+  const url = page.url();
+  await expect(page.locator('[data-testid="link-demand"]')).toHaveAttribute("href", `/demands/${demand}`);
+  await expect(page.locator('[data-testid="link-achievement"]')).toHaveAttribute("href", `/achievements/${achievement}`);
+
+  // Not public before registration.
+  await visitor.goto(`/achievements/${achievement}`);
+  await expect(visitor.locator('[data-testid="linked-contract"]', { hasText: "技术许可" })).toHaveCount(0);
+
+  const clerk = await (await browser.newContext()).newPage();
+  await login(clerk, DEMO.clerk.email, DEMO.clerk.password);
+  await clerk.goto(url);
+  await hydrated(clerk);
+  await clerk.click('[data-testid="receive"]');
+  await expect(clerk.locator('.page-desc [data-status="accepted"]')).toBeVisible();
+  await clerk.click('[data-testid="register"]');
+  const number = (await clerk.locator('[data-testid="registration-number"]').textContent())!.trim();
+
+  for (const path of [`/achievements/${achievement}`, `/demands/${demand}`]) {
+    await visitor.goto(path);
+    const row = visitor.locator('[data-testid="linked-contract"]', { hasText: number });
+    await expect(row).toBeVisible();
+    await expect(row).toContainText("技术许可");
+    await expect(row).not.toContainText(title);
+    await expect(visitor.locator('[data-testid="linked-contracts"]')).not.toContainText("30.00");
+  }
+  // The parties see the title and open the contract from the demand's page.
+  await page.goto(`/demands/${demand}`);
+  await page.locator('[data-testid="linked-contract"]', { hasText: number }).getByRole("link", { name: title }).click();
+  await expect(page).toHaveURL(url);
+});

@@ -12,6 +12,7 @@ pub mod rest;
 pub mod search;
 pub mod secrets;
 pub mod seeds;
+pub mod stats_cache;
 pub mod store;
 pub mod web;
 
@@ -35,6 +36,11 @@ pub fn build_state(
 ) -> AppState {
     AppState {
         leptos_options,
+        // Figures are summed in memory; another process's changes show within a minute.
+        stats: Arc::new(stats_cache::CachedStats::new(
+            store.clone(),
+            std::time::Duration::from_secs(60),
+        )),
         store,
         clock: Arc::new(SystemClock),
         secrets: Arc::new(secrets::Argon2Secrets),

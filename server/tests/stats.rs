@@ -197,6 +197,52 @@ async fn every_breakdown_adds_up_and_the_public_sees_aggregates_only() {
         }
         assert!(sums(&registered, Dimension::Month).contains_key("2026-01"));
 
+        // The figures the server sums in memory are exactly the database's, under any filter.
+        {
+            use app::domain::stats::TurnoverFilter;
+            let d0 = key_of(&registered[2], Dimension::District);
+            let filters = [
+                TurnoverFilter::default(),
+                TurnoverFilter {
+                    from: chrono::NaiveDate::from_ymd_opt(2024, 1, 1),
+                    to: chrono::NaiveDate::from_ymd_opt(2025, 12, 31),
+                    ..Default::default()
+                },
+                TurnoverFilter {
+                    district: Some(d0).filter(|d| !d.is_empty()),
+                    contract_type: Some(registered[3].contract_type),
+                    ..Default::default()
+                },
+                TurnoverFilter {
+                    chain: Some(key_of(&registered[4], Dimension::Chain)),
+                    ip_type: Some(registered[4].ip_type),
+                    ..Default::default()
+                },
+                TurnoverFilter {
+                    district: Some("no_such_district".into()),
+                    ..Default::default()
+                },
+            ];
+            for f in &filters {
+                assert_eq!(
+                    s.stats.turnover_total(f).await.unwrap(),
+                    s.store.turnover_total(f).await.unwrap(),
+                    "{f:?}"
+                );
+                for dim in Dimension::ALL {
+                    let sorted = |mut v: Vec<app::domain::stats::TurnoverRow>| {
+                        v.sort_by(|a, b| a.key.cmp(&b.key));
+                        v
+                    };
+                    assert_eq!(
+                        sorted(s.stats.turnover(f, *dim).await.unwrap()),
+                        sorted(s.store.turnover(f, *dim).await.unwrap()),
+                        "{f:?} {dim:?}"
+                    );
+                }
+            }
+        }
+
         // The city's G6: everything registered since 2021 against 400亿元, whose 2023 deadline
         // has passed.
         let d = services::dashboard(&s, None, &[]).await.unwrap();

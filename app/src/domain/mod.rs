@@ -14,6 +14,7 @@ pub mod money;
 pub mod review;
 pub mod role;
 pub mod stats;
+pub mod stats_facts;
 pub mod target;
 pub mod text;
 pub mod time;

@@ -2,6 +2,7 @@
 //! the contracts behind a figure (for the registry and officials; the public reads sums only).
 use super::{ContractRecord, StoreResult};
 use crate::domain::stats::{Dimension, TurnoverFilter, TurnoverRow};
+use crate::domain::stats_facts::StatFact;
 
 #[async_trait::async_trait]
 pub trait StatsStore: Send + Sync {
@@ -20,4 +21,13 @@ pub trait StatsStore: Send + Sync {
         offset: i64,
         limit: i64,
     ) -> StoreResult<Vec<ContractRecord>>;
+    /// Every registered contract's statistics keys, handed to `sink` one at a time (for the
+    /// figures held in memory).
+    async fn stat_facts(&self, sink: &mut (dyn FnMut(StatFact) + Send)) -> StoreResult<()>;
+    /// Moves on whenever this store commits a change to the registered contracts (a
+    /// registration, a cancellation, an import), so figures held in memory know they are out
+    /// of date. Changes by other processes are not seen here.
+    fn stats_generation(&self) -> u64 {
+        0
+    }
 }

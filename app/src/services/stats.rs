@@ -199,7 +199,7 @@ pub async fn g6_projection(state: &AppState) -> Result<stats::Projection, AppErr
         ..Default::default()
     };
     let monthly = state
-        .store
+        .stats
         .turnover(&since, Dimension::Month)
         .await
         .map_err(internal)?;
@@ -232,14 +232,14 @@ pub async fn dashboard(
     let full = may_drill(actor);
     let city = g6_projection(state).await?;
     let total = state
-        .store
+        .stats
         .turnover_total(&filter)
         .await
         .map_err(internal)?;
     let share_bp = (!filter.is_empty() && city.cumulative_fen > 0)
         .then(|| (total.contract_amount_fen as i128 * 10_000 / city.cumulative_fen as i128) as i64);
     let monthly_rows = state
-        .store
+        .stats
         .turnover(&filter, Dimension::Month)
         .await
         .map_err(internal)?;
@@ -260,7 +260,7 @@ pub async fn dashboard(
     complement(&mut monthly);
     let mut breakdowns = Vec::new();
     for &dim in BREAKDOWNS {
-        let rows = state.store.turnover(&filter, dim).await.map_err(internal)?;
+        let rows = state.stats.turnover(&filter, dim).await.map_err(internal)?;
         let mut rows: Vec<StatRow> = rows
             .iter()
             .map(|r| stat_row(&refs, Some(dim), &filter, r, full))
@@ -320,7 +320,7 @@ pub async fn turnover_rows(
     let refs = refs(state).await?;
     let (filter, errors) = parse_filter(&refs, pairs);
     let full = may_drill(actor);
-    let mut rows: Vec<TurnoverRow> = state.store.turnover(&filter, by).await.map_err(internal)?;
+    let mut rows: Vec<TurnoverRow> = state.stats.turnover(&filter, by).await.map_err(internal)?;
     if by == Dimension::Month {
         if let (Some(a), Some(b)) = (
             filter.from.or_else(|| {
@@ -353,14 +353,14 @@ pub async fn drill(
     let refs = refs(state).await?;
     let (filter, errors) = parse_filter(&refs, pairs);
     let total = state
-        .store
+        .stats
         .turnover_total(&filter)
         .await
         .map_err(internal)?;
     let pages = ((total.count + DRILL_PAGE - 1) / DRILL_PAGE).max(1);
     let page = page.clamp(1, pages);
     let items = state
-        .store
+        .stats
         .turnover_contracts(&filter, (page - 1) * DRILL_PAGE, DRILL_PAGE)
         .await
         .map_err(internal)?
@@ -392,7 +392,7 @@ pub async fn drill_all(
     let refs = refs(state).await?;
     let (filter, _) = parse_filter(&refs, pairs);
     let total = state
-        .store
+        .stats
         .turnover_total(&filter)
         .await
         .map_err(internal)?;
@@ -401,7 +401,7 @@ pub async fn drill_all(
     }
     Ok(Some(
         state
-            .store
+            .stats
             .turnover_contracts(&filter, 0, limit)
             .await
             .map_err(internal)?,

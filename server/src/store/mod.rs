@@ -51,7 +51,7 @@ pub mod sqlite {
             .connect_with(opts)
             .await?;
         sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
-        Ok(SqlStore { pool })
+        Ok(SqlStore::new(pool))
     }
 }
 
@@ -69,7 +69,7 @@ pub mod postgres {
             .connect(url)
             .await?;
         sqlx::migrate!("../migrations/postgres").run(&pool).await?;
-        Ok(SqlStore { pool })
+        Ok(SqlStore::new(pool))
     }
 }
 

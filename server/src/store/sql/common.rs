@@ -24,6 +24,22 @@ type Tx<'a> = sqlx::Transaction<'a, Db>;
 
 pub struct SqlStore {
     pub pool: sqlx::Pool<Db>,
+    /// Bumped after every commit that changes which contracts are registered (see
+    /// `StatsStore::stats_generation`).
+    pub stats_gen: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl SqlStore {
+    pub fn new(pool: sqlx::Pool<Db>) -> Self {
+        SqlStore {
+            pool,
+            stats_gen: Default::default(),
+        }
+    }
+
+    fn stats_changed(&self) {
+        self.stats_gen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 fn map_err(e: sqlx::Error) -> StoreError {

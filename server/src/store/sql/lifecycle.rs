@@ -54,6 +54,11 @@ impl LifecycleStore for SqlStore {
                 Ok(())
             })
         })
-        .await
+        .await?;
+        // A registration cancelled (or any contract step) may change the figures.
+        if change.entity == "contract" {
+            self.stats_changed();
+        }
+        Ok(())
     }
 }

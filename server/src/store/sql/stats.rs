@@ -134,4 +134,53 @@ impl StatsStore for SqlStore {
             .map_err(map_err)?;
         rows.iter().map(contract_from).collect::<Result<_, _>>().map_err(map_err)
     }
+
+    fn stats_generation(&self) -> u64 {
+        self.stats_gen.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn stat_facts(
+        &self,
+        sink: &mut (dyn FnMut(app::domain::stats_facts::StatFact) + Send),
+    ) -> StoreResult<()> {
+        use app::domain::contract::{ContractType, IpType};
+        use app::domain::stats::{Flow, SellerType};
+        use futures_util::TryStreamExt;
+        let mut rows = sqlx::query(
+            "SELECT registered_on, district, contract_type, chain_top, seller_kind, flow, ip_type, contract_amount_fen, tech_amount_fen \
+             FROM contracts WHERE status = 'registered' AND registered_on IS NOT NULL",
+        )
+        .fetch(&self.pool);
+        while let Some(r) = rows.try_next().await.map_err(map_err)? {
+            let text = |c: &str| r.try_get::<Option<String>, _>(c).map(Option::unwrap_or_default);
+            let fact = (|| -> Result<Option<app::domain::stats_facts::StatFact>, sqlx::Error> {
+                let (Some(ty), Some(seller), Some(flow), Some(ip)) = (
+                    ContractType::parse(&text("contract_type")?),
+                    SellerType::parse(&text("seller_kind")?),
+                    Flow::parse(&text("flow")?),
+                    IpType::parse(&text("ip_type")?),
+                ) else {
+                    return Ok(None);
+                };
+                Ok(Some(app::domain::stats_facts::StatFact {
+                    registered_on: r.try_get("registered_on")?,
+                    district: r.try_get("district")?,
+                    contract_type: ty,
+                    chain_top: text("chain_top")?,
+                    seller_type: seller,
+                    flow,
+                    ip_type: ip,
+                    contract_amount_fen: r.try_get("contract_amount_fen")?,
+                    tech_amount_fen: r.try_get("tech_amount_fen")?,
+                }))
+            })()
+            .map_err(map_err)?;
+            match fact {
+                Some(f) => sink(f),
+                None => tracing::warn!("a registered contract with an unknown statistics code is left out of the figures"),
+            }
+        }
+        Ok(())
+    }
 }
