@@ -1,8 +1,9 @@
 //! The statistics figures held in memory: an adapter over the store's `StatsStore` that keeps
 //! every registered contract's keys in a `FactTable` and sums them there (a million contracts
-//! in milliseconds; the database's GROUP BY takes a second on SQLite). The table is reloaded
-//! before the next query whenever this store commits a registration, cancellation or import
-//! (its `stats_generation` moved), so what this server writes shows at once; changes made by
+//! in milliseconds; the database's GROUP BY takes a second on SQLite). Before the next query
+//! after this store commits a registration or cancellation, the contracts it changed are read
+//! again one by one (an import reloads everything), so what this server writes shows at once;
+//! changes made by
 //! other processes (another app server, the import command) show within `ttl`, reloaded in the
 //! background while the held figures keep being served. The contracts behind a figure are
 //! always read from the database.
@@ -44,7 +45,9 @@ impl CachedStats {
 
     async fn table(&self) -> StoreResult<Arc<FactTable>> {
         let generation = self.0.store.stats_generation();
+        let mut behind = false;
         if let Some(h) = &*self.0.held.read().await {
+            behind = true;
             if h.generation == generation {
                 if h.loaded.elapsed() >= self.0.ttl
                     && !self.0.refreshing.swap(true, Ordering::SeqCst)
@@ -60,7 +63,50 @@ impl CachedStats {
                 return Ok(h.table.clone());
             }
         }
+        if behind {
+            if let Some(t) = self.catch_up().await? {
+                return Ok(t);
+            }
+        }
         self.reload().await
+    }
+
+    /// Reads again only the contracts this store changed since the held figures, when it can
+    /// name them (not after an import, nor after very many changes). `None`: reload all.
+    async fn catch_up(&self) -> StoreResult<Option<Arc<FactTable>>> {
+        /// Beyond this many changed contracts a reload of everything is as quick.
+        const MAX_DELTA: usize = 2_000;
+        let _one = self.0.loading.lock().await;
+        let held = match &*self.0.held.read().await {
+            Some(h) => h.generation,
+            None => return Ok(None),
+        };
+        let (generation, changed) = self.0.store.stats_changes_since(held);
+        if generation == held {
+            return Ok(self.0.held.read().await.as_ref().map(|h| h.table.clone()));
+        }
+        let Some(mut ids) = changed.filter(|c| c.len() <= MAX_DELTA) else {
+            return Ok(None);
+        };
+        ids.sort();
+        ids.dedup();
+        let mut facts = Vec::with_capacity(ids.len());
+        for id in ids {
+            facts.push((id, self.0.store.stat_fact_of(id).await?));
+        }
+        let mut guard = self.0.held.write().await;
+        let Some(h) = guard.as_mut() else {
+            return Ok(None);
+        };
+        let table = Arc::make_mut(&mut h.table);
+        for (id, fact) in &facts {
+            match fact {
+                Some(f) => table.push(*id, f),
+                None => table.remove(*id),
+            }
+        }
+        h.generation = generation;
+        Ok(Some(h.table.clone()))
     }
 
     /// Reads every registered contract again, unless another task just did.
@@ -76,7 +122,7 @@ impl CachedStats {
         let mut table = FactTable::default();
         self.0
             .store
-            .stat_facts(&mut |f: StatFact| table.push(&f))
+            .stat_facts(&mut |id, f: StatFact| table.push(id, &f))
             .await?;
         tracing::info!(
             contracts = table.len(),
@@ -116,11 +162,22 @@ impl StatsStore for CachedStats {
         self.0.store.turnover_contracts(filter, offset, limit).await
     }
 
-    async fn stat_facts(&self, sink: &mut (dyn FnMut(StatFact) + Send)) -> StoreResult<()> {
+    async fn stat_facts(
+        &self,
+        sink: &mut (dyn FnMut(uuid::Uuid, StatFact) + Send),
+    ) -> StoreResult<()> {
         self.0.store.stat_facts(sink).await
+    }
+
+    async fn stat_fact_of(&self, id: uuid::Uuid) -> StoreResult<Option<StatFact>> {
+        self.0.store.stat_fact_of(id).await
     }
 
     fn stats_generation(&self) -> u64 {
         self.0.store.stats_generation()
+    }
+
+    fn stats_changes_since(&self, generation: u64) -> (u64, Option<Vec<uuid::Uuid>>) {
+        self.0.store.stats_changes_since(generation)
     }
 }

@@ -193,6 +193,14 @@ async fn a_contract_is_applied_for_corrected_received_registered_and_cancelled()
             "the clock restarts"
         );
 
+        // The city's figures (summed in memory) before the registration.
+        let city = || async {
+            s.stats
+                .turnover_total(&app::domain::stats::TurnoverFilter::default())
+                .await
+                .unwrap()
+        };
+        let before = city().await;
         // 受理, then 登记 with the type corrected: the year's first number.
         services::contract_action(&s, &clerk, id, ContractAction::Receive, None)
             .await
@@ -211,6 +219,16 @@ async fn a_contract_is_applied_for_corrected_received_registered_and_cancelled()
         .await
         .unwrap();
         assert_eq!(n, "2026450100000001");
+        let after = city().await;
+        assert_eq!(
+            after.count,
+            before.count + 1,
+            "the registration counts at once"
+        );
+        assert_eq!(
+            after.contract_amount_fen,
+            before.contract_amount_fen + 120 * 1_000_000
+        );
         let d = services::contract_detail(&s, Some(&seller), id)
             .await
             .unwrap();
@@ -251,6 +269,10 @@ async fn a_contract_is_applied_for_corrected_received_registered_and_cancelled()
             .await
             .unwrap();
         assert_eq!(n2, "2026450100000002");
+        assert_eq!(
+            city().await.contract_amount_fen,
+            before.contract_amount_fen + 920 * 1_000_000
+        );
 
         // 注销 with a reason; then nothing more.
         services::contract_action(
@@ -267,6 +289,15 @@ async fn a_contract_is_applied_for_corrected_received_registered_and_cancelled()
             .unwrap();
         assert_eq!(d.status, ContractStatus::Cancelled);
         assert_eq!(d.status_reason.as_deref(), Some("双方协议解除合同"));
+        let now = city().await;
+        assert_eq!(
+            (now.count, now.contract_amount_fen),
+            (
+                before.count + 1,
+                before.contract_amount_fen + 800 * 1_000_000
+            ),
+            "a cancelled registration no longer counts"
+        );
         let e = services::contract_action(
             &s,
             &clerk,

@@ -59,6 +59,10 @@ impl Interned {
 /// The registered contracts, column by column.
 #[derive(Debug, Default, Clone)]
 pub struct FactTable {
+    id: Vec<uuid::Uuid>,
+    /// False once the contract was taken out (cancelled, or replaced by its newer keys).
+    live: Vec<bool>,
+    row_of: HashMap<uuid::Uuid, u32>,
     /// Days since 2000-01-01.
     day: Vec<i32>,
     /// Months since 2000-01.
@@ -84,7 +88,12 @@ fn month_of(d: NaiveDate) -> u16 {
 }
 
 impl FactTable {
-    pub fn push(&mut self, f: &StatFact) {
+    /// Adds (or replaces) contract `id`'s keys.
+    pub fn push(&mut self, id: uuid::Uuid, f: &StatFact) {
+        self.remove(id);
+        self.row_of.insert(id, self.day.len() as u32);
+        self.id.push(id);
+        self.live.push(true);
         self.day.push(
             (f.registered_on - epoch())
                 .num_days()
@@ -105,12 +114,20 @@ impl FactTable {
         self.tech_amount.push(f.tech_amount_fen);
     }
 
+    /// Takes contract `id` out of the figures (it was cancelled, or is about to be replaced).
+    pub fn remove(&mut self, id: uuid::Uuid) {
+        if let Some(i) = self.row_of.remove(&id) {
+            self.live[i as usize] = false;
+        }
+    }
+
+    /// Contracts counted.
     pub fn len(&self) -> usize {
-        self.day.len()
+        self.row_of.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.day.is_empty()
+        self.row_of.is_empty()
     }
 
     /// The rows `filter` keeps, by index; `None` when a filter value is one no contract has.
@@ -131,7 +148,8 @@ impl FactTable {
         let ip = f.ip_type.map(|t| position(IpType::ALL, t));
         Some(move |i: usize| {
             let day = i64::from(self.day[i]);
-            from.is_none_or(|x| day >= x)
+            self.live[i]
+                && from.is_none_or(|x| day >= x)
                 && to.is_none_or(|x| day <= x)
                 && district.is_none_or(|x| self.district[i] == x)
                 && chain.is_none_or(|x| self.chain[i] == x)
@@ -181,7 +199,7 @@ impl FactTable {
             return vec![];
         };
         let mut sums: HashMap<u32, (i128, i128, i64)> = HashMap::new();
-        for i in 0..self.len() {
+        for i in 0..self.day.len() {
             if keep(i) {
                 let e = sums.entry(self.key(by, i)).or_default();
                 e.0 += i128::from(self.contract_amount[i]);
@@ -214,7 +232,7 @@ impl FactTable {
             return row;
         };
         let (mut ca, mut ta) = (0i128, 0i128);
-        for i in 0..self.len() {
+        for i in 0..self.day.len() {
             if keep(i) {
                 ca += i128::from(self.contract_amount[i]);
                 ta += i128::from(self.tech_amount[i]);
@@ -248,25 +266,22 @@ mod tests {
     #[test]
     fn sums_follow_the_filter_and_keys_sort_like_the_database() {
         let mut t = FactTable::default();
-        t.push(&fact(
-            "2024-12-31",
-            Some("qingxiu"),
-            ContractType::Service,
-            100,
-        ));
-        t.push(&fact(
-            "2025-01-01",
-            Some("qingxiu"),
-            ContractType::Transfer,
-            200,
-        ));
-        t.push(&fact(
-            "2025-03-15",
-            Some("jiangnan"),
-            ContractType::Service,
-            400,
-        ));
-        t.push(&fact("2025-03-16", None, ContractType::Service, 800));
+        t.push(
+            uuid::Uuid::new_v4(),
+            &fact("2024-12-31", Some("qingxiu"), ContractType::Service, 100),
+        );
+        t.push(
+            uuid::Uuid::new_v4(),
+            &fact("2025-01-01", Some("qingxiu"), ContractType::Transfer, 200),
+        );
+        t.push(
+            uuid::Uuid::new_v4(),
+            &fact("2025-03-15", Some("jiangnan"), ContractType::Service, 400),
+        );
+        t.push(
+            uuid::Uuid::new_v4(),
+            &fact("2025-03-16", None, ContractType::Service, 800),
+        );
         let all = TurnoverFilter::default();
         assert_eq!(t.total(&all).contract_amount_fen, 1500);
         assert_eq!(t.total(&all).count, 4);

@@ -575,10 +575,14 @@ mod query_tests {
     }
 }
 
+/// What was pasted names no record of the kind asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotARecord;
+
 /// The record a person points to by pasting its page address (`https://…/demands/<id>`, a
-/// path, with or without a query) or its id. `Ok(None)` when nothing was given, `Err(())` when
+/// path, with or without a query) or its id. `Ok(None)` when nothing was given, `Err(NotARecord)` when
 /// what was given names no record of the kind whose pages live under `/{segment}/`.
-pub fn record_ref(input: &str, segment: &str) -> Result<Option<uuid::Uuid>, ()> {
+pub fn record_ref(input: &str, segment: &str) -> Result<Option<uuid::Uuid>, NotARecord> {
     let s = fullwidth_to_ascii(input.trim());
     if s.is_empty() {
         return Ok(None);
@@ -590,10 +594,10 @@ pub fn record_ref(input: &str, segment: &str) -> Result<Option<uuid::Uuid>, ()> 
             rest.split(['/', '?', '#']).next().unwrap_or("")
         }
         // A bare id; an address of another kind of page names nothing here.
-        None if s.contains('/') => return Err(()),
+        None if s.contains('/') => return Err(NotARecord),
         None => s.as_str(),
     };
-    uuid::Uuid::try_parse(id).map(Some).map_err(|_| ())
+    uuid::Uuid::try_parse(id).map(Some).map_err(|_| NotARecord)
 }
 
 #[cfg(test)]
@@ -623,7 +627,7 @@ mod record_ref_tests {
             format!("{id}x"),
             "<script>".to_string(),
         ] {
-            assert_eq!(record_ref(&bad, "demands"), Err(()), "{bad}");
+            assert_eq!(record_ref(&bad, "demands"), Err(NotARecord), "{bad}");
         }
     }
 }

@@ -550,7 +550,7 @@ async fn resolve_links(
     let mut errs = crate::error::Errors::default();
     let mut demand = None;
     match record_ref(&form.demand_ref, "demands") {
-        Err(()) => errs.push(
+        Err(_) => errs.push(
             "demand_ref",
             "请粘贴需求页面的链接或需求编号",
             "Paste the demand's page address or its id",
@@ -601,7 +601,7 @@ async fn resolve_links(
     }
     let mut achievement = None;
     match record_ref(&form.achievement_ref, "achievements") {
-        Err(()) => errs.push(
+        Err(_) => errs.push(
             "achievement_ref",
             "请粘贴成果页面的链接或成果编号",
             "Paste the achievement's page address or its id",

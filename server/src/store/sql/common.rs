@@ -26,19 +26,22 @@ pub struct SqlStore {
     pub pool: sqlx::Pool<Db>,
     /// Bumped after every commit that changes which contracts are registered (see
     /// `StatsStore::stats_generation`).
-    pub stats_gen: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    pub stats_log: std::sync::Arc<std::sync::Mutex<StatsLog>>,
 }
 
 impl SqlStore {
     pub fn new(pool: sqlx::Pool<Db>) -> Self {
         SqlStore {
             pool,
-            stats_gen: Default::default(),
+            stats_log: Default::default(),
         }
     }
 
-    fn stats_changed(&self) {
-        self.stats_gen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    /// After a commit that changed contract `id` (`None`: many, an import).
+    fn stats_changed(&self, id: Option<Uuid>) {
+        if let Ok(mut log) = self.stats_log.lock() {
+            log.changed(id);
+        }
     }
 }
 

@@ -164,7 +164,7 @@ impl SqlStore {
 struct SqlContractImport {
     tx: sqlx::Transaction<'static, Db>,
     last_seq: std::collections::BTreeMap<i32, u32>,
-    stats_gen: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    stats_log: std::sync::Arc<std::sync::Mutex<StatsLog>>,
 }
 
 /// Rows per INSERT statement (45 values each: well under both engines' parameter limits).
@@ -258,9 +258,11 @@ impl ContractImport for SqlContractImport {
         if BACKEND == "postgres" {
             sqlx::query("ANALYZE contracts").execute(&mut *self.tx).await.map_err(map_err)?;
         }
-        let gen = self.stats_gen.clone();
+        let log = self.stats_log.clone();
         self.tx.commit().await.map_err(map_err)?;
-        gen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if let Ok(mut log) = log.lock() {
+            log.changed(None);
+        }
         Ok(())
     }
 }
@@ -403,7 +405,7 @@ impl ContractStore for SqlStore {
         Ok(Box::new(SqlContractImport {
             tx: self.pool.begin().await.map_err(map_err)?,
             last_seq: Default::default(),
-            stats_gen: self.stats_gen.clone(),
+            stats_log: self.stats_log.clone(),
         }))
     }
 
@@ -483,7 +485,7 @@ impl ContractStore for SqlStore {
             })
         })
         .await?;
-        self.stats_changed();
+        self.stats_changed(Some(change.id));
         let n = number.lock().map(|n| n.clone()).unwrap_or_default();
         Ok(n)
     }

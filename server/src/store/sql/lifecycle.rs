@@ -57,7 +57,7 @@ impl LifecycleStore for SqlStore {
         .await?;
         // A registration cancelled (or any contract step) may change the figures.
         if change.entity == "contract" {
-            self.stats_changed();
+            self.stats_changed(Some(change.id));
         }
         Ok(())
     }

@@ -136,51 +136,67 @@ impl StatsStore for SqlStore {
     }
 
     fn stats_generation(&self) -> u64 {
-        self.stats_gen.load(std::sync::atomic::Ordering::SeqCst)
+        self.stats_log.lock().map(|l| l.generation()).unwrap_or(0)
+    }
+
+    fn stats_changes_since(&self, generation: u64) -> (u64, Option<Vec<Uuid>>) {
+        self.stats_log.lock().map(|l| l.since(generation)).unwrap_or((0, None))
     }
 
     #[tracing::instrument(skip_all)]
     async fn stat_facts(
         &self,
-        sink: &mut (dyn FnMut(app::domain::stats_facts::StatFact) + Send),
+        sink: &mut (dyn FnMut(Uuid, app::domain::stats_facts::StatFact) + Send),
     ) -> StoreResult<()> {
-        use app::domain::contract::{ContractType, IpType};
-        use app::domain::stats::{Flow, SellerType};
         use futures_util::TryStreamExt;
-        let mut rows = sqlx::query(
-            "SELECT registered_on, district, contract_type, chain_top, seller_kind, flow, ip_type, contract_amount_fen, tech_amount_fen \
-             FROM contracts WHERE status = 'registered' AND registered_on IS NOT NULL",
-        )
-        .fetch(&self.pool);
+        let sql = format!("SELECT id, {FACT_COLUMNS} FROM contracts WHERE status = 'registered' AND registered_on IS NOT NULL");
+        let mut rows = sqlx::query(&sql).fetch(&self.pool);
         while let Some(r) = rows.try_next().await.map_err(map_err)? {
-            let text = |c: &str| r.try_get::<Option<String>, _>(c).map(Option::unwrap_or_default);
-            let fact = (|| -> Result<Option<app::domain::stats_facts::StatFact>, sqlx::Error> {
-                let (Some(ty), Some(seller), Some(flow), Some(ip)) = (
-                    ContractType::parse(&text("contract_type")?),
-                    SellerType::parse(&text("seller_kind")?),
-                    Flow::parse(&text("flow")?),
-                    IpType::parse(&text("ip_type")?),
-                ) else {
-                    return Ok(None);
-                };
-                Ok(Some(app::domain::stats_facts::StatFact {
-                    registered_on: r.try_get("registered_on")?,
-                    district: r.try_get("district")?,
-                    contract_type: ty,
-                    chain_top: text("chain_top")?,
-                    seller_type: seller,
-                    flow,
-                    ip_type: ip,
-                    contract_amount_fen: r.try_get("contract_amount_fen")?,
-                    tech_amount_fen: r.try_get("tech_amount_fen")?,
-                }))
-            })()
-            .map_err(map_err)?;
-            match fact {
-                Some(f) => sink(f),
-                None => tracing::warn!("a registered contract with an unknown statistics code is left out of the figures"),
+            let id: Uuid = r.try_get("id").map_err(map_err)?;
+            match fact_from(&r).map_err(map_err)? {
+                Some(f) => sink(id, f),
+                None => tracing::warn!(%id, "a registered contract with an unknown statistics code is left out of the figures"),
             }
         }
         Ok(())
     }
+
+    #[tracing::instrument(skip_all)]
+    async fn stat_fact_of(&self, id: Uuid) -> StoreResult<Option<app::domain::stats_facts::StatFact>> {
+        let sql = format!("SELECT {FACT_COLUMNS} FROM contracts WHERE id = $1 AND status = 'registered' AND registered_on IS NOT NULL");
+        let row = sqlx::query(&sql).bind(id).fetch_optional(&self.pool).await.map_err(map_err)?;
+        match row {
+            Some(r) => fact_from(&r).map_err(map_err),
+            None => Ok(None),
+        }
+    }
+}
+
+const FACT_COLUMNS: &str =
+    "registered_on, district, contract_type, chain_top, seller_kind, flow, ip_type, contract_amount_fen, tech_amount_fen";
+
+/// A row of `FACT_COLUMNS` as the statistics count it (`None` for a code that is not ours).
+fn fact_from(r: &DbRow) -> Result<Option<app::domain::stats_facts::StatFact>, sqlx::Error> {
+    use app::domain::contract::{ContractType, IpType};
+    use app::domain::stats::{Flow, SellerType};
+    let text = |c: &str| r.try_get::<Option<String>, _>(c).map(Option::unwrap_or_default);
+    let (Some(ty), Some(seller), Some(flow), Some(ip)) = (
+        ContractType::parse(&text("contract_type")?),
+        SellerType::parse(&text("seller_kind")?),
+        Flow::parse(&text("flow")?),
+        IpType::parse(&text("ip_type")?),
+    ) else {
+        return Ok(None);
+    };
+    Ok(Some(app::domain::stats_facts::StatFact {
+        registered_on: r.try_get("registered_on")?,
+        district: r.try_get("district")?,
+        contract_type: ty,
+        chain_top: text("chain_top")?,
+        seller_type: seller,
+        flow,
+        ip_type: ip,
+        contract_amount_fen: r.try_get("contract_amount_fen")?,
+        tech_amount_fen: r.try_get("tech_amount_fen")?,
+    }))
 }
