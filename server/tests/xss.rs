@@ -59,6 +59,8 @@ struct Ids {
     /// their pages are covered by `calls.rs` flows and the sealed-bid proof.
     reviews: Vec<String>,
     contracts: Vec<String>,
+    /// Target codes: reported ones carrying payload notes, and a computed one.
+    targets: Vec<String>,
 }
 
 fn ids_for<'a>(route: &str, ids: &'a Ids) -> &'a [String] {
@@ -72,6 +74,7 @@ fn ids_for<'a>(route: &str, ids: &'a Ids) -> &'a [String] {
         "/bids/" => &ids.bids,
         "/reviews/" => &ids.reviews,
         "/contracts/" => &ids.contracts,
+        "/targets/" => &ids.targets,
         _ => panic!(
             "route {route} has a parameter this test does not know: add its records to ids_for"
         ),
@@ -237,6 +240,15 @@ async fn no_route_writes_a_stored_payload_as_markup_for_any_role() {
                 .map_err(|e| format!("{e:?}"))
                 .expect("contract");
         }
+        // Target values reported by 市科技局's demo official, payloads in their notes.
+        let city_official = actor_of("official@demo.jiebang.local").await;
+        let reported = ["G1", "G2", "G3", "G4", "G5", "T1-1"];
+        for (code, p) in reported.iter().zip(PAYLOADS.iter()) {
+            app::services::report_target(&state, &city_official, code, "2025", "12", &format!("说明{p}"))
+                .await
+                .map_err(|e| format!("{code}: {e:?}"))
+                .expect("target report");
+        }
         let researcher = api_token(&app, "researcher@demo.jiebang.local", "Demo-2026-researcher").await;
 
         // Ids of what was stored, straight from the database.
@@ -249,6 +261,7 @@ async fn no_route_writes_a_stored_payload_as_markup_for_any_role() {
             bids: b.raw.uuids("SELECT id FROM bids WHERE title LIKE '申报%'").await,
             reviews: vec![],
             contracts: b.raw.uuids("SELECT id FROM contracts WHERE title LIKE '合同%'").await,
+            targets: vec!["G1".into(), "G2".into(), "G6".into()],
         };
         assert_eq!(ids.contracts.len(), 6);
         assert_eq!(ids.calls.len(), 6);
