@@ -72,6 +72,28 @@ fn bind_party<'q>(q: DbQuery<'q>, p: &PartyRecord) -> DbQuery<'q> {
         .bind(p.place.detail().to_string())
 }
 
+/// Binds what an applicant writes, the 24 columns from `applicant_side` to `achievement_id` in
+/// `CONTRACT_COLUMNS` order: the insert and the correction of a draft share them.
+fn bind_content<'q>(q: DbQuery<'q>, c: &ContractRecord) -> StoreResult<DbQuery<'q>> {
+    let q = q
+        .bind(c.applicant_side.clone())
+        .bind(c.contract_type.as_str())
+        .bind(c.title.clone());
+    Ok(bind_party(bind_party(q, &c.seller), &c.buyer)
+        .bind(c.contract_amount_fen)
+        .bind(c.tech_amount_fen)
+        .bind(json_list(&c.non_technical)?)
+        .bind(c.signed_on)
+        .bind(c.ends_on)
+        .bind(c.chain_code.clone())
+        .bind(c.field.clone())
+        .bind(c.ip_type.as_str())
+        .bind(c.plan_origin.as_str())
+        .bind(c.demand_id)
+        .bind(c.call_id)
+        .bind(c.achievement_id))
+}
+
 /// The Beijing day and month a registration time falls on (the statistics count by them).
 fn registered_day(at: DateTime<Utc>) -> (chrono::NaiveDate, String) {
     let d = at.with_timezone(&app::domain::time::shanghai()).date_naive();
@@ -111,23 +133,8 @@ async fn insert_contract_tx(tx: &mut Tx<'_>, c: &ContractRecord) -> StoreResult<
         .bind(c.id)
         .bind(&c.registration_number)
         .bind(c.applicant_user_id)
-        .bind(c.applicant_org_id)
-        .bind(&c.applicant_side)
-        .bind(c.contract_type.as_str())
-        .bind(&c.title);
-    bind_party(bind_party(q, &c.seller), &c.buyer)
-        .bind(c.contract_amount_fen)
-        .bind(c.tech_amount_fen)
-        .bind(json_list(&c.non_technical)?)
-        .bind(c.signed_on)
-        .bind(c.ends_on)
-        .bind(&c.chain_code)
-        .bind(&c.field)
-        .bind(c.ip_type.as_str())
-        .bind(c.plan_origin.as_str())
-        .bind(c.demand_id)
-        .bind(c.call_id)
-        .bind(c.achievement_id)
+        .bind(c.applicant_org_id);
+    bind_content(q, c)?
         .bind(c.status.as_str())
         .bind(&c.status_reason)
         .bind(c.submitted_at.map(micros))
@@ -288,22 +295,8 @@ impl ContractStore for SqlStore {
                      field = $22, ip_type = $23, plan_origin = $24, demand_id = $25, call_id = $26, achievement_id = $27, updated_at = $28, \
                      version = version + 1 WHERE id = $29 AND status IN ('draft', 'returned')",
                 )
-                .bind(&c.applicant_side)
-                .bind(c.contract_type.as_str())
-                .bind(&c.title);
-                let r = bind_party(bind_party(q, &c.seller), &c.buyer)
-                .bind(c.contract_amount_fen)
-                .bind(c.tech_amount_fen)
-                .bind(json_list(&c.non_technical)?)
-                .bind(c.signed_on)
-                .bind(c.ends_on)
-                .bind(&c.chain_code)
-                .bind(&c.field)
-                .bind(c.ip_type.as_str())
-                .bind(c.plan_origin.as_str())
-                .bind(c.demand_id)
-                .bind(c.call_id)
-                .bind(c.achievement_id)
+;
+                let r = bind_content(q, &c)?
                 .bind(micros(c.updated_at))
                 .bind(c.id)
                 .execute(&mut **tx)
