@@ -136,6 +136,10 @@ impl Errors {
     pub fn push(&mut self, field: &str, zh: impl Into<String>, en: impl Into<String>) {
         self.0.push(FieldError::new(field, zh, en));
     }
+    /// Whether a problem is already recorded under `field`.
+    pub fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|e| e.field == field)
+    }
     /// Keeps the Ok value, records the error under `field`.
     pub fn take<T, E: Bilingual>(&mut self, field: &str, r: Result<T, E>) -> Option<T> {
         match r {

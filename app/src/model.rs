@@ -11,11 +11,13 @@ mod contracts;
 mod reviews;
 mod stats;
 mod targets;
+mod tasks;
 pub use calls::*;
 pub use contracts::*;
 pub use reviews::*;
 pub use stats::*;
 pub use targets::*;
+pub use tasks::*;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrgSummary {

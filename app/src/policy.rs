@@ -286,6 +286,40 @@ pub fn bid_access(actor: Option<&Actor>, bid: &BidFacts) -> BidAccess {
     }
 }
 
+/// Who is on the team of one task of an awarded call (立项 onwards): the bid's lead and the
+/// members who confirmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskFacts {
+    pub lead: Uuid,
+    pub members: Vec<Uuid>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TaskAccess {
+    /// Read the milestone reports, the reached values and the reasons of decisions.
+    pub read: bool,
+    /// Submit a milestone's deliverables or the final report (the team).
+    pub submit: bool,
+    /// Accept or reject a milestone, decide the acceptance (officials not on the team).
+    pub decide: bool,
+}
+
+/// Who may do what with one task: the plan, the funding and the payments are public; the
+/// reports are the team's and the officials'; only the team submits, and only an official who
+/// is not on it decides.
+pub fn task_access(actor: Option<&Actor>, task: &TaskFacts) -> TaskAccess {
+    let Some(a) = actor else {
+        return TaskAccess::default();
+    };
+    let team = a.user_id == task.lead || task.members.contains(&a.user_id);
+    let official = a.has(Role::Official);
+    TaskAccess {
+        read: team || official,
+        submit: team,
+        decide: official && !team,
+    }
+}
+
 // ViewPublicDemand returns before the match; kept as a function so the match stays exhaustive
 // without a panic path.
 fn unreachable_public() -> bool {
@@ -476,6 +510,50 @@ mod tests {
             assert_eq!(access(Some(&assigned)).read, opened);
             assert!(!access(Some(&assigned)).screen);
         }
+    }
+
+    #[test]
+    fn a_task_is_submitted_by_its_team_and_decided_by_officials_off_the_team() {
+        let org = Uuid::new_v4();
+        let lead = actor(Who::Researcher, org).unwrap();
+        let member = actor(Who::Researcher, org).unwrap();
+        let colleague = actor(Who::Researcher, org).unwrap();
+        let official = actor(Who::Official, Uuid::new_v4()).unwrap();
+        let mut official_on_team = actor(Who::Official, org).unwrap();
+        official_on_team.roles.push(Role::Researcher);
+        let facts = TaskFacts {
+            lead: lead.user_id,
+            members: vec![member.user_id, official_on_team.user_id],
+        };
+        let access = |a: Option<&Actor>| task_access(a, &facts);
+        for team in [&lead, &member] {
+            assert_eq!(
+                access(Some(team)),
+                TaskAccess {
+                    read: true,
+                    submit: true,
+                    decide: false
+                }
+            );
+        }
+        assert_eq!(access(None), TaskAccess::default());
+        assert_eq!(
+            access(Some(&colleague)),
+            TaskAccess::default(),
+            "same organization, not on the team"
+        );
+        assert_eq!(
+            access(Some(&official)),
+            TaskAccess {
+                read: true,
+                submit: false,
+                decide: true
+            }
+        );
+        assert!(
+            !access(Some(&official_on_team)).decide,
+            "an official on the team recuses"
+        );
     }
 
     #[test]

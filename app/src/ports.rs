@@ -15,6 +15,7 @@ mod notifications;
 mod reviews;
 mod stats;
 mod targets;
+mod tasks;
 pub use calls::*;
 pub use contracts::*;
 pub use files::*;
@@ -22,6 +23,7 @@ pub use notifications::*;
 pub use reviews::*;
 pub use stats::*;
 pub use targets::*;
+pub use tasks::*;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -311,6 +313,7 @@ pub trait Store:
     + ContractStore
     + StatsStore
     + TargetStore
+    + TaskStore
     + ReviewStore
     + NotificationStore
     + DisputeStore

@@ -441,7 +441,15 @@ async fn run() -> anyhow::Result<()> {
                 // also close a due call when they read it).
                 let state = state.clone();
                 tokio::spawn(async move {
+                    let mut tick: u64 = 0;
                     loop {
+                        // Milestones are due by the day: every five minutes is enough.
+                        if tick.is_multiple_of(60) {
+                            if let Err(e) = app::services::remind_milestones(&state).await {
+                                tracing::warn!(error = ?e, "reminding milestones failed");
+                            }
+                        }
+                        tick = tick.wrapping_add(1);
                         match app::services::close_due_calls(&state).await {
                             Ok(n) if n > 0 => tracing::info!(closed = n, "bid windows closed"),
                             Ok(_) => {}

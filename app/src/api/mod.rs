@@ -24,6 +24,7 @@ mod reviews;
 mod search;
 mod stats;
 mod targets;
+mod tasks;
 
 pub use accounts::*;
 pub use achievements::*;
@@ -41,6 +42,7 @@ pub use reviews::*;
 pub use search::*;
 pub use stats::*;
 pub use targets::*;
+pub use tasks::*;
 
 /// A record form's save: updates the record named by `id` (when there is one) or creates one,
 /// then lands on `page` of it. `intent=submit` also submits it for review.

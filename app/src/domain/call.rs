@@ -2,9 +2,11 @@
 //!
 //! draft → published (发榜; bids are taken inside the window) → screening (形式审查, entered when
 //! the window closes, by the clock) → reviewing (专家评审) → publicity (公示 of the award) →
-//! awarded (公示 over; the contract follows in part 2). Exits: unfilled (流榜, no qualified bid)
-//! and cancelled (撤榜, with a public reason, at any stage before the award). An upheld objection
-//! sends a call in publicity back to reviewing.
+//! awarded (公示 over) → in progress (the first task contract, 立项) → accepted (its last live
+//! task passed 验收) or failed acceptance (every task ended without it). Exits: unfilled (流榜,
+//! no qualified bid), cancelled (撤榜, with a public reason, at any stage before the award) and
+//! terminated (终止 during implementation, with a reason). An upheld objection sends a call in
+//! publicity back to reviewing. The tasks themselves are `domain::task`.
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -16,8 +18,12 @@ pub enum CallStatus {
     Reviewing,
     Publicity,
     Awarded,
+    InProgress,
+    Accepted,
+    FailedAcceptance,
     Unfilled,
     Cancelled,
+    Terminated,
 }
 
 impl CallStatus {
@@ -28,8 +34,12 @@ impl CallStatus {
         Self::Reviewing,
         Self::Publicity,
         Self::Awarded,
+        Self::InProgress,
+        Self::Accepted,
+        Self::FailedAcceptance,
         Self::Unfilled,
         Self::Cancelled,
+        Self::Terminated,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -39,8 +49,12 @@ impl CallStatus {
             Self::Reviewing => "reviewing",
             Self::Publicity => "publicity",
             Self::Awarded => "awarded",
+            Self::InProgress => "in_progress",
+            Self::Accepted => "accepted",
+            Self::FailedAcceptance => "failed_acceptance",
             Self::Unfilled => "unfilled",
             Self::Cancelled => "cancelled",
+            Self::Terminated => "terminated",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
@@ -54,8 +68,12 @@ impl CallStatus {
             Self::Reviewing => "专家评审",
             Self::Publicity => "公示中",
             Self::Awarded => "已定榜",
+            Self::InProgress => "实施中",
+            Self::Accepted => "验收通过",
+            Self::FailedAcceptance => "验收未通过",
             Self::Unfilled => "流榜",
             Self::Cancelled => "已撤榜",
+            Self::Terminated => "已终止",
         }
     }
     pub fn label_en(self) -> &'static str {
@@ -66,8 +84,12 @@ impl CallStatus {
             Self::Reviewing => "Expert review",
             Self::Publicity => "Award notice",
             Self::Awarded => "Awarded",
+            Self::InProgress => "In progress",
+            Self::Accepted => "Accepted",
+            Self::FailedAcceptance => "Failed acceptance",
             Self::Unfilled => "Unfilled",
             Self::Cancelled => "Cancelled",
+            Self::Terminated => "Terminated",
         }
     }
     pub fn tag_color(self) -> &'static str {
@@ -75,8 +97,9 @@ impl CallStatus {
             Self::Draft | Self::Cancelled => "grey",
             Self::Published => "green",
             Self::Screening | Self::Reviewing => "gold",
-            Self::Publicity | Self::Awarded => "blue",
-            Self::Unfilled => "red",
+            Self::Publicity | Self::Awarded | Self::InProgress => "blue",
+            Self::Accepted => "green",
+            Self::Unfilled | Self::FailedAcceptance | Self::Terminated => "red",
         }
     }
 }
@@ -100,6 +123,14 @@ pub enum CallAction {
     ReturnToReview,
     /// 撤榜 before the award, with a public reason.
     Cancel,
+    /// The first task contract is recorded (立项).
+    StartImplementation,
+    /// The last live task passed its acceptance (system, after a decision).
+    CloseAccepted,
+    /// Every task ended without acceptance (system, after a decision).
+    CloseFailed,
+    /// 终止 during implementation, with a reason: unpaid tranches are cancelled.
+    Terminate,
 }
 
 impl CallAction {
@@ -112,6 +143,10 @@ impl CallAction {
         Self::ConcludePublicity,
         Self::ReturnToReview,
         Self::Cancel,
+        Self::StartImplementation,
+        Self::CloseAccepted,
+        Self::CloseFailed,
+        Self::Terminate,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -123,6 +158,10 @@ impl CallAction {
             Self::ConcludePublicity => "conclude_publicity",
             Self::ReturnToReview => "return_to_review",
             Self::Cancel => "cancel",
+            Self::StartImplementation => "start_implementation",
+            Self::CloseAccepted => "close_accepted",
+            Self::CloseFailed => "close_failed",
+            Self::Terminate => "terminate",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
@@ -138,6 +177,10 @@ impl CallAction {
             Self::ConcludePublicity => "结束公示",
             Self::ReturnToReview => "退回重新评审",
             Self::Cancel => "撤榜",
+            Self::StartImplementation => "立项",
+            Self::CloseAccepted => "验收通过结题",
+            Self::CloseFailed => "验收未通过结题",
+            Self::Terminate => "终止实施",
         }
     }
     pub fn label_en(self) -> &'static str {
@@ -150,6 +193,10 @@ impl CallAction {
             Self::ConcludePublicity => "End the notice period",
             Self::ReturnToReview => "Return to review",
             Self::Cancel => "Cancel the call",
+            Self::StartImplementation => "Start implementation",
+            Self::CloseAccepted => "Close as accepted",
+            Self::CloseFailed => "Close as failed",
+            Self::Terminate => "Terminate implementation",
         }
     }
 }
@@ -173,7 +220,10 @@ impl super::lifecycle::Lifecycle for CallLifecycle {
     fn requires_reason(action: CallAction) -> bool {
         matches!(
             action,
-            CallAction::MarkUnfilled | CallAction::ReturnToReview | CallAction::Cancel
+            CallAction::MarkUnfilled
+                | CallAction::ReturnToReview
+                | CallAction::Cancel
+                | CallAction::Terminate
         )
     }
     fn is_public(status: CallStatus) -> bool {
@@ -199,6 +249,10 @@ pub fn transition(from: CallStatus, action: CallAction) -> Result<CallStatus, Ca
         (S::Publicity, A::ConcludePublicity) => S::Awarded,
         (S::Publicity, A::ReturnToReview) => S::Reviewing,
         (S::Published | S::Screening | S::Reviewing | S::Publicity, A::Cancel) => S::Cancelled,
+        (S::Awarded, A::StartImplementation) => S::InProgress,
+        (S::InProgress, A::CloseAccepted) => S::Accepted,
+        (S::InProgress, A::CloseFailed) => S::FailedAcceptance,
+        (S::Awarded | S::InProgress, A::Terminate) => S::Terminated,
         _ => return Err(CallTransitionError { from, action }),
     })
 }
@@ -272,6 +326,11 @@ mod tests {
         (S::Screening, A::Cancel, S::Cancelled),
         (S::Reviewing, A::Cancel, S::Cancelled),
         (S::Publicity, A::Cancel, S::Cancelled),
+        (S::Awarded, A::StartImplementation, S::InProgress),
+        (S::InProgress, A::CloseAccepted, S::Accepted),
+        (S::InProgress, A::CloseFailed, S::FailedAcceptance),
+        (S::Awarded, A::Terminate, S::Terminated),
+        (S::InProgress, A::Terminate, S::Terminated),
     ];
 
     #[test]
@@ -298,11 +357,24 @@ mod tests {
 
     #[test]
     fn an_awarded_call_can_no_longer_be_cancelled_and_terminal_states_allow_nothing() {
-        for &from in &[S::Awarded, S::Unfilled, S::Cancelled] {
+        for &from in &[S::Awarded, S::InProgress] {
+            assert!(
+                transition(from, A::Cancel).is_err(),
+                "{from:?}: terminate instead"
+            );
+        }
+        for &from in &[
+            S::Unfilled,
+            S::Cancelled,
+            S::Accepted,
+            S::FailedAcceptance,
+            S::Terminated,
+        ] {
             for &action in A::ALL {
                 assert!(transition(from, action).is_err(), "{from:?} {action:?}");
             }
         }
+        assert!(CallLifecycle::requires_reason(A::Terminate));
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod role;
 pub mod stats;
 pub mod stats_facts;
 pub mod target;
+pub mod task;
 pub mod text;
 pub mod time;
 pub mod workdays;

@@ -205,6 +205,21 @@ impl Fen {
         format_scaled(self.0, FEN_PER_CENTI_WAN)
     }
 
+    /// The exact amount in 万元 with only the decimals it needs (at most 6: one fen), for a
+    /// form field read back with [`Fen::parse_wan`]: 1,462,500 yuan → "146.25".
+    pub fn format_wan_exact(&self) -> String {
+        let v = i128::from(self.0);
+        let abs = v.abs();
+        let sign = if v < 0 { "-" } else { "" };
+        let (int, frac) = (abs / 1_000_000, abs % 1_000_000);
+        if frac == 0 {
+            format!("{sign}{int}")
+        } else {
+            let f = format!("{frac:06}");
+            format!("{sign}{int}.{}", f.trim_end_matches('0'))
+        }
+    }
+
     /// Amount in 亿元 (10^8 yuan) with 2 decimals, rounding half away from zero.
     pub fn format_yi(&self) -> String {
         format_scaled(self.0, FEN_PER_CENTI_YI)

@@ -109,6 +109,8 @@ pub struct CallDetail {
     pub publicity: Option<super::PublicityView>,
     /// The 技术开发 contracts drafted from its award (see `LinkedContract`).
     pub contracts: Vec<super::LinkedContract>,
+    /// The tasks of its winners once awarded (立项 onwards).
+    pub implementation: Option<super::ImplementationView>,
     pub history: Vec<AuditEntry>,
 }
 

@@ -66,7 +66,7 @@ fn whole_number(s: &str) -> Option<u32> {
     s.parse().ok()
 }
 
-fn list_field<T>(
+pub(crate) fn list_field<T>(
     errs: &mut Errors,
     field: &str,
     input: &str,
@@ -108,7 +108,13 @@ fn list_field<T>(
     out
 }
 
-fn short(errs: &mut Errors, field: &str, n: usize, s: &str, max: usize) -> Option<String> {
+pub(crate) fn short(
+    errs: &mut Errors,
+    field: &str,
+    n: usize,
+    s: &str,
+    max: usize,
+) -> Option<String> {
     match clean_text(s, 1, max) {
         Ok(v) => Some(v),
         Err(e) => {

@@ -17,6 +17,7 @@ pub mod contract;
 pub mod demand;
 pub mod expert;
 pub mod org;
+pub mod task;
 
 /// The reference data a record must name.
 pub trait Catalog {

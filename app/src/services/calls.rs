@@ -318,6 +318,14 @@ pub async fn call_action(
                 "请在榜单页面的定榜与公示区域办理",
                 "Use the award and notice section of the call's page",
             )),
+            // The implementation carries tasks along (tasks.rs).
+            CallAction::StartImplementation
+            | CallAction::CloseAccepted
+            | CallAction::CloseFailed
+            | CallAction::Terminate => Err(AppError::conflict(
+                "请在榜单页面的项目实施区域办理",
+                "Use the implementation section of the call's page",
+            )),
             _ => Ok(()),
         },
     )
@@ -509,6 +517,7 @@ pub async fn call_detail(
         may_bid,
         bids,
         contracts: super::contracts::linked_contracts(state, actor, ContractLink::Call, id).await?,
+        implementation: super::tasks::implementation_view(state, actor, &row).await?,
         history,
     })
 }

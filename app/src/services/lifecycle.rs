@@ -130,18 +130,34 @@ pub(crate) async fn apply<L: Lifecycle>(
     reason: Option<&str>,
     guard: impl FnOnce(L::Status, DateTime<Utc>) -> Result<(), AppError>,
 ) -> Result<L::Status, AppError> {
+    let now = state.clock.now();
+    let (change, ev) = step::<L>(actor, id, from, action, reason, now)?;
+    let to = L::transition(from, action)
+        .map_err(|e| AppError::conflict(e.message_zh(), e.message_en()))?;
+    guard(to, now)?;
+    written::<L>(state.store.change_status(&change, &ev).await)?;
+    Ok(to)
+}
+
+/// One step of a kind whose change is written together with more (a milestone's submission,
+/// the tasks and the call an acceptance closes): the reason checked, the transition taken, and
+/// the guarded change with its audit event, for the caller's one transactional write.
+pub(crate) fn step<L: Lifecycle>(
+    actor: Option<Uuid>,
+    id: Uuid,
+    from: L::Status,
+    action: L::Action,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(StatusChange, AuditEvent), AppError> {
     let reason = action_reason(reason, L::requires_reason(action))?;
     let to = L::transition(from, action)
         .map_err(|e| AppError::conflict(e.message_zh(), e.message_en()))?;
-    let now = state.clock.now();
-    guard(to, now)?;
     let mut ev = audit(actor, L::ENTITY, id, action.as_str(), now);
     ev.from_state = Some(from.as_str().into());
     ev.to_state = Some(to.as_str().into());
     ev.reason = reason.clone();
-    let change = StatusChange::of::<L>(id, from, to, reason.as_deref());
-    written::<L>(state.store.change_status(&change, &ev).await)?;
-    Ok(to)
+    Ok((StatusChange::of::<L>(id, from, to, reason.as_deref()), ev))
 }
 
 /// Refuses an edit of a record whose status no longer allows it.

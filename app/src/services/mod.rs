@@ -30,6 +30,7 @@ mod reviews;
 mod search;
 mod stats;
 mod targets;
+mod tasks;
 
 pub use accounts::*;
 pub use achievements::*;
@@ -55,6 +56,7 @@ pub use reviews::*;
 pub use search::*;
 pub use stats::*;
 pub use targets::*;
+pub use tasks::*;
 
 /// Logs the cause on the server and gives the user a generic message.
 pub fn internal(e: StoreError) -> AppError {

@@ -153,7 +153,7 @@ pub fn CallDetailPage() -> impl IntoView {
                 let yes_no = |b: bool| if b { lang.t("是", "Yes") } else { lang.t("否", "No") };
                 view! {
                     {record_header_plain(&s.title, "call-title", s.status, p.edit.then(|| format!("/calls/{id}/edit")), lang)}
-                    {d.status_reason.clone().filter(|_| matches!(s.status, CallStatus::Cancelled | CallStatus::Unfilled)).map(|r| view! {
+                    {d.status_reason.clone().filter(|_| matches!(s.status, CallStatus::Cancelled | CallStatus::Unfilled | CallStatus::Terminated)).map(|r| view! {
                         <div class="notice notice-warning" data-testid="status-reason"><strong>{lang.t("说明：", "Note: ")}</strong>{r}</div>
                     })}
                     <ErrorSummary value=act.value() />
@@ -234,6 +234,7 @@ pub fn CallDetailPage() -> impl IntoView {
                     })}
                     <p><a href=format!("/calls/{id}/timeline") data-testid="timeline-link">{lang.t("查看榜单时间线", "See the call's timeline")}</a></p>
                     {action_panel::<CallLifecycle>(act, &id, &p.actions, errors, posted, lang)}
+                    {d.implementation.as_ref().map(|v| super::tasks::implementation_card(&id, v, lang))}
                     {super::contracts::linked_contracts_card(&d.contracts, lang)}
                     {history_card::<CallLifecycle>(&d.history, lang)}
                 }

@@ -224,6 +224,11 @@ pub fn field_label(field: &str, lang: Lang) -> Option<&'static str> {
         "ends_on" => ("有效期至", "Term ends"),
         "ip_type" => ("知识产权类型", "Intellectual property"),
         "plan_origin" => ("政府计划来源", "Government plan"),
+        "bid_id" => ("中榜团队", "Winning team"),
+        "starts_on" => ("任务起始日期", "Start date"),
+        "report" => ("成果报告", "Report"),
+        "verdict" => ("审核结果", "Outcome"),
+        "decision" => ("中期决定", "Mid-term decision"),
         _ => return None,
     };
     Some(lang.t(zh, en))

@@ -30,6 +30,9 @@ pub fn action_label<L: Lifecycle>(action: &str, lang: Lang) -> String {
         "edit" => lang.t("修改", "Edited"),
         "seed" => lang.t("初始数据导入", "Loaded from seed data"),
         "import" => lang.t("批量导入", "Imported"),
+        "start" => lang.t("立项（任务书）", "Task contract recorded"),
+        "release" => lang.t("拨付首期经费", "First tranche released"),
+        "midterm_continue" => lang.t("中期评估：继续支持", "Mid-term: continues"),
         other => return other.to_string(),
     }
     .to_string()

@@ -16,6 +16,7 @@ mod orgs;
 mod reviews;
 mod search;
 mod targets;
+mod tasks;
 
 use crate::i18n::Lang;
 use crate::model::{CurrentUser, RefData};
@@ -180,6 +181,9 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/calls/:id/bid") view=bids::NewBidPage ssr=SsrMode::Async />
                 <Route path=path!("/calls/:id/review") view=reviews::CallReviewPage ssr=SsrMode::Async />
                 <Route path=path!("/calls/:id/timeline") view=calls::CallTimelinePage ssr=SsrMode::Async />
+                <Route path=path!("/calls/:id/tasks/new") view=tasks::TaskNewPage ssr=SsrMode::Async />
+                <Route path=path!("/calls/:id/implementation") view=tasks::CallImplementationPage ssr=SsrMode::Async />
+                <Route path=path!("/tasks/:id") view=tasks::TaskPage ssr=SsrMode::Async />
                 <Route path=path!("/calls/:id") view=calls::CallDetailPage ssr=SsrMode::Async />
                 <Route path=path!("/reviews/:id") view=reviews::ReviewPage ssr=SsrMode::Async />
                 <Route path=path!("/my/reviews") view=reviews::MyReviewsPage ssr=SsrMode::Async />

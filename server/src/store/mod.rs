@@ -21,6 +21,7 @@ macro_rules! sql_store {
         include!("sql/stats.rs");
         include!("sql/targets.rs");
         include!("sql/reviews.rs");
+        include!("sql/tasks.rs");
         include!("sql/notifications.rs");
         include!("sql/disputes.rs");
         include!("sql/experts.rs");
@@ -129,6 +130,7 @@ pub fn entity_type_static(s: &str) -> Option<&'static str> {
         "objection",
         "holiday",
         "milestone",
+        "task",
         "contract",
         "achievement",
         "expert",

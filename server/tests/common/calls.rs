@@ -122,3 +122,130 @@ pub async fn expert(s: &AppState, b: &super::Backend, email: &str, credit17: &st
 pub fn scores(v: &[u32]) -> Vec<String> {
     v.iter().map(|s| s.to_string()).collect()
 }
+
+/// A call taken through review and its 公示 to the award, with `winners` university teams
+/// (each lead's organization wins one bid; the second team has a confirmed member).
+pub struct Awarded {
+    pub call: Uuid,
+    pub off: Actor,
+    /// (lead, bid) per winner, in bid order.
+    pub teams: Vec<(Actor, Uuid)>,
+    /// A confirmed member of the first team.
+    pub member: Actor,
+}
+
+/// Builds an awarded call. `tag` keeps the e-mails and credit codes of one test apart (a letter
+/// other than I, O, S, V, Z).
+pub async fn awarded_call(
+    s: &AppState,
+    b: &super::Backend,
+    clock: &app::ports::FakeClock,
+    winners: usize,
+    tag: char,
+    conclude: bool,
+) -> Awarded {
+    use app::domain::bid::BidAction;
+    use app::domain::call::CallAction;
+    use app::domain::review::ReviewAction;
+    clock.set(start());
+    let off = super::people::official(
+        s,
+        b,
+        &format!("aw-off-{tag}@example.cn"),
+        &format!("91450100JBAW{tag}0001"),
+    )
+    .await;
+    let member = person(
+        s,
+        &format!("aw-member-{tag}@example.cn"),
+        &format!("12450100JBAW{tag}0090"),
+        "university",
+    )
+    .await;
+    let reviewer = expert(
+        s,
+        b,
+        &format!("aw-exp-{tag}@example.cn"),
+        &format!("12450100JBAW{tag}0099"),
+    )
+    .await;
+    let mut f = call_form(vec![]);
+    f.name_cofunder = false;
+    f.winners = winners.to_string();
+    let call = services::create_call(s, &off, &f, true).await.unwrap();
+    clock.set(opens());
+    let mut teams = vec![];
+    for i in 0..winners {
+        let lead = person(
+            s,
+            &format!("aw-lead{i}-{tag}@example.cn"),
+            &format!("12450100JBAW{tag}01{i:02}"),
+            "university",
+        )
+        .await;
+        let members = if i == 0 {
+            format!("aw-member-{tag}@example.cn")
+        } else {
+            String::new()
+        };
+        let mut bf = bid_form(&members);
+        bf.budget = "400".into();
+        let bid = services::save_bid(s, &lead, call, None, &bf, false)
+            .await
+            .unwrap();
+        if i == 0 {
+            services::confirm_bid_membership(s, &member, bid)
+                .await
+                .unwrap();
+        }
+        services::bid_action(s, &lead, bid, BidAction::Submit, None)
+            .await
+            .unwrap();
+        teams.push((lead, bid));
+    }
+    clock.set(closes());
+    services::close_due_calls(s).await.unwrap();
+    for (_, bid) in &teams {
+        services::bid_action(s, &off, *bid, BidAction::Qualify, None)
+            .await
+            .unwrap();
+    }
+    services::call_action(s, &off, call, CallAction::StartReview, None)
+        .await
+        .unwrap();
+    services::assign_reviewers(s, &off, call, &[reviewer.user_id], None)
+        .await
+        .unwrap();
+    for t in services::my_reviews(s, &reviewer).await.unwrap() {
+        services::review_action(s, &reviewer, t.id, ReviewAction::DeclareNoConflict, None)
+            .await
+            .unwrap();
+        services::submit_review(
+            s,
+            &reviewer,
+            t.id,
+            &scores(&[80, 80, 80]),
+            &["方案可行".into(), "团队扎实".into(), "预算合理".into()],
+            "",
+        )
+        .await
+        .unwrap();
+    }
+    let picks: Vec<(Uuid, String)> = teams
+        .iter()
+        .map(|(_, b)| (*b, "评审通过，择优中榜".to_string()))
+        .collect();
+    services::award_call(s, &off, call, &picks, None)
+        .await
+        .unwrap();
+    if conclude {
+        clock.advance(chrono::Duration::days(10));
+        services::conclude_publicity(s, &off, call).await.unwrap();
+    }
+    Awarded {
+        call,
+        off,
+        teams,
+        member,
+    }
+}

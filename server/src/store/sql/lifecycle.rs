@@ -13,6 +13,8 @@ async fn write_status(tx: &mut Tx<'_>, c: &StatusChange, at: DateTime<Utc>) -> S
         "bid" => ("bids", false),
         "review" => ("review_assignments", false),
         "contract" => ("contracts", false),
+        "task" => ("tasks", false),
+        "milestone" => ("milestones", false),
         other => return Err(StoreError::Other(format!("no status column for {other}"))),
     };
     let sql = if stamped {
