@@ -686,6 +686,8 @@ pub struct Settings {
     pub session_days: i64,
     /// Largest attachment accepted, in bytes.
     pub max_upload_bytes: u64,
+    /// The prefix of every call's open-contracting id (`JIEBANG_OCID_PREFIX`).
+    pub ocid_prefix: String,
 }
 
 /// Everything a request needs, held once and shared (no globals).

@@ -14,6 +14,9 @@ pub struct Config {
     pub files_dir: String,
     /// Largest attachment, in bytes (`JIEBANG_MAX_UPLOAD_MB`, 20 by default).
     pub max_upload_bytes: u64,
+    /// The prefix of the calls' OCDS ids (`JIEBANG_OCID_PREFIX`, `ocds-jiebang` by default; a
+    /// registered prefix is `ocds-` and six characters).
+    pub ocid_prefix: String,
 }
 
 impl fmt::Debug for Config {
@@ -27,6 +30,7 @@ impl fmt::Debug for Config {
             .field("index_dir", &self.index_dir)
             .field("files_dir", &self.files_dir)
             .field("max_upload_bytes", &self.max_upload_bytes)
+            .field("ocid_prefix", &self.ocid_prefix)
             .finish()
     }
 }
@@ -49,6 +53,8 @@ pub fn redact(url: &str) -> String {
 pub enum ConfigError {
     #[error("JIEBANG_ENV must be 'development' or 'production', not {0:?}")]
     BadEnv(String),
+    #[error("JIEBANG_OCID_PREFIX must be letters, digits and hyphens (at most 40), not {0:?}")]
+    BadOcidPrefix(String),
     #[error("production mode requires {0} to be set")]
     Missing(&'static str),
     #[error("production mode requires JIEBANG_PUBLIC_URL to start with https://")]
@@ -99,7 +105,17 @@ impl Config {
                 _ => return Err(ConfigError::BadUploadLimit(v)),
             },
         };
+        let ocid_prefix = get("JIEBANG_OCID_PREFIX").unwrap_or_else(|| "ocds-jiebang".into());
+        let prefix_ok = !ocid_prefix.is_empty()
+            && ocid_prefix.len() <= 40
+            && ocid_prefix
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if !prefix_ok {
+            return Err(ConfigError::BadOcidPrefix(ocid_prefix));
+        }
         Ok(Config {
+            ocid_prefix,
             production,
             max_upload_bytes,
             files_dir: get("JIEBANG_FILES_DIR").unwrap_or_else(|| "data/files".into()),

@@ -50,6 +50,7 @@ pub fn build_state(
             public_url: cfg.public_url.clone(),
             session_days: 7,
             max_upload_bytes: cfg.max_upload_bytes,
+            ocid_prefix: cfg.ocid_prefix.clone(),
         },
         // Ten attempts per account or address in fifteen minutes.
         limiter: Arc::new(RateLimiter::new(10, chrono::Duration::minutes(15))),
@@ -73,6 +74,8 @@ pub fn api_routes() -> Vec<(&'static str, axum::routing::MethodRouter<AppState>)
         ("/experts", get(rest::list_experts)),
         ("/calls", get(rest::list_calls)),
         ("/calls/{id}", get(rest::get_call)),
+        ("/calls/{id}/ocds", get(rest::ocds::call_package)),
+        ("/ocds/releases", get(rest::ocds::releases)),
         ("/bids", get(rest::my_bids)),
         ("/bids/{id}", get(rest::get_bid)),
         ("/receipts/{sha256}", get(rest::verify_receipt)),

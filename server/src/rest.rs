@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::HashMap;
 
+pub mod ocds;
 pub mod stats;
 pub mod targets;
 

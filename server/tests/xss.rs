@@ -61,6 +61,8 @@ struct Ids {
     contracts: Vec<String>,
     /// Target codes: reported ones carrying payload notes, and a computed one.
     targets: Vec<String>,
+    /// Tasks of calls in implementation, payloads in their plans, reports and reasons.
+    tasks: Vec<String>,
 }
 
 fn ids_for<'a>(route: &str, ids: &'a Ids) -> &'a [String] {
@@ -75,6 +77,7 @@ fn ids_for<'a>(route: &str, ids: &'a Ids) -> &'a [String] {
         "/reviews/" => &ids.reviews,
         "/contracts/" => &ids.contracts,
         "/targets/" => &ids.targets,
+        "/tasks/" => &ids.tasks,
         _ => panic!(
             "route {route} has a parameter this test does not know: add its records to ids_for"
         ),
@@ -240,6 +243,75 @@ async fn no_route_writes_a_stored_payload_as_markup_for_any_role() {
                 .map_err(|e| format!("{e:?}"))
                 .expect("contract");
         }
+        // Three of the calls in implementation (the system clock cannot reach an award, so the
+        // call is moved by SQL and its task written through the store), payloads in the plan,
+        // the indicators, a report, its reached values and the reasons.
+        let payload_calls = b.raw.uuids("SELECT id FROM calls WHERE title LIKE '榜单%' ORDER BY title").await;
+        for (i, p) in PAYLOADS.iter().take(3).enumerate() {
+            let call = uuid::Uuid::parse_str(&payload_calls[i]).unwrap();
+            let bid = state.store.bids_of_call(call).await.unwrap()[0].bid.clone();
+            let at = chrono::Utc::now();
+            let change = app::ports::StatusChange {
+                entity: "call",
+                id: call,
+                from: "published",
+                to: "in_progress",
+                reason: None,
+                publishes: false,
+                searchable: true,
+            };
+            let ev = app::ports::AuditEvent {
+                actor_id: None,
+                entity_type: "call",
+                entity_id: call.to_string(),
+                action: "start_implementation".into(),
+                from_state: Some("published".into()),
+                to_state: Some("in_progress".into()),
+                reason: None,
+                at,
+            };
+            state.store.change_status(&change, &ev).await.expect("call in implementation");
+            let task = app::ports::TaskRecord {
+                id: uuid::Uuid::new_v4(),
+                call_id: call,
+                bid_id: bid.id,
+                org_id: bid.org_id,
+                lead_user_id: bid.lead_user_id,
+                starts_on: at.date_naive(),
+                city_fund_fen: 100_000_000,
+                enterprise_fund_fen: 0,
+                indicators: vec![app::domain::call::Indicator { name: format!("指标{p}"), unit: format!("单位{p}"), target: format!("≥ 5{p}") }],
+                status: app::domain::task::TaskStatus::InProgress,
+                status_reason: Some(format!("说明{p}")),
+                created_by: off_actor.user_id,
+                created_at: at,
+                updated_at: at,
+            };
+            let ms: Vec<app::ports::MilestoneRecord> = [app::domain::task::MilestoneKind::Start, app::domain::task::MilestoneKind::Regular, app::domain::task::MilestoneKind::Final]
+                .into_iter()
+                .enumerate()
+                .map(|(k, kind)| app::ports::MilestoneRecord {
+                    id: uuid::Uuid::new_v4(),
+                    task_id: task.id,
+                    seq: k as u32,
+                    kind,
+                    deliverable: format!("交付{k}{p}"),
+                    due_on: at.date_naive(),
+                    tranche_fen: [60_000_000, 20_000_000, 20_000_000][k],
+                    status: [app::domain::task::MilestoneStatus::Accepted, app::domain::task::MilestoneStatus::Submitted, app::domain::task::MilestoneStatus::Pending][k],
+                    status_reason: Some(format!("意见{p}")),
+                    report: (k == 1).then(|| format!("报告{p}")),
+                    values: vec![(k == 1).then(|| format!("6{p}"))],
+                    submitted_at: (k == 1).then_some(at),
+                    submitted_by: (k == 1).then_some(bid.lead_user_id),
+                    decided_at: None,
+                    decided_by: None,
+                    paid_at: (k == 0).then_some(at),
+                    updated_at: at,
+                })
+                .collect();
+            state.store.start_task(&task, &ms, None, &[]).await.expect("task");
+        }
         // Target values reported by 市科技局's demo official, payloads in their notes.
         let city_official = actor_of("official@demo.jiebang.local").await;
         let reported = ["G1", "G2", "G3", "G4", "G5", "T1-1"];
@@ -262,7 +334,9 @@ async fn no_route_writes_a_stored_payload_as_markup_for_any_role() {
             reviews: vec![],
             contracts: b.raw.uuids("SELECT id FROM contracts WHERE title LIKE '合同%'").await,
             targets: vec!["G1".into(), "G2".into(), "G6".into()],
+            tasks: b.raw.uuids("SELECT id FROM tasks").await,
         };
+        assert_eq!(ids.tasks.len(), 3);
         assert_eq!(ids.contracts.len(), 6);
         assert_eq!(ids.calls.len(), 6);
         assert_eq!(ids.bids.len(), 6);
@@ -311,6 +385,13 @@ async fn no_route_writes_a_stored_payload_as_markup_for_any_role() {
         }
         // The payloads did reach pages (escaped): the scan looked at real content.
         assert!(shown > 30, "{}: payloads shown escaped on only {shown} pages", b.name);
+        // A task's page shows its plan, report and values, escaped, to the officials.
+        let (_, _, html) = send(&app, get_as(&format!("/tasks/{}", ids.tasks[0]), Some(&official))).await;
+        assert!(
+            html.contains("交付1") && html.contains("报告") && (html.contains("&lt;script&gt;") || html.contains("&lt;img")),
+            "{}",
+            excerpt(&html, "交付1")
+        );
         // The demand detail's title element holds the escaped title.
         let first = &b.raw.uuids("SELECT id FROM demands WHERE title LIKE '需求0%'").await[0];
         let (_, _, html) = send(&app, get_as(&format!("/demands/{first}"), Some(&official))).await;

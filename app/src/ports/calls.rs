@@ -131,6 +131,13 @@ pub trait CallStore: Send + Sync {
     ) -> StoreResult<()>;
     async fn get_call(&self, id: Uuid) -> StoreResult<Option<CallRow>>;
     async fn list_calls(&self, q: &CallQuery) -> StoreResult<(Vec<CallRow>, i64)>;
+    /// Public calls (not drafts) whose record or implementation changed after `since`, as
+    /// (id, time of the change), oldest first, at most `limit`.
+    async fn calls_changed_since(
+        &self,
+        since: Option<DateTime<Utc>>,
+        limit: i64,
+    ) -> StoreResult<Vec<(Uuid, DateTime<Utc>)>>;
     /// The demands a call is built from, with their organizations.
     async fn call_demands(&self, id: Uuid) -> StoreResult<Vec<LinkedDemand>>;
 

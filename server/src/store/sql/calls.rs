@@ -327,6 +327,23 @@ impl CallStore for SqlStore {
     }
 
     #[tracing::instrument(skip_all)]
+    async fn calls_changed_since(&self, since: Option<DateTime<Utc>>, limit: i64) -> StoreResult<Vec<(Uuid, DateTime<Utc>)>> {
+        let since = since.map(micros).unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+        let rows = sqlx::query(
+            "SELECT id, updated_at FROM calls WHERE status <> 'draft' AND updated_at > $1 ORDER BY updated_at, id LIMIT $2",
+        )
+        .bind(since)
+        .bind(limit.clamp(1, 500))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("updated_at")?)))
+            .collect::<Result<Vec<_>, sqlx::Error>>()
+            .map_err(map_err)
+    }
+
+    #[tracing::instrument(skip_all)]
     async fn call_demands(&self, id: Uuid) -> StoreResult<Vec<LinkedDemand>> {
         let rows = sqlx::query(
             "SELECT d.id, d.title, d.org_id, o.name AS org_name FROM call_demands cd JOIN demands d ON d.id = cd.demand_id \

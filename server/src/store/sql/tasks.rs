@@ -203,6 +203,15 @@ impl TaskStore for SqlStore {
         for (step, ev) in &w.milestones {
             let at = ev.at;
             write_status(&mut tx, &step.change, at).await?;
+            // The call's open-data release changes with its milestones.
+            sqlx::query(
+                "UPDATE calls SET updated_at = $1 WHERE id = (SELECT t.call_id FROM tasks t JOIN milestones m ON m.task_id = t.id WHERE m.id = $2)",
+            )
+            .bind(micros(at))
+            .bind(step.change.id)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
             if let Some((report, values, by)) = &step.submission {
                 let values = serde_json::to_string(values).map_err(|e| StoreError::Other(e.to_string()))?;
                 sqlx::query(
@@ -260,9 +269,21 @@ impl TaskStore for SqlStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(map_err)?;
+            sqlx::query("UPDATE calls SET updated_at = $1 WHERE id = (SELECT call_id FROM tasks WHERE id = $2)")
+                .bind(micros(w.events.first().map_or_else(Utc::now, |e| e.at)))
+                .bind(*task)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
         }
         for (change, ev) in &w.tasks {
             write_status(&mut tx, change, ev.at).await?;
+            sqlx::query("UPDATE calls SET updated_at = $1 WHERE id = (SELECT call_id FROM tasks WHERE id = $2)")
+                .bind(micros(ev.at))
+                .bind(change.id)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
             append_audit(&mut tx, ev).await.map_err(map_err)?;
         }
         for d in &w.midterm {

@@ -1,0 +1,40 @@
+//! REST: open data in the Open Contracting Data Standard 1.1 — one call's release package, and
+//! the feed of every public call's release after a given change, for outside systems to mirror.
+use super::ApiError;
+use app::error::AppError;
+use app::ports::AppState;
+use app::services;
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use std::collections::HashMap;
+
+/// `GET /calls/{id}/ocds`: the call's release package (404 for a draft or an unknown id).
+pub async fn call_package(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let id = uuid::Uuid::parse_str(&id).map_err(|_| ApiError(AppError::NotFound))?;
+    Ok(Json(services::call_release_package(&state, id).await?))
+}
+
+/// `GET /ocds/releases?since=<RFC 3339>`: the calls changed after `since`, oldest first.
+pub async fn releases(
+    State(state): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let since = match q.get("since").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        Some(s) => Some(
+            chrono::DateTime::parse_from_rfc3339(s)
+                .map_err(|_| {
+                    super::bad_request(
+                        "since",
+                        "since 须为 RFC 3339 时间，例如 2027-01-01T00:00:00Z",
+                        "since must be an RFC 3339 time, e.g. 2027-01-01T00:00:00Z",
+                    )
+                })?
+                .with_timezone(&chrono::Utc),
+        ),
+        None => None,
+    };
+    Ok(Json(services::release_feed(&state, since).await?))
+}
