@@ -139,6 +139,37 @@ struct CallSeed {
     /// For a call in 公示: the awarded bid (an index into `bids`) and the reason.
     #[serde(default)]
     award: Option<(usize, String)>,
+    /// More winners of a 赛马制 call, as `award`.
+    #[serde(default)]
+    awards: Vec<(usize, String)>,
+    /// The 公示 is over (it ran right after the window closed): the call is awarded.
+    #[serde(default)]
+    concluded: bool,
+    /// Task contracts of winners (立项 onwards).
+    #[serde(default)]
+    tasks: Vec<TaskSeed>,
+    /// The implementation was terminated (终止) with this reason.
+    #[serde(default)]
+    terminated: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct TaskSeed {
+    /// Index into the call's `bids` (an awarded one).
+    bid: usize,
+    /// How long ago the task contract was recorded.
+    started_days_ago: i64,
+    /// Milestones after the start that were submitted and accepted (with their tranches).
+    #[serde(default)]
+    accepted: usize,
+    /// `accepted` or `failed` once the final acceptance was decided (then `accepted` counts
+    /// the milestones before it).
+    #[serde(default)]
+    outcome: Option<String>,
+    #[serde(default)]
+    opinion: Option<String>,
+    #[serde(default)]
+    breakthrough: bool,
 }
 
 #[derive(Deserialize)]
@@ -239,15 +270,18 @@ fn wan(yuan: i64) -> anyhow::Result<String> {
 /// The bids, reviews and award of a seeded call past its window, through the store (the seeds
 /// write the state a call reaches, as the import does): bids stored as screened, reviews
 /// assigned or submitted, and for a call in 公示 its award over the holiday calendar.
+#[allow(clippy::too_many_arguments)]
 async fn seed_call_work(
     store: &dyn Store,
     key: &str,
     bids: &[BidSeed],
     reviews: &[ReviewSeed],
-    award: &Option<(usize, String)>,
+    awards: &[(usize, String)],
     call: &CallRecord,
     now: DateTime<Utc>,
-) -> anyhow::Result<()> {
+    // When the 公示 opened (now, or for a concluded one right after the window).
+    opened: DateTime<Utc>,
+) -> anyhow::Result<Vec<Uuid>> {
     use app::domain::bid::BidStatus;
     use app::domain::review::{ReviewLifecycle, ReviewStatus};
     let mut bid_ids = vec![];
@@ -377,11 +411,19 @@ async fn seed_call_work(
                 .await?;
         }
     }
-    if let Some((winner, reason)) = award {
+    if !awards.is_empty() {
         use app::domain::call::{CallLifecycle, CallStatus};
-        let bid = *bid_ids
-            .get(*winner)
-            .with_context(|| format!("call {}: no bid {winner}", key))?;
+        let mut picked = vec![];
+        for (winner, reason) in awards {
+            let bid = *bid_ids
+                .get(*winner)
+                .with_context(|| format!("call {}: no bid {winner}", key))?;
+            picked.push(AwardRecord {
+                bid_id: bid,
+                reason: reason.clone(),
+                justification: None,
+            });
+        }
         let days: Vec<(chrono::NaiveDate, app::domain::workdays::DayKind)> = store
             .holidays()
             .await?
@@ -389,27 +431,326 @@ async fn seed_call_work(
             .filter_map(|(d, k)| app::domain::workdays::DayKind::parse(&k).map(|k| (d, k)))
             .collect();
         let ends = app::domain::workdays::Calendar::new(days)
-            .period_end(now, app::domain::workdays::PUBLICITY_WORKING_DAYS);
+            .period_end(opened, app::domain::workdays::PUBLICITY_WORKING_DAYS);
         let change = StatusChange::of::<CallLifecycle>(
             call.id,
             CallStatus::Reviewing,
             CallStatus::Publicity,
             None,
         );
-        let awards = [AwardRecord {
-            bid_id: bid,
-            reason: reason.clone(),
-            justification: None,
-        }];
         store
             .open_publicity(
                 &change,
-                &awards,
-                now,
+                &picked,
+                opened,
                 ends,
                 &seed_event("call", call.id, Some("publicity"), now),
             )
             .await?;
+    }
+    Ok(bid_ids)
+}
+
+/// The implementation of a seeded call: the 公示 concluded, the winners' task contracts (as the
+/// official's form would pre-fill them), their milestones accepted or the acceptance decided,
+/// or the whole terminated; each step a guarded write with its seed event, as the tasks service
+/// makes them.
+#[allow(clippy::too_many_arguments)]
+async fn seed_implementation(
+    store: &dyn Store,
+    key: &str,
+    concluded: bool,
+    tasks: &[TaskSeed],
+    terminated: Option<&str>,
+    call: &CallRecord,
+    bid_ids: &[Uuid],
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    use app::domain::call::{CallLifecycle, CallStatus};
+    use app::domain::task::*;
+    if !concluded {
+        return Ok(());
+    }
+    let awarded: Vec<Uuid> = store
+        .call_awards(call.id)
+        .await?
+        .iter()
+        .map(|a| a.award.bid_id)
+        .collect();
+    let change = StatusChange::of::<CallLifecycle>(
+        call.id,
+        CallStatus::Publicity,
+        CallStatus::Awarded,
+        None,
+    );
+    store
+        .conclude_publicity(
+            &change,
+            &awarded,
+            &[],
+            &seed_event("call", call.id, Some("awarded"), now),
+        )
+        .await?;
+    let official = stable_id("user", "official@demo.jiebang.local");
+    let mut status = CallStatus::Awarded;
+    let mut outcomes = vec![];
+    for (i, t) in tasks.iter().enumerate() {
+        let bid_id = *bid_ids
+            .get(t.bid)
+            .with_context(|| format!("call {} task {i}: no bid", key))?;
+        let bid = store.get_bid(bid_id).await?.context("task bid")?;
+        let started = now - chrono::Duration::days(t.started_days_ago);
+        let form = records::task::prefill(
+            bid_id,
+            started
+                .with_timezone(&app::domain::time::shanghai())
+                .date_naive(),
+            call.city_fund_fen,
+            call.enterprise_fund_fen,
+            call.winners,
+            bid.bid.budget_fen,
+            &call.milestones,
+            &bid.bid.milestone_plan,
+            &call.indicators,
+        );
+        let content = checked(key, records::task::parse(&form))?;
+        let id = stable_id("task", &format!("{}:{i}", key));
+        let task = TaskRecord {
+            id,
+            call_id: call.id,
+            bid_id,
+            org_id: bid.bid.org_id,
+            lead_user_id: bid.bid.lead_user_id,
+            starts_on: content.starts_on,
+            city_fund_fen: content.city_fund.fen(),
+            enterprise_fund_fen: content.enterprise_fund.fen(),
+            indicators: content.indicators.clone(),
+            status: TaskStatus::InProgress,
+            status_reason: None,
+            created_by: official,
+            created_at: started,
+            updated_at: started,
+        };
+        let milestones: Vec<MilestoneRecord> = content
+            .milestones
+            .iter()
+            .enumerate()
+            .map(|(k, m)| {
+                let start = k == 0;
+                MilestoneRecord {
+                    id: stable_id("milestone", &format!("{}:{i}:{k}", key)),
+                    task_id: id,
+                    seq: k as u32,
+                    kind: m.kind,
+                    deliverable: m.deliverable.clone(),
+                    due_on: m.due_on,
+                    tranche_fen: m.tranche.fen(),
+                    status: if start {
+                        MilestoneStatus::Accepted
+                    } else {
+                        MilestoneStatus::Pending
+                    },
+                    status_reason: None,
+                    report: None,
+                    values: vec![],
+                    submitted_at: None,
+                    submitted_by: None,
+                    decided_at: start.then_some(started),
+                    decided_by: start.then_some(official),
+                    paid_at: start.then_some(started),
+                    updated_at: started,
+                }
+            })
+            .collect();
+        let call_change = (status == CallStatus::Awarded).then(|| {
+            StatusChange::of::<CallLifecycle>(
+                call.id,
+                CallStatus::Awarded,
+                CallStatus::InProgress,
+                None,
+            )
+        });
+        store
+            .start_task(
+                &task,
+                &milestones,
+                call_change.as_ref(),
+                &[seed_event("task", id, Some("in_progress"), started)],
+            )
+            .await?;
+        status = CallStatus::InProgress;
+        // Accepted milestones (and the final one when the acceptance was decided).
+        let n = milestones.len();
+        let decided = t.outcome.is_some();
+        let mut w = TaskWrite::default();
+        let step = |m: &MilestoneRecord,
+                    from: MilestoneStatus,
+                    to: MilestoneStatus,
+                    reason: Option<&str>| {
+            StatusChange::of::<MilestoneLifecycle>(m.id, from, to, reason)
+        };
+        let upto = if decided {
+            n - 1
+        } else {
+            (t.accepted + 1).min(n - 1)
+        };
+        for m in milestones.iter().take(upto).skip(1) {
+            let values: Vec<Option<String>> = task.indicators.iter().map(|_| None).collect();
+            w.milestones.push((
+                MilestoneStep {
+                    change: step(
+                        m,
+                        MilestoneStatus::Pending,
+                        MilestoneStatus::Submitted,
+                        None,
+                    ),
+                    submission: Some((
+                        format!("{}：阶段成果报告及佐证材料已提交。", m.deliverable),
+                        values,
+                        task.lead_user_id,
+                    )),
+                    decided_by: None,
+                    pays: false,
+                },
+                seed_event("milestone", m.id, Some("submitted"), now),
+            ));
+            w.milestones.push((
+                MilestoneStep {
+                    change: step(
+                        m,
+                        MilestoneStatus::Submitted,
+                        MilestoneStatus::Accepted,
+                        None,
+                    ),
+                    submission: None,
+                    decided_by: Some(official),
+                    pays: true,
+                },
+                seed_event("milestone", m.id, Some("accepted"), now),
+            ));
+        }
+        if let Some(outcome) = &t.outcome {
+            let fin = &milestones[n - 1];
+            let opinion = t
+                .opinion
+                .clone()
+                .unwrap_or_else(|| "专家组验收意见见附件。".into());
+            let values: Vec<Option<String>> = task
+                .indicators
+                .iter()
+                .map(|ind| {
+                    app::domain::task::parse_value(
+                        ind.target
+                            .trim_start_matches(['≥', '≤', '>', '<', '=', ' ']),
+                        &ind.unit,
+                    )
+                    .ok()
+                })
+                .collect();
+            w.milestones.push((
+                MilestoneStep {
+                    change: step(
+                        fin,
+                        MilestoneStatus::Pending,
+                        MilestoneStatus::Submitted,
+                        None,
+                    ),
+                    submission: Some((
+                        "验收报告：全部考核指标的第三方检测结果见附件。".into(),
+                        values,
+                        task.lead_user_id,
+                    )),
+                    decided_by: None,
+                    pays: false,
+                },
+                seed_event("milestone", fin.id, Some("submitted"), now),
+            ));
+            let (m_to, t_to, pays) = match outcome.as_str() {
+                "accepted" => (MilestoneStatus::Accepted, TaskStatus::Accepted, true),
+                "failed" => (MilestoneStatus::Cancelled, TaskStatus::Failed, false),
+                other => anyhow::bail!("call {} task {i}: outcome {other}", key),
+            };
+            w.milestones.push((
+                MilestoneStep {
+                    change: step(fin, MilestoneStatus::Submitted, m_to, Some(&opinion)),
+                    submission: None,
+                    decided_by: Some(official),
+                    pays,
+                },
+                seed_event("milestone", fin.id, Some(m_to.as_str()), now),
+            ));
+            w.tasks.push((
+                StatusChange::of::<TaskLifecycle>(id, TaskStatus::InProgress, t_to, Some(&opinion)),
+                seed_event("task", id, Some(t_to.as_str()), now),
+            ));
+            if t.breakthrough {
+                w.breakthrough = Some((call.id, true));
+            }
+            outcomes.push(t_to);
+        }
+        store.write_tasks(&w).await?;
+    }
+    // The call closes with its last task, or is terminated.
+    let close = if let Some(reason) = terminated {
+        let mut w = TaskWrite::default();
+        for row in store.tasks_of_call(call.id).await? {
+            if row.task.status != TaskStatus::InProgress {
+                continue;
+            }
+            for m in row.milestones.iter().filter(|m| tranche_open(m.status)) {
+                w.milestones.push((
+                    MilestoneStep {
+                        change: StatusChange::of::<MilestoneLifecycle>(
+                            m.id,
+                            m.status,
+                            MilestoneStatus::Cancelled,
+                            Some(reason),
+                        ),
+                        submission: None,
+                        decided_by: None,
+                        pays: false,
+                    },
+                    seed_event("milestone", m.id, Some("cancelled"), now),
+                ));
+            }
+            w.tasks.push((
+                StatusChange::of::<TaskLifecycle>(
+                    row.task.id,
+                    TaskStatus::InProgress,
+                    TaskStatus::Terminated,
+                    Some(reason),
+                ),
+                seed_event("task", row.task.id, Some("terminated"), now),
+            ));
+        }
+        w.call = Some((
+            StatusChange::of::<CallLifecycle>(
+                call.id,
+                status,
+                CallStatus::Terminated,
+                Some(reason),
+            ),
+            seed_event("call", call.id, Some("terminated"), now),
+        ));
+        Some(w)
+    } else if !tasks.is_empty() && outcomes.len() == tasks.len() && tasks.len() == awarded.len() {
+        let to = if outcomes.contains(&TaskStatus::Accepted) {
+            CallStatus::Accepted
+        } else {
+            CallStatus::FailedAcceptance
+        };
+        Some(TaskWrite {
+            call: Some((
+                StatusChange::of::<CallLifecycle>(call.id, CallStatus::InProgress, to, None),
+                seed_event("call", call.id, Some(to.as_str()), now),
+            )),
+            ..Default::default()
+        })
+    } else {
+        None
+    };
+    if let Some(w) = close {
+        store.write_tasks(&w).await?;
     }
     Ok(())
 }
@@ -767,7 +1108,7 @@ pub async fn load_at(
             now,
         );
         // A call in 公示 is stored in review first; its award opens the notice below.
-        let stored = if c.award.is_some() {
+        let stored = if c.award.is_some() || !c.awards.is_empty() {
             app::domain::call::CallStatus::Reviewing
         } else {
             status
@@ -783,7 +1124,27 @@ pub async fn load_at(
                 &seed_event("call", id, Some(stored.as_str()), now),
             )
             .await?;
-        seed_call_work(store, &c.key, &c.bids, &c.reviews, &c.award, &rec, now).await?;
+        let awards: Vec<(usize, String)> = c.award.iter().chain(&c.awards).cloned().collect();
+        let opened = if c.concluded {
+            rec.closes_at + chrono::Duration::days(3)
+        } else {
+            now
+        };
+        let bid_ids = seed_call_work(
+            store, &c.key, &c.bids, &c.reviews, &awards, &rec, now, opened,
+        )
+        .await?;
+        seed_implementation(
+            store,
+            &c.key,
+            c.concluded,
+            &c.tasks,
+            c.terminated.as_deref(),
+            &rec,
+            &bid_ids,
+            now,
+        )
+        .await?;
     }
     let experts: Vec<ExpertSeed> = read(dir, "experts.json")?;
     for e in experts {

@@ -318,6 +318,21 @@ async fn a_race_runs_from_the_task_contracts_through_a_midterm_cut_to_acceptance
             CallStatus::Accepted,
             "the last live task closed the call"
         );
+        // The public timeline shows the 立项, the payments and the cut with its reason, not the
+        // rejection's reason.
+        let line = services::call_timeline(&s, None, a.call).await.unwrap();
+        let text: Vec<String> = line
+            .iter()
+            .map(|e| format!("{} {}", e.label_zh, e.detail.clone().unwrap_or_default()))
+            .collect();
+        assert!(text.iter().any(|t| t.contains("立项")), "{text:?}");
+        assert!(
+            text.iter()
+                .any(|t| t.contains("中期淘汰") && t.contains("样机断尾率未达标")),
+            "{text:?}"
+        );
+        assert!(text.iter().any(|t| t.contains("审核通过")), "{text:?}");
+        assert!(!text.iter().any(|t| t.contains("补充试验")), "{text:?}");
         let notes = services::my_notifications(&s, &lead0).await.unwrap();
         for kind in [
             "task_started",
@@ -520,6 +535,113 @@ async fn milestones_due_soon_and_overdue_are_flagged_and_notified_once() {
                 1
             );
         }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_demo_seeds_show_a_call_in_every_state_of_implementation() {
+    each_backend(|b| async move {
+        server::seeds::load(
+            b.store.as_ref(),
+            &server::secrets::Argon2Secrets,
+            &common::seeds_dir(),
+            true,
+        )
+        .await
+        .expect("seeds");
+        let s = common::state(b.store.clone());
+        let of = |status: CallStatus| {
+            let s = s.clone();
+            async move {
+                services::list_calls(&s, None, None, None, None, Some(status.as_str().into()))
+                    .await
+                    .unwrap()
+                    .items
+            }
+        };
+        for st in [
+            CallStatus::Awarded,
+            CallStatus::InProgress,
+            CallStatus::Accepted,
+            CallStatus::FailedAcceptance,
+            CallStatus::Terminated,
+        ] {
+            assert_eq!(of(st).await.len(), 1, "{st:?}");
+        }
+        // The awarded race waits for its two task contracts; the demo official may record them.
+        let race = of(CallStatus::Awarded).await[0].clone();
+        assert_eq!(race.winners, 2);
+        let u = b
+            .store
+            .find_user_by_email("official@demo.jiebang.local")
+            .await
+            .unwrap()
+            .unwrap();
+        let off = app::policy::Actor {
+            user_id: u.id,
+            org_id: u.org_id,
+            membership_active: u.membership_active,
+            is_org_admin: u.is_org_admin,
+            roles: b.store.user_roles(u.id).await.unwrap(),
+        };
+        let imp = services::call_detail(&s, Some(&off), race.id)
+            .await
+            .unwrap()
+            .implementation
+            .unwrap();
+        assert!(imp.tasks.is_empty());
+        assert_eq!(imp.may_start.len(), 2);
+        // In progress: the first tranche paid, the next milestone overdue.
+        let running = of(CallStatus::InProgress).await[0].clone();
+        let imp = services::call_detail(&s, None, running.id)
+            .await
+            .unwrap()
+            .implementation
+            .unwrap();
+        let t = services::task_detail(&s, None, imp.tasks[0].id)
+            .await
+            .unwrap();
+        assert!(t.paid_fen > 0 && t.paid_fen < t.funding_fen());
+        assert!(t.milestones.iter().any(|m| m.overdue));
+        // Accepted: everything paid and the breakthrough flagged; failed: the final tranche not.
+        let done = of(CallStatus::Accepted).await[0].clone();
+        let imp = services::call_detail(&s, None, done.id)
+            .await
+            .unwrap()
+            .implementation
+            .unwrap();
+        let t = services::task_detail(&s, None, imp.tasks[0].id)
+            .await
+            .unwrap();
+        assert_eq!(
+            (t.status, t.paid_fen == t.funding_fen(), t.breakthrough),
+            (TaskStatus::Accepted, true, true)
+        );
+        let failed = of(CallStatus::FailedAcceptance).await[0].clone();
+        let imp = services::call_detail(&s, None, failed.id)
+            .await
+            .unwrap()
+            .implementation
+            .unwrap();
+        let t = services::task_detail(&s, None, imp.tasks[0].id)
+            .await
+            .unwrap();
+        assert_eq!(t.status, TaskStatus::Failed);
+        assert!(t.cancelled_fen > 0);
+        let stopped = of(CallStatus::Terminated).await[0].clone();
+        let d = services::call_detail(&s, None, stopped.id).await.unwrap();
+        assert!(d.status_reason.unwrap().contains("终止"));
+        // Seeding twice changes nothing.
+        server::seeds::load(
+            b.store.as_ref(),
+            &server::secrets::Argon2Secrets,
+            &common::seeds_dir(),
+            true,
+        )
+        .await
+        .expect("seeds again");
+        assert_eq!(of(CallStatus::InProgress).await.len(), 1);
     })
     .await;
 }

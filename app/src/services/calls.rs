@@ -642,7 +642,12 @@ pub async fn call_timeline(
         // justification stays with officials.
         let public_reason = matches!(
             CallAction::parse(&e.action),
-            Some(CallAction::Cancel | CallAction::MarkUnfilled | CallAction::ReturnToReview)
+            Some(
+                CallAction::Cancel
+                    | CallAction::MarkUnfilled
+                    | CallAction::ReturnToReview
+                    | CallAction::Terminate
+            )
         );
         out.push(TimelineEntry {
             at: e.at,
@@ -679,6 +684,59 @@ pub async fn call_timeline(
                 detail: Some(answer),
                 actor: None,
             });
+        }
+    }
+    // The implementation: each task's steps (their reasons are public, as on the task's page)
+    // and each milestone's acceptance, payment or cancellation; officials also see the
+    // submissions and rejections with their reasons.
+    for t in state.store.tasks_of_call(id).await.map_err(internal)? {
+        use crate::domain::task::{MilestoneAction, TaskAction};
+        let org = t.org_name.clone();
+        for r in state
+            .store
+            .audit_for("task", &t.task.id.to_string())
+            .await
+            .map_err(internal)?
+        {
+            let (zh, en) =
+                labels_of::<TaskAction>(&r.event.action).unwrap_or(match r.event.action.as_str() {
+                    "start" => ("立项（任务书）", "Task contract recorded"),
+                    "midterm_continue" => ("中期评估：继续支持", "Mid-term: continues"),
+                    _ => ("项目实施", "Implementation"),
+                });
+            out.push(TimelineEntry {
+                at: r.event.at,
+                label_zh: format!("{zh}（{org}）"),
+                label_en: format!("{en} ({org})"),
+                detail: r.event.reason,
+                actor: if official { r.actor_name } else { None },
+            });
+        }
+        for m in &t.milestones {
+            for r in state
+                .store
+                .audit_for("milestone", &m.id.to_string())
+                .await
+                .map_err(internal)?
+            {
+                let public = matches!(r.event.action.as_str(), "accept" | "release" | "cancel");
+                if !public && !official {
+                    continue;
+                }
+                let (zh, en) = labels_of::<MilestoneAction>(&r.event.action).unwrap_or(
+                    match r.event.action.as_str() {
+                        "release" => ("拨付首期经费", "First tranche released"),
+                        _ => ("里程碑", "Milestone"),
+                    },
+                );
+                out.push(TimelineEntry {
+                    at: r.event.at,
+                    label_zh: format!("{zh}：{}（{org}）", m.deliverable),
+                    label_en: format!("{en}: {} ({org})", m.deliverable),
+                    detail: r.event.reason.filter(|_| official),
+                    actor: if official { r.actor_name } else { None },
+                });
+            }
         }
     }
     if official {
