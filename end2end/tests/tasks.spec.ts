@@ -95,8 +95,9 @@ test("a 赛马制 call runs from 立项 through a rejected and accepted mileston
   await hydrated(page);
   await page.click('[data-testid="manage-implementation"]');
   await hydrated(page);
-  const teamA = page.locator('[data-testid="midterm-team"]', { hasText: "广西大学" });
-  const teamB = page.locator('[data-testid="midterm-team"]', { hasText: "桂林电子科技大学" });
+  // Each team's fieldset names the others in its merge list: find it by its legend.
+  const teamA = page.locator('[data-testid="midterm-team"]').filter({ has: page.locator("legend", { hasText: "广西大学" }) });
+  const teamB = page.locator('[data-testid="midterm-team"]').filter({ has: page.locator("legend", { hasText: "桂林电子科技大学" }) });
   await teamA.locator("select").first().selectOption("cut");
   await teamA.locator("textarea").fill("进度滞后");
   await teamB.locator("select").first().selectOption("cut");
