@@ -318,6 +318,14 @@ async fn a_race_runs_from_the_task_contracts_through_a_midterm_cut_to_acceptance
             CallStatus::Accepted,
             "the last live task closed the call"
         );
+        // The plan's task-5 target counts it (accepted and flagged).
+        let tracker = services::tracker(&s, None, false).await.unwrap();
+        let t5 = tracker.rows.iter().find(|r| r.code == "T5-1").unwrap();
+        assert_eq!(
+            t5.current_raw,
+            Some(10_000),
+            "one key technology broken through"
+        );
         // The public timeline shows the 立项, the payments and the cut with its reason, not the
         // rejection's reason.
         let line = services::call_timeline(&s, None, a.call).await.unwrap();
@@ -617,6 +625,13 @@ async fn the_demo_seeds_show_a_call_in_every_state_of_implementation() {
         assert_eq!(
             (t.status, t.paid_fen == t.funding_fen(), t.breakthrough),
             (TaskStatus::Accepted, true, true)
+        );
+        let tracker = services::tracker(&s, None, false).await.unwrap();
+        let t5 = tracker.rows.iter().find(|r| r.code == "T5-1").unwrap();
+        assert_eq!(
+            t5.current_raw,
+            Some(10_000),
+            "the seeded breakthrough counts"
         );
         let failed = of(CallStatus::FailedAcceptance).await[0].clone();
         let imp = services::call_detail(&s, None, failed.id)

@@ -45,6 +45,8 @@ pub struct PlatformCounts {
     pub contracts_registered: i64,
     /// Distinct achievements transferred or licensed by a registered contract.
     pub achievements_transferred: i64,
+    /// 揭榜挂帅 calls accepted (验收通过) and flagged as having broken through a key technology.
+    pub breakthroughs: i64,
 }
 
 #[async_trait::async_trait]

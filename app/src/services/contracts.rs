@@ -71,14 +71,6 @@ async fn load(
     Ok(c)
 }
 
-pub(super) fn beijing_today(state: &AppState) -> chrono::NaiveDate {
-    state
-        .clock
-        .now()
-        .with_timezone(&crate::domain::time::shanghai())
-        .date_naive()
-}
-
 fn party_view(p: &PartyRecord) -> PartyView {
     PartyView {
         name: p.name.clone(),

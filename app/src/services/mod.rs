@@ -22,9 +22,11 @@ mod forms;
 mod import;
 mod indexing;
 mod lifecycle;
+mod milestones;
 mod notifications;
 mod ocds;
 mod orgs;
+mod race;
 mod rate_limit;
 mod refdata;
 mod reviews;
@@ -49,9 +51,11 @@ pub use import::*;
 pub use indexing::*;
 pub(crate) use lifecycle::history_of;
 pub use lifecycle::take_action;
+pub use milestones::*;
 pub use notifications::*;
 pub use ocds::*;
 pub use orgs::*;
+pub use race::*;
 pub use rate_limit::*;
 pub use refdata::*;
 pub use reviews::*;
@@ -61,6 +65,16 @@ pub use targets::*;
 pub use tasks::*;
 
 /// Logs the cause on the server and gives the user a generic message.
+/// Today's date in Beijing by the server's clock: what deadlines, due dates and "not in the
+/// future" checks count in.
+pub(crate) fn beijing_today(state: &AppState) -> chrono::NaiveDate {
+    state
+        .clock
+        .now()
+        .with_timezone(&crate::domain::time::shanghai())
+        .date_naive()
+}
+
 pub fn internal(e: StoreError) -> AppError {
     tracing::error!(error = %e, "store failure");
     AppError::Internal

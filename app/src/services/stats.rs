@@ -4,7 +4,7 @@
 //! officials' (`Action::ViewContractStats`), and a public figure made of fewer than
 //! `PUBLIC_MIN_COUNT` contracts shows its count only (with one more figure withheld when a
 //! single one would otherwise follow from the total).
-use super::contracts::{beijing_today, list_item};
+use super::contracts::list_item;
 use super::*;
 use crate::domain::contract::{ContractType, IpType};
 use crate::domain::stats::{

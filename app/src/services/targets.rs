@@ -48,10 +48,13 @@ async fn computed(state: &AppState, code: &str) -> Result<Option<(i64, &'static 
                 "经登记的技术转让、许可合同关联的科技成果数（成果的“重大”标记尚未建立，暂计全部）",
             ))
         }
-        "T5-1" => Some((
-            0,
-            "按验收通过并标记为关键技术突破的揭榜挂帅项目计；项目验收功能尚未上线",
-        )),
+        "T5-1" => {
+            let c = state.store.platform_counts().await.map_err(internal)?;
+            Some((
+                c.breakthroughs * SCALE,
+                "验收通过并在验收时标记“突破关键技术”的揭榜挂帅榜单数，实时计算",
+            ))
+        }
         _ => None,
     })
 }
@@ -109,14 +112,6 @@ async fn row(
     })
 }
 
-fn today(state: &AppState) -> chrono::NaiveDate {
-    state
-        .clock
-        .now()
-        .with_timezone(&crate::domain::time::shanghai())
-        .date_naive()
-}
-
 /// Every target (or, with `only_mine`, those the viewer's unit leads or shares).
 #[tracing::instrument(skip_all)]
 pub async fn tracker(
@@ -127,7 +122,7 @@ pub async fn tracker(
     let targets = state.store.list_targets().await.map_err(internal)?;
     let reports = state.store.target_reports(None).await.map_err(internal)?;
     let my_unit = unit_of(state, actor).await?;
-    let day = today(state);
+    let day = beijing_today(state);
     let mut rows = Vec::with_capacity(targets.len());
     for t in &targets {
         let mut r = row(state, t, &reports, my_unit.as_deref(), day).await?;
@@ -172,7 +167,7 @@ pub async fn target_detail(
         .map_err(internal)?;
     let my_unit = unit_of(state, actor).await?;
     let official = is_official(actor);
-    let mut r = row(state, t, &reports, my_unit.as_deref(), today(state)).await?;
+    let mut r = row(state, t, &reports, my_unit.as_deref(), beijing_today(state)).await?;
     if !official {
         r.pending = 0;
     }
@@ -251,11 +246,11 @@ pub async fn report_target(
         return Err(AppError::Forbidden);
     }
     let mut errs = crate::error::Errors::default();
-    let (period, _) = match target::parse_period(period, today(state)) {
+    let (period, _) = match target::parse_period(period, beijing_today(state)) {
         Ok(p) => p,
         Err(e) => {
             errs.push("period", e.message_zh(), e.message_en());
-            (String::new(), today(state))
+            (String::new(), beijing_today(state))
         }
     };
     let bare = value.trim();

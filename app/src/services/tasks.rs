@@ -1,9 +1,9 @@
 //! Carrying out an awarded call (揭榜挂帅 part 2): the task contract of each winner (立项, with
-//! the first tranche released), milestones submitted by the team and accepted or rejected by
-//! officials (each accepted one releasing its tranche), the 赛马制 mid-term review, the final
-//! acceptance (验收, with the final payment) and termination (终止). The call follows its
-//! tasks. Who may do what is `policy::task_access`; every change is one `TaskWrite` of guarded
-//! steps built by `lifecycle::step`, each with its audit event.
+//! the first tranche released), and the views of tasks and of a call's implementation. The
+//! milestones of a task are `milestones.rs`; the 赛马制 mid-term review and termination are
+//! `race.rs`; the helpers all three share live here. Who may do what is `policy::task_access`;
+//! every change is one `TaskWrite` of guarded steps built by `lifecycle::step`, each with its
+//! audit event.
 use super::calls::load_call;
 use super::lifecycle::{self, step};
 use super::reviews::{not_in, official};
@@ -12,33 +12,21 @@ use crate::domain::call::{CallAction, CallLifecycle, CallStatus};
 use crate::domain::lifecycle::Lifecycle;
 use crate::domain::money::Fen;
 use crate::domain::task::{
-    check_midterm, meets, tranche_open, Decision, LiveTask, MilestoneAction, MilestoneKind,
-    MilestoneLifecycle, MilestoneStatus, TaskAction, TaskLifecycle, TaskStatus,
+    meets, tranche_open, MilestoneAction, MilestoneKind, MilestoneLifecycle, MilestoneStatus,
+    TaskLifecycle, TaskStatus,
 };
-use crate::domain::text::clean_text;
 use crate::error::Errors;
 use crate::model::*;
 use crate::policy::{task_access, Actor, TaskAccess, TaskFacts};
 use crate::records::task as rec;
 use chrono::NaiveDate;
 
-/// Days before a milestone's due date when its team is reminded.
-pub const REMIND_DAYS: i64 = 7;
-
-fn today(state: &AppState) -> NaiveDate {
-    state
-        .clock
-        .now()
-        .with_timezone(&crate::domain::time::shanghai())
-        .date_naive()
-}
-
-fn implementing(status: CallStatus) -> bool {
+pub(super) fn implementing(status: CallStatus) -> bool {
     matches!(status, CallStatus::Awarded | CallStatus::InProgress)
 }
 
 /// The task's team: the bid's lead and the members who confirmed.
-async fn team_of(state: &AppState, t: &TaskRecord) -> Result<TaskFacts, AppError> {
+pub(super) async fn team_of(state: &AppState, t: &TaskRecord) -> Result<TaskFacts, AppError> {
     let members = match state.store.get_bid(t.bid_id).await.map_err(internal)? {
         Some(b) => b
             .members
@@ -54,12 +42,12 @@ async fn team_of(state: &AppState, t: &TaskRecord) -> Result<TaskFacts, AppError
     })
 }
 
-async fn team_people(state: &AppState, t: &TaskRecord) -> Result<Vec<Uuid>, AppError> {
+pub(super) async fn team_people(state: &AppState, t: &TaskRecord) -> Result<Vec<Uuid>, AppError> {
     let f = team_of(state, t).await?;
     Ok(std::iter::once(f.lead).chain(f.members).collect())
 }
 
-fn open_fen(row: &TaskRow) -> i64 {
+pub(super) fn open_fen(row: &TaskRow) -> i64 {
     row.milestones
         .iter()
         .filter(|m| tranche_open(m.status))
@@ -67,7 +55,7 @@ fn open_fen(row: &TaskRow) -> i64 {
         .sum()
 }
 
-fn paid_fen(row: &TaskRow) -> i64 {
+pub(super) fn paid_fen(row: &TaskRow) -> i64 {
     row.milestones
         .iter()
         .filter(|m| m.paid_at.is_some())
@@ -112,7 +100,7 @@ pub async fn task_form(
     let c = &call.call;
     let form = rec::prefill(
         bid_id,
-        today(state),
+        beijing_today(state),
         c.city_fund_fen,
         c.enterprise_fund_fen,
         c.winners,
@@ -387,7 +375,7 @@ pub async fn task_detail(
         .map_err(internal)?
         .ok_or(AppError::NotFound)?;
     let access = task_access(actor, &team_of(state, &row.task).await?);
-    let today = today(state);
+    let today = beijing_today(state);
     let milestones = row
         .milestones
         .iter()
@@ -460,7 +448,7 @@ pub(crate) async fn implementation_view(
         return Ok(None);
     }
     let rows = state.store.tasks_of_call(c.id).await.map_err(internal)?;
-    let today = today(state);
+    let today = beijing_today(state);
     let is_official = actor.is_some_and(|a| official(a).is_ok());
     let may_start = if is_official && implementing(c.status) {
         state
@@ -516,27 +504,7 @@ pub(crate) async fn implementation_view(
     }))
 }
 
-/// Loads the task of milestone `id` with the milestone itself.
-async fn load_milestone(
-    state: &AppState,
-    id: Uuid,
-) -> Result<(TaskRow, MilestoneRecord), AppError> {
-    let row = state
-        .store
-        .task_of_milestone(id)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
-    let m = row
-        .milestones
-        .iter()
-        .find(|m| m.id == id)
-        .cloned()
-        .ok_or(AppError::NotFound)?;
-    Ok((row, m))
-}
-
-fn ended(t: &TaskRecord) -> AppError {
+pub(super) fn ended(t: &TaskRecord) -> AppError {
     AppError::conflict(
         format!("该任务已{}，不能再办理里程碑", t.status.label_zh()),
         format!(
@@ -546,7 +514,7 @@ fn ended(t: &TaskRecord) -> AppError {
     )
 }
 
-fn written(r: StoreResult<()>) -> Result<(), AppError> {
+pub(super) fn written(r: StoreResult<()>) -> Result<(), AppError> {
     match r {
         Ok(()) => Ok(()),
         Err(StoreError::Stale) => Err(lifecycle::stale::<MilestoneLifecycle>()),
@@ -554,319 +522,8 @@ fn written(r: StoreResult<()>) -> Result<(), AppError> {
     }
 }
 
-/// The team submits (or resubmits) a milestone's deliverables: a report and the indicator
-/// values reached (every one for the final acceptance). Milestones are delivered in order.
-#[tracing::instrument(skip_all)]
-pub async fn submit_milestone(
-    state: &AppState,
-    actor: &Actor,
-    milestone_id: Uuid,
-    sub: &MilestoneSubmission,
-) -> Result<Uuid, AppError> {
-    let (row, m) = load_milestone(state, milestone_id).await?;
-    let access = task_access(Some(actor), &team_of(state, &row.task).await?);
-    if !access.submit {
-        return Err(AppError::conflict(
-            "只有中榜团队的成员可以提交里程碑成果",
-            "Only the winning team's members may submit a milestone",
-        ));
-    }
-    if !row.task.status.is_live() {
-        return Err(ended(&row.task));
-    }
-    if m.kind == MilestoneKind::Start {
-        return Err(AppError::conflict(
-            "立项首期拨款随任务书发放，无需提交",
-            "The start-up tranche comes with the task contract; there is nothing to submit",
-        ));
-    }
-    if let Some(prev) = row
-        .milestones
-        .iter()
-        .find(|x| x.seq < m.seq && x.status != MilestoneStatus::Accepted)
-    {
-        return Err(AppError::conflict(
-            format!("请先完成上一个里程碑“{}”", prev.deliverable),
-            format!("Finish the milestone “{}” first", prev.deliverable),
-        ));
-    }
-    let (report, values) = rec::parse_submission(sub, &row.task.indicators, m.kind)?;
-    let now = state.clock.now();
-    let (change, ev) = step::<MilestoneLifecycle>(
-        Some(actor.user_id),
-        m.id,
-        m.status,
-        MilestoneAction::Submit,
-        None,
-        now,
-    )?;
-    written(
-        state
-            .store
-            .write_tasks(&TaskWrite {
-                milestones: vec![(
-                    MilestoneStep {
-                        change,
-                        submission: Some((report, values, actor.user_id)),
-                        decided_by: None,
-                        pays: false,
-                    },
-                    ev,
-                )],
-                ..Default::default()
-            })
-            .await,
-    )?;
-    let (zh, en) = if m.kind == MilestoneKind::Final {
-        ("验收申请", "final report")
-    } else {
-        ("里程碑成果", "milestone")
-    };
-    super::notifications::notify(
-        state,
-        &[row_call_owner(state, &row).await?],
-        super::notifications::Event {
-            kind: "milestone_submitted",
-            zh: format!("“{}”提交了{zh}“{}”，请审核", row.org_name, m.deliverable),
-            en: format!(
-                "“{}” submitted the {en} “{}” for review",
-                row.org_name, m.deliverable
-            ),
-            link: format!("/tasks/{}", row.task.id),
-            once: None,
-        },
-    )
-    .await;
-    Ok(row.task.id)
-}
-
-async fn row_call_owner(state: &AppState, row: &TaskRow) -> Result<Uuid, AppError> {
-    Ok(load_call(state, row.task.call_id).await?.call.created_by)
-}
-
-/// What an official decides on a submitted milestone.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Verdict {
-    /// Accepted: its tranche is released (for the final acceptance, 验收通过 with the final
-    /// payment).
-    Accept,
-    /// Returned with reasons; the team may resubmit.
-    Reject,
-    /// The final acceptance failed (验收不通过): the task ends without the final payment.
-    Fail,
-}
-
-impl Verdict {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "accept" => Some(Self::Accept),
-            "reject" => Some(Self::Reject),
-            "fail" => Some(Self::Fail),
-            _ => None,
-        }
-    }
-}
-
-/// The call step that closes it once no task runs any more (accepted when one passed, failed
-/// when none did), or `None` while a task runs or a winner still awaits its 立项.
-async fn closing(
-    state: &AppState,
-    actor: Uuid,
-    call: &CallRecord,
-    tasks: &[TaskRow],
-    after: &[(Uuid, TaskStatus)],
-    now: DateTime<Utc>,
-) -> Result<Option<(StatusChange, AuditEvent)>, AppError> {
-    if call.status != CallStatus::InProgress {
-        return Ok(None);
-    }
-    let status_of = |t: &TaskRow| {
-        after
-            .iter()
-            .find(|(id, _)| *id == t.task.id)
-            .map_or(t.task.status, |(_, s)| *s)
-    };
-    if tasks.iter().any(|t| status_of(t).is_live()) {
-        return Ok(None);
-    }
-    let awards = state.store.call_awards(call.id).await.map_err(internal)?;
-    if awards.len() > tasks.len() {
-        return Ok(None);
-    }
-    let action = if tasks.iter().any(|t| status_of(t) == TaskStatus::Accepted) {
-        CallAction::CloseAccepted
-    } else {
-        CallAction::CloseFailed
-    };
-    Ok(Some(step::<CallLifecycle>(
-        Some(actor),
-        call.id,
-        call.status,
-        action,
-        None,
-        now,
-    )?))
-}
-
-/// An official's decision on a submitted milestone. For the final acceptance the reason is
-/// the acceptance opinion (required), and `breakthrough` flags the call as having broken
-/// through a key technology.
-#[tracing::instrument(skip_all)]
-pub async fn decide_milestone(
-    state: &AppState,
-    actor: &Actor,
-    milestone_id: Uuid,
-    verdict: Verdict,
-    reason: Option<&str>,
-    breakthrough: bool,
-) -> Result<Uuid, AppError> {
-    official(actor)?;
-    let (row, m) = load_milestone(state, milestone_id).await?;
-    let access = task_access(Some(actor), &team_of(state, &row.task).await?);
-    if !access.decide {
-        return Err(AppError::conflict(
-            "您是该团队成员，须回避本任务的审核",
-            "You are on this team and must recuse yourself from its review",
-        ));
-    }
-    if !row.task.status.is_live() {
-        return Err(ended(&row.task));
-    }
-    let call = load_call(state, row.task.call_id).await?;
-    let now = state.clock.now();
-    let me = Some(actor.user_id);
-    let mut w = TaskWrite::default();
-    let final_one = m.kind == MilestoneKind::Final;
-    let decided = |action, reason, pays| -> Result<(MilestoneStep, AuditEvent), AppError> {
-        let (change, ev) = step::<MilestoneLifecycle>(me, m.id, m.status, action, reason, now)?;
-        Ok((
-            MilestoneStep {
-                change,
-                submission: None,
-                decided_by: Some(actor.user_id),
-                pays,
-            },
-            ev,
-        ))
-    };
-    let mut task_to = None;
-    match verdict {
-        Verdict::Accept => {
-            w.milestones
-                .push(decided(MilestoneAction::Accept, reason, true)?);
-            if final_one {
-                w.tasks.push(step::<TaskLifecycle>(
-                    me,
-                    row.task.id,
-                    row.task.status,
-                    TaskAction::Accept,
-                    reason,
-                    now,
-                )?);
-                task_to = Some(TaskStatus::Accepted);
-                if breakthrough {
-                    w.breakthrough = Some((call.call.id, true));
-                }
-            }
-        }
-        Verdict::Reject => {
-            w.milestones
-                .push(decided(MilestoneAction::Reject, reason, false)?);
-        }
-        Verdict::Fail => {
-            if !final_one {
-                return Err(AppError::conflict(
-                    "只有验收可以判定为不通过；里程碑请退回修改",
-                    "Only the final acceptance can fail; return a milestone for changes instead",
-                ));
-            }
-            w.milestones
-                .push(decided(MilestoneAction::Cancel, reason, false)?);
-            w.tasks.push(step::<TaskLifecycle>(
-                me,
-                row.task.id,
-                row.task.status,
-                TaskAction::Fail,
-                reason,
-                now,
-            )?);
-            task_to = Some(TaskStatus::Failed);
-        }
-    }
-    if let Some(to) = task_to {
-        let tasks = state
-            .store
-            .tasks_of_call(call.call.id)
-            .await
-            .map_err(internal)?;
-        w.call = closing(
-            state,
-            actor.user_id,
-            &call.call,
-            &tasks,
-            &[(row.task.id, to)],
-            now,
-        )
-        .await?;
-    }
-    written(state.store.write_tasks(&w).await)?;
-    let (kind, zh, en) = match (verdict, final_one) {
-        (Verdict::Accept, true) => (
-            "acceptance_passed",
-            format!(
-                "“{}”验收通过，尾款 {} 万元已拨付",
-                call.call.title,
-                Fen(m.tranche_fen).format_wan()
-            ),
-            format!(
-                "“{}” passed its final acceptance; the final payment is released",
-                call.call.title
-            ),
-        ),
-        (Verdict::Fail, _) => (
-            "acceptance_failed",
-            format!("“{}”验收未通过", call.call.title),
-            format!("“{}” failed its final acceptance", call.call.title),
-        ),
-        (Verdict::Accept, false) => (
-            "milestone_accepted",
-            format!(
-                "里程碑“{}”审核通过，拨款 {} 万元",
-                m.deliverable,
-                Fen(m.tranche_fen).format_wan()
-            ),
-            format!(
-                "The milestone “{}” is accepted and its tranche released",
-                m.deliverable
-            ),
-        ),
-        (Verdict::Reject, _) => (
-            "milestone_rejected",
-            format!("里程碑“{}”被退回，请按意见修改后重新提交", m.deliverable),
-            format!(
-                "The milestone “{}” was returned: revise and resubmit",
-                m.deliverable
-            ),
-        ),
-    };
-    let people = team_people(state, &row.task).await?;
-    super::notifications::notify(
-        state,
-        &people,
-        super::notifications::Event {
-            kind,
-            zh,
-            en,
-            link: format!("/tasks/{}", row.task.id),
-            once: None,
-        },
-    )
-    .await;
-    Ok(row.task.id)
-}
-
 /// The open milestones of a task that stops, each cancelled with `reason`.
-fn cancel_open(
+pub(super) fn cancel_open(
     w: &mut TaskWrite,
     row: &TaskRow,
     actor: Uuid,
@@ -893,326 +550,4 @@ fn cancel_open(
         ));
     }
     Ok(())
-}
-
-/// The 赛马制 mid-term review: one decision per team in progress (continue, with an optional
-/// enlargement; cut; or merge into a continuing team), each with its reason. A cut or merged
-/// team's unpaid tranches are cancelled; enlargements come out of what they free and are paid
-/// with the final acceptance.
-#[tracing::instrument(skip_all)]
-pub async fn midterm_review(
-    state: &AppState,
-    actor: &Actor,
-    call_id: Uuid,
-    lines: &[MidtermLine],
-) -> Result<(), AppError> {
-    official(actor)?;
-    let call = load_call(state, call_id).await?;
-    let c = &call.call;
-    if c.status != CallStatus::InProgress {
-        return Err(not_in(c.status, CallStatus::InProgress));
-    }
-    let rows = state.store.tasks_of_call(call_id).await.map_err(internal)?;
-    let live: Vec<LiveTask> = rows
-        .iter()
-        .filter(|r| r.task.status.is_live())
-        .map(|r| LiveTask {
-            id: r.task.id,
-            unpaid_fen: open_fen(r),
-        })
-        .collect();
-    let mut errs = Errors::default();
-    let mut decisions = vec![];
-    let mut reasons = vec![];
-    for (i, l) in lines.iter().enumerate() {
-        let n = i + 1;
-        let Ok(task_id) = Uuid::parse_str(l.task_id.trim()) else {
-            errs.push(
-                "decision",
-                format!("第 {n} 项：团队无效"),
-                format!("Item {n}: not a team of this call"),
-            );
-            continue;
-        };
-        let reason = match clean_text(&l.reason, 2, 1000) {
-            Ok(r) => Some(r),
-            Err(e) => {
-                errs.push(
-                    &format!("reason.{i}"),
-                    format!("第 {n} 项理由：{}", e.message_zh()),
-                    format!("Item {n}, reason: {}", e.message_en()),
-                );
-                None
-            }
-        };
-        let decision = match l.decision.trim() {
-            "continue" => {
-                let extra = if l.extra.trim().is_empty() {
-                    Some(Fen::ZERO)
-                } else {
-                    match Fen::parse_wan(&l.extra) {
-                        Ok(f) => Some(f),
-                        Err(e) => {
-                            errs.push(
-                                &format!("extra.{i}"),
-                                format!("第 {n} 项追加经费：{}", e.message_zh()),
-                                format!("Item {n}, added funding: {}", e.message_en()),
-                            );
-                            None
-                        }
-                    }
-                };
-                extra.map(|f| Decision::Continue { extra_fen: f.fen() })
-            }
-            "cut" => Some(Decision::Cut),
-            "merge" => match Uuid::parse_str(l.merge_into.trim()) {
-                Ok(into) => Some(Decision::Merge { into }),
-                Err(_) => {
-                    errs.push(
-                        &format!("merge_into.{i}"),
-                        format!("第 {n} 项：请选择并入的团队"),
-                        format!("Item {n}: choose the team it merges into"),
-                    );
-                    None
-                }
-            },
-            _ => {
-                errs.push(
-                    &format!("decision.{i}"),
-                    format!("第 {n} 项：请选择继续支持、淘汰或合并"),
-                    format!("Item {n}: choose continue, cut or merge"),
-                );
-                None
-            }
-        };
-        if let (Some(d), Some(r)) = (decision, reason) {
-            decisions.push((task_id, d));
-            reasons.push(r);
-        }
-    }
-    errs.finish()?;
-    check_midterm(c.winners, &live, &decisions)
-        .map_err(|e| AppError::conflict(e.message_zh(), e.message_en()))?;
-    let now = state.clock.now();
-    let mut w = TaskWrite::default();
-    let name = |id: Uuid| {
-        rows.iter()
-            .find(|r| r.task.id == id)
-            .map(|r| r.org_name.clone())
-            .unwrap_or_default()
-    };
-    for ((task_id, d), reason) in decisions.iter().zip(&reasons) {
-        let row = rows
-            .iter()
-            .find(|r| r.task.id == *task_id)
-            .ok_or(AppError::NotFound)?;
-        let mut record = MidtermRecord {
-            id: Uuid::new_v4(),
-            call_id,
-            task_id: *task_id,
-            decision: d.as_str().into(),
-            merge_into: None,
-            extra_fen: 0,
-            reason: reason.clone(),
-            decided_by: actor.user_id,
-            decided_at: now,
-        };
-        match d {
-            Decision::Continue { extra_fen } => {
-                let mut ev = audit(
-                    Some(actor.user_id),
-                    TaskLifecycle::ENTITY,
-                    task_id,
-                    "midterm_continue",
-                    now,
-                );
-                ev.reason = Some(if *extra_fen > 0 {
-                    format!("{reason}（追加经费 {} 万元）", Fen(*extra_fen).format_wan())
-                } else {
-                    reason.clone()
-                });
-                w.events.push(ev);
-                if *extra_fen > 0 {
-                    let fin = row
-                        .milestones
-                        .iter()
-                        .find(|m| m.kind == MilestoneKind::Final && tranche_open(m.status))
-                        .ok_or_else(|| {
-                            AppError::conflict(
-                                format!("“{}”的验收已结束，不能追加经费", row.org_name),
-                                format!(
-                                    "“{}” has no open final acceptance to enlarge",
-                                    row.org_name
-                                ),
-                            )
-                        })?;
-                    w.enlargements.push((*task_id, fin.id, *extra_fen));
-                    record.extra_fen = *extra_fen;
-                }
-            }
-            Decision::Cut | Decision::Merge { .. } => {
-                let (action, text) = match d {
-                    Decision::Merge { into } => {
-                        record.merge_into = Some(*into);
-                        (
-                            TaskAction::Merge,
-                            format!("并入“{}”：{reason}", name(*into)),
-                        )
-                    }
-                    _ => (TaskAction::Cut, reason.clone()),
-                };
-                w.tasks.push(step::<TaskLifecycle>(
-                    Some(actor.user_id),
-                    *task_id,
-                    row.task.status,
-                    action,
-                    Some(&text),
-                    now,
-                )?);
-                cancel_open(
-                    &mut w,
-                    row,
-                    actor.user_id,
-                    &format!("中期评估：{text}"),
-                    now,
-                )?;
-            }
-        }
-        w.midterm.push(record);
-    }
-    written(state.store.write_tasks(&w).await)?;
-    for ((task_id, d), reason) in decisions.iter().zip(&reasons) {
-        let Some(row) = rows.iter().find(|r| r.task.id == *task_id) else {
-            continue;
-        };
-        let people = team_people(state, &row.task).await?;
-        super::notifications::notify(
-            state,
-            &people,
-            super::notifications::Event {
-                kind: "midterm_decision",
-                zh: format!(
-                    "榜单“{}”中期评估结果：{}（{reason}）",
-                    c.title,
-                    d.label_zh()
-                ),
-                en: format!("Mid-term review of “{}”: {}", c.title, d.label_en()),
-                link: format!("/tasks/{task_id}"),
-                once: None,
-            },
-        )
-        .await;
-    }
-    Ok(())
-}
-
-/// Terminates the implementation of a call (终止) with a reason: every task in progress stops
-/// and its unpaid tranches are cancelled.
-#[tracing::instrument(skip_all)]
-pub async fn terminate_call(
-    state: &AppState,
-    actor: &Actor,
-    call_id: Uuid,
-    reason: &str,
-) -> Result<(), AppError> {
-    official(actor)?;
-    let call = load_call(state, call_id).await?;
-    let c = &call.call;
-    if !implementing(c.status) {
-        return Err(not_in(c.status, CallStatus::InProgress));
-    }
-    let now = state.clock.now();
-    let me = Some(actor.user_id);
-    let call_step = step::<CallLifecycle>(
-        me,
-        call_id,
-        c.status,
-        CallAction::Terminate,
-        Some(reason),
-        now,
-    )?;
-    let reason = call_step.0.reason.clone().unwrap_or_default();
-    let rows = state.store.tasks_of_call(call_id).await.map_err(internal)?;
-    let mut w = TaskWrite::default();
-    let mut people = vec![];
-    for row in rows.iter().filter(|r| r.task.status.is_live()) {
-        w.tasks.push(step::<TaskLifecycle>(
-            me,
-            row.task.id,
-            row.task.status,
-            TaskAction::Terminate,
-            Some(&reason),
-            now,
-        )?);
-        cancel_open(
-            &mut w,
-            row,
-            actor.user_id,
-            &format!("终止实施：{reason}"),
-            now,
-        )?;
-        people.extend(team_people(state, &row.task).await?);
-    }
-    w.call = Some(call_step);
-    match state.store.write_tasks(&w).await {
-        Ok(()) => {}
-        Err(StoreError::Stale) => return Err(lifecycle::stale::<CallLifecycle>()),
-        Err(e) => return Err(internal(e)),
-    }
-    super::notifications::notify(
-        state,
-        &people,
-        super::notifications::Event {
-            kind: "call_terminated",
-            zh: format!("榜单“{}”已终止实施：{reason}", c.title),
-            en: format!("The implementation of “{}” was terminated", c.title),
-            link: format!("/calls/{call_id}"),
-            once: None,
-        },
-    )
-    .await;
-    Ok(())
-}
-
-/// Reminds each team of a milestone due within [`REMIND_DAYS`], and tells the team and the
-/// call's official of one overdue; each once. Returns how many milestones it looked at.
-#[tracing::instrument(skip_all)]
-pub async fn remind_milestones(state: &AppState) -> Result<usize, AppError> {
-    let today = today(state);
-    let by = today + chrono::Duration::days(REMIND_DAYS);
-    let due = state
-        .store
-        .open_milestones_due(by)
-        .await
-        .map_err(internal)?;
-    for (m, t) in &due {
-        if m.kind == MilestoneKind::Start {
-            continue;
-        }
-        let mut people = team_people(state, t).await?;
-        let date = m.due_on.to_string();
-        let event = if m.due_on < today {
-            people.push(load_call(state, t.call_id).await?.call.created_by);
-            super::notifications::Event {
-                kind: "milestone_overdue",
-                zh: format!("里程碑“{}”已于 {date} 到期，尚未提交成果", m.deliverable),
-                en: format!(
-                    "The milestone “{}” was due on {date} and is overdue",
-                    m.deliverable
-                ),
-                link: format!("/tasks/{}", t.id),
-                once: Some(format!("milestone-overdue:{}", m.id)),
-            }
-        } else {
-            super::notifications::Event {
-                kind: "milestone_due",
-                zh: format!("里程碑“{}”将于 {date} 到期，请按时提交成果", m.deliverable),
-                en: format!("The milestone “{}” is due on {date}", m.deliverable),
-                link: format!("/tasks/{}", t.id),
-                once: Some(format!("milestone-due:{}", m.id)),
-            }
-        };
-        super::notifications::notify(state, &people, event).await;
-    }
-    Ok(due.len())
 }

@@ -195,7 +195,8 @@ impl TargetStore for SqlStore {
              (SELECT COUNT(*) FROM bids WHERE status NOT IN ('draft', 'withdrawn')) AS b, \
              (SELECT COUNT(*) FROM contracts WHERE status = 'registered') AS k, \
              (SELECT COUNT(DISTINCT achievement_id) FROM contracts WHERE status = 'registered' AND achievement_id IS NOT NULL \
-                AND contract_type IN ('transfer', 'licence')) AS t",
+                AND contract_type IN ('transfer', 'licence')) AS t, \
+             (SELECT COUNT(*) FROM calls WHERE status = 'accepted' AND breakthrough = TRUE) AS kb",
         )
         .fetch_one(&self.pool)
         .await
@@ -208,6 +209,7 @@ impl TargetStore for SqlStore {
             bids_submitted: g("b")?,
             contracts_registered: g("k")?,
             achievements_transferred: g("t")?,
+            breakthroughs: g("kb")?,
         })
     }
 }
