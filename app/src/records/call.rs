@@ -128,6 +128,24 @@ pub(crate) fn short(
     }
 }
 
+/// The `indicators` field of a call or a task contract: `名称 | 单位 | 目标值` per line.
+pub(crate) fn indicators(errs: &mut Errors, input: &str) -> Vec<Indicator> {
+    list_field(
+        errs,
+        "indicators",
+        input,
+        3,
+        ("指标名称 | 单位 | 目标值", "name | unit | target value"),
+        |errs, n, p| {
+            Some(Indicator {
+                name: short(errs, "indicators", n, &p[0], 60)?,
+                unit: short(errs, "indicators", n, &p[1], 20)?,
+                target: short(errs, "indicators", n, &p[2], 40)?,
+            })
+        },
+    )
+}
+
 /// Every problem at once. `now` is the server clock's time: the window may not open in the past.
 pub fn parse(f: &CallForm, cat: &dyn Catalog, now: DateTime<Utc>) -> Result<CallContent, AppError> {
     let mut errs = Errors::default();
@@ -144,20 +162,7 @@ pub fn parse(f: &CallForm, cat: &dyn Catalog, now: DateTime<Utc>) -> Result<Call
         errs.push("district", "请选择所在区域", "Choose a district");
         None
     };
-    let indicators = list_field(
-        &mut errs,
-        "indicators",
-        &f.indicators,
-        3,
-        ("指标名称 | 单位 | 目标值", "name | unit | target value"),
-        |errs, n, p| {
-            Some(Indicator {
-                name: short(errs, "indicators", n, &p[0], 60)?,
-                unit: short(errs, "indicators", n, &p[1], 20)?,
-                target: short(errs, "indicators", n, &p[2], 40)?,
-            })
-        },
-    );
+    let indicators = indicators(&mut errs, &f.indicators);
     let acceptance = errs.take(
         "acceptance",
         clean_text(&f.acceptance, LONG_TEXT.0, LONG_TEXT.1),

@@ -162,20 +162,7 @@ pub fn parse(f: &TaskForm) -> Result<TaskContent, AppError> {
             }
         }
     }
-    let indicators = list_field(
-        &mut errs,
-        "indicators",
-        &f.indicators,
-        3,
-        ("指标名称 | 单位 | 目标值", "name | unit | target value"),
-        |errs, n, p| {
-            Some(Indicator {
-                name: short(errs, "indicators", n, &p[0], 60)?,
-                unit: short(errs, "indicators", n, &p[1], 20)?,
-                target: short(errs, "indicators", n, &p[2], 40)?,
-            })
-        },
-    );
+    let indicators = super::call::indicators(&mut errs, &f.indicators);
     errs.finish()?;
     Ok(TaskContent {
         starts_on: starts_on.ok_or(AppError::Internal)?,

@@ -112,6 +112,67 @@ pub async fn task_form(
     Ok((super::calls::call_summary(&call), bid.org_name, form))
 }
 
+/// The records of a task contract as recorded `at` by `by` for `bid`: the task in progress and
+/// its milestones, the first accepted with its tranche paid, the others pending. `milestone_id`
+/// names milestone `i` (new ids, or the seeds' stable ones).
+pub fn task_records(
+    content: &rec::TaskContent,
+    id: Uuid,
+    bid: &BidRecord,
+    by: Uuid,
+    at: DateTime<Utc>,
+    milestone_id: impl Fn(usize) -> Uuid,
+) -> (TaskRecord, Vec<MilestoneRecord>) {
+    let task = TaskRecord {
+        id,
+        call_id: bid.call_id,
+        bid_id: bid.id,
+        org_id: bid.org_id,
+        lead_user_id: bid.lead_user_id,
+        starts_on: content.starts_on,
+        city_fund_fen: content.city_fund.fen(),
+        enterprise_fund_fen: content.enterprise_fund.fen(),
+        indicators: content.indicators.clone(),
+        status: TaskStatus::InProgress,
+        status_reason: None,
+        created_by: by,
+        created_at: at,
+        updated_at: at,
+    };
+    let milestones = content
+        .milestones
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let start = m.kind == MilestoneKind::Start;
+            MilestoneRecord {
+                id: milestone_id(i),
+                task_id: id,
+                seq: i as u32,
+                kind: m.kind,
+                deliverable: m.deliverable.clone(),
+                due_on: m.due_on,
+                tranche_fen: m.tranche.fen(),
+                status: if start {
+                    MilestoneStatus::Accepted
+                } else {
+                    MilestoneStatus::Pending
+                },
+                status_reason: None,
+                report: None,
+                values: vec![],
+                submitted_at: None,
+                submitted_by: None,
+                decided_at: start.then_some(at),
+                decided_by: start.then_some(by),
+                paid_at: start.then_some(at),
+                updated_at: at,
+            }
+        })
+        .collect();
+    (task, milestones)
+}
+
 /// Records the task contract (立项) of one winner of an awarded call: the plan becomes
 /// milestones, the first tranche is released, the call enters implementation. Only once the
 /// 公示 has ended with every objection answered (the call is awarded), once per winner, and
@@ -184,53 +245,9 @@ pub async fn start_task(
     errs.finish()?;
     let now = state.clock.now();
     let id = Uuid::new_v4();
-    let task = TaskRecord {
-        id,
-        call_id,
-        bid_id,
-        org_id: bid.bid.org_id,
-        lead_user_id: bid.bid.lead_user_id,
-        starts_on: content.starts_on,
-        city_fund_fen: content.city_fund.fen(),
-        enterprise_fund_fen: content.enterprise_fund.fen(),
-        indicators: content.indicators.clone(),
-        status: TaskStatus::InProgress,
-        status_reason: None,
-        created_by: actor.user_id,
-        created_at: now,
-        updated_at: now,
-    };
-    let milestones: Vec<MilestoneRecord> = content
-        .milestones
-        .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            let start = m.kind == MilestoneKind::Start;
-            MilestoneRecord {
-                id: Uuid::new_v4(),
-                task_id: id,
-                seq: i as u32,
-                kind: m.kind,
-                deliverable: m.deliverable.clone(),
-                due_on: m.due_on,
-                tranche_fen: m.tranche.fen(),
-                status: if start {
-                    MilestoneStatus::Accepted
-                } else {
-                    MilestoneStatus::Pending
-                },
-                status_reason: None,
-                report: None,
-                values: vec![],
-                submitted_at: None,
-                submitted_by: None,
-                decided_at: start.then_some(now),
-                decided_by: start.then_some(actor.user_id),
-                paid_at: start.then_some(now),
-                updated_at: now,
-            }
-        })
-        .collect();
+    let (task, milestones) = task_records(&content, id, &bid.bid, actor.user_id, now, |_| {
+        Uuid::new_v4()
+    });
     let wan = |f: i64| Fen(f).format_wan();
     let mut ev = audit(Some(actor.user_id), TaskLifecycle::ENTITY, id, "start", now);
     ev.to_state = Some(TaskStatus::InProgress.as_str().into());

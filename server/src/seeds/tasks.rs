@@ -85,53 +85,10 @@ pub(super) async fn seed_implementation(
         );
         let content = checked(key, records::task::parse(&form))?;
         let id = stable_id("task", &format!("{}:{i}", key));
-        let task = TaskRecord {
-            id,
-            call_id: call.id,
-            bid_id,
-            org_id: bid.bid.org_id,
-            lead_user_id: bid.bid.lead_user_id,
-            starts_on: content.starts_on,
-            city_fund_fen: content.city_fund.fen(),
-            enterprise_fund_fen: content.enterprise_fund.fen(),
-            indicators: content.indicators.clone(),
-            status: TaskStatus::InProgress,
-            status_reason: None,
-            created_by: official,
-            created_at: started,
-            updated_at: started,
-        };
-        let milestones: Vec<MilestoneRecord> = content
-            .milestones
-            .iter()
-            .enumerate()
-            .map(|(k, m)| {
-                let start = k == 0;
-                MilestoneRecord {
-                    id: stable_id("milestone", &format!("{}:{i}:{k}", key)),
-                    task_id: id,
-                    seq: k as u32,
-                    kind: m.kind,
-                    deliverable: m.deliverable.clone(),
-                    due_on: m.due_on,
-                    tranche_fen: m.tranche.fen(),
-                    status: if start {
-                        MilestoneStatus::Accepted
-                    } else {
-                        MilestoneStatus::Pending
-                    },
-                    status_reason: None,
-                    report: None,
-                    values: vec![],
-                    submitted_at: None,
-                    submitted_by: None,
-                    decided_at: start.then_some(started),
-                    decided_by: start.then_some(official),
-                    paid_at: start.then_some(started),
-                    updated_at: started,
-                }
-            })
-            .collect();
+        let (task, milestones) =
+            services::task_records(&content, id, &bid.bid, official, started, |k| {
+                stable_id("milestone", &format!("{key}:{i}:{k}"))
+            });
         let call_change = (status == CallStatus::Awarded).then(|| {
             StatusChange::of::<CallLifecycle>(
                 call.id,
