@@ -270,7 +270,13 @@ impl TaskStore for SqlStore {
                 .await
                 .map_err(map_err)?;
             sqlx::query("UPDATE calls SET updated_at = $1 WHERE id = (SELECT call_id FROM tasks WHERE id = $2)")
-                .bind(micros(w.events.first().map_or_else(Utc::now, |e| e.at)))
+                .bind(micros(
+                    // An enlargement is decided with its mid-term event; the store keeps no clock.
+                    w.events
+                        .first()
+                        .map(|e| e.at)
+                        .ok_or_else(|| StoreError::Other("an enlargement without its mid-term event".into()))?,
+                ))
                 .bind(*task)
                 .execute(&mut *tx)
                 .await
