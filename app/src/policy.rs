@@ -287,11 +287,13 @@ pub fn bid_access(actor: Option<&Actor>, bid: &BidFacts) -> BidAccess {
 }
 
 /// Who is on the team of one task of an awarded call (立项 onwards): the bid's lead and the
-/// members who confirmed.
+/// members who confirmed; and the experts assigned to give an opinion on one of its stages
+/// (a milestone, the acceptance, the call's mid-term review).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskFacts {
     pub lead: Uuid,
     pub members: Vec<Uuid>,
+    pub reviewers: Vec<Uuid>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -302,21 +304,26 @@ pub struct TaskAccess {
     pub submit: bool,
     /// Accept or reject a milestone, decide the acceptance (officials not on the team).
     pub decide: bool,
+    /// Give an expert opinion on a stage one is assigned to (never a team member).
+    pub review: bool,
 }
 
 /// Who may do what with one task: the plan, the funding and the payments are public; the
-/// reports are the team's and the officials'; only the team submits, and only an official who
-/// is not on it decides.
+/// reports are the team's, the officials' and the assigned reviewers'; only the team submits,
+/// only an official who is not on it decides, and only an assigned reviewer off the team gives
+/// an opinion.
 pub fn task_access(actor: Option<&Actor>, task: &TaskFacts) -> TaskAccess {
     let Some(a) = actor else {
         return TaskAccess::default();
     };
     let team = a.user_id == task.lead || task.members.contains(&a.user_id);
     let official = a.has(Role::Official);
+    let reviewer = task.reviewers.contains(&a.user_id) && !team;
     TaskAccess {
-        read: team || official,
+        read: team || official || reviewer,
         submit: team,
         decide: official && !team,
+        review: reviewer,
     }
 }
 
@@ -521,9 +528,11 @@ mod tests {
         let official = actor(Who::Official, Uuid::new_v4()).unwrap();
         let mut official_on_team = actor(Who::Official, org).unwrap();
         official_on_team.roles.push(Role::Researcher);
+        let reviewer = actor(Who::Expert, Uuid::new_v4()).unwrap();
         let facts = TaskFacts {
             lead: lead.user_id,
             members: vec![member.user_id, official_on_team.user_id],
+            reviewers: vec![reviewer.user_id, member.user_id],
         };
         let access = |a: Option<&Actor>| task_access(a, &facts);
         for team in [&lead, &member] {
@@ -532,10 +541,21 @@ mod tests {
                 TaskAccess {
                     read: true,
                     submit: true,
-                    decide: false
-                }
+                    decide: false,
+                    review: false
+                },
+                "a team member never reviews the team, even if assigned"
             );
         }
+        assert_eq!(
+            access(Some(&reviewer)),
+            TaskAccess {
+                read: true,
+                submit: false,
+                decide: false,
+                review: true
+            }
+        );
         assert_eq!(access(None), TaskAccess::default());
         assert_eq!(
             access(Some(&colleague)),
@@ -547,7 +567,8 @@ mod tests {
             TaskAccess {
                 read: true,
                 submit: false,
-                decide: true
+                decide: true,
+                review: false
             }
         );
         assert!(

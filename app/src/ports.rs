@@ -13,6 +13,7 @@ mod contracts;
 mod files;
 mod notifications;
 mod reviews;
+mod stage_reviews;
 mod stats;
 mod targets;
 mod tasks;
@@ -21,6 +22,7 @@ pub use contracts::*;
 pub use files::*;
 pub use notifications::*;
 pub use reviews::*;
+pub use stage_reviews::*;
 pub use stats::*;
 pub use targets::*;
 pub use tasks::*;
@@ -314,6 +316,7 @@ pub trait Store:
     + StatsStore
     + TargetStore
     + TaskStore
+    + StageReviewStore
     + ReviewStore
     + NotificationStore
     + DisputeStore

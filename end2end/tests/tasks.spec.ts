@@ -2,9 +2,10 @@ import { test, expect, hydrated, login, DEMO } from "./fixtures";
 
 // 揭榜挂帅 part 2 on the demo 赛马制 call, awarded to two teams (its 公示 is over): the official
 // records both task contracts (a tranche plan that overruns the funding is refused with the
-// values kept), team A's milestone is rejected and then accepted, the mid-term review cuts team
-// B with a reason (cutting both is refused), team A passes its final acceptance with the final
-// payment, and the call's open data shows both contracts. The demo database is fresh per run.
+// values kept), team A's milestone (with a file) is rejected and then accepted, the mid-term
+// review cuts team B with a reason (cutting both is refused), an assigned expert gives an
+// opinion on team A's final report, team A passes its final acceptance with the final payment,
+// and the call's open data shows both contracts. The demo database is fresh per run.
 const RACE = "高强韧铝合金型材在线表面缺陷检测与分级";
 
 test("a 赛马制 call runs from 立项 through a rejected and accepted milestone and a mid-term cut to final acceptance", async ({ page, browser }) => {
@@ -52,6 +53,13 @@ test("a 赛马制 call runs from 立项 through a rejected and accepted mileston
   await team.goto(taskA);
   await hydrated(team);
   const form = team.locator('[data-testid="submit-milestone"]');
+  // The test data goes with the submission as a file, checked by its content.
+  const pdf = Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\n% 产线数据\ntrailer<<>>\n%%EOF\n");
+  await form.locator("#attachment-file").setInputFiles({ name: "产线试运行数据.pdf", mimeType: "application/pdf", buffer: pdf });
+  await form.locator('[data-testid="upload"]').click();
+  await expect(team.locator('[data-testid="upload-ok"]')).toBeVisible();
+  await expect(form.locator('[data-testid="attachment"]')).toContainText("产线试运行数据.pdf");
+  await hydrated(team);
   await form.locator("#report").fill("样机已在合作企业产线试运行 30 天，检出率与误报率数据见附件。");
   const values = form.locator('input[name="values[]"]');
   await values.nth(0).fill("97 kg");
@@ -68,6 +76,10 @@ test("a 赛马制 call runs from 立项 through a rejected and accepted mileston
   await hydrated(page);
   const decide = page.locator('[data-testid="decide-milestone"]');
   await expect(decide.locator('[data-testid="readings"]')).toContainText("未达标");
+  const href = await decide.locator('[data-testid="attachment"] a').getAttribute("href");
+  const file = await page.request.get(new URL(href ?? "", page.url()).toString());
+  expect(file.status()).toBe(200);
+  expect(await file.body()).toEqual(pdf);
   await decide.locator('input[name="verdict"][value="reject"]').check();
   await decide.locator('[data-testid="decide"]').click();
   await expect(decide.locator('[data-testid="error-summary"]')).toContainText("理由");
@@ -111,7 +123,8 @@ test("a 赛马制 call runs from 立项 through a rejected and accepted mileston
   await expect(page.locator('[data-testid="task-row"]', { hasText: "桂林电子科技大学" })).toContainText("中期淘汰");
   await expect(page.locator('[data-testid="task-row"]', { hasText: "桂林电子科技大学" })).toContainText("三维检测样机未达到中期指标");
 
-  // Final acceptance of team A: every value, an opinion, the final payment.
+  // Final acceptance of team A: every value, an expert's opinion, the official's opinion, the
+  // final payment.
   await team.goto(taskA);
   await hydrated(team);
   await expect(form).toContainText("验收");
@@ -123,6 +136,29 @@ test("a 赛马制 call runs from 立项 through a rejected and accepted mileston
   await expect(team.locator('[data-testid="milestone-row"]').nth(2)).toHaveAttribute("data-status", "submitted");
   await page.goto(taskA);
   await hydrated(page);
+  // Without an expert's opinion the acceptance cannot be decided; the official assigns one.
+  await decide.locator("#decide-reason").fill("同意通过验收。");
+  await decide.locator('[data-testid="decide"]').click();
+  await expect(decide.locator('[data-testid="error-summary"]')).toContainText("评审专家");
+  const stage = page.locator('[data-testid="stage-reviews"]').last();
+  await stage.locator('[data-testid="assign-stage"] summary').click();
+  await stage.locator('[data-testid="reviewer-option"]', { hasText: "广西科学院" }).first().locator("input").check();
+  await stage.locator('[data-testid="assign-experts"]').click();
+  await expect(stage.locator('[data-testid="stage-opinion"]')).toHaveCount(1);
+  const expert = await (await browser.newContext()).newPage();
+  await login(expert, DEMO.expert.email, DEMO.expert.password);
+  await expert.goto("/my/reviews");
+  await expert.locator('[data-testid="stage-assignment"] a', { hasText: "广西大学" }).click();
+  await hydrated(expert);
+  await expect(expert.locator('[data-testid="review-submission"]')).toContainText("第三方检测");
+  const mine = expert.locator('[data-testid="stage-reviews"]');
+  await mine.locator('input[name="opinion"][value="pass"]').check();
+  await mine.locator("textarea").fill("现场核验产线运行数据，三项指标均达到任务书要求，同意通过验收。");
+  await mine.locator('[data-testid="give-opinion"]').click();
+  await expect(mine.locator('[data-testid="stage-opinion"]')).toContainText("同意通过");
+  await page.goto(taskA);
+  await hydrated(page);
+  await expect(page.locator('[data-testid="stage-opinion"]').last()).toContainText("现场核验");
   await decide.locator("#decide-reason").fill("专家组认为各项考核指标均达到任务书要求，同意通过验收。");
   await decide.locator('input[name="breakthrough"]').check();
   await decide.locator('[data-testid="decide"]').click();

@@ -80,6 +80,7 @@ pub fn api_routes() -> Vec<(&'static str, axum::routing::MethodRouter<AppState>)
         ("/bids/{id}", get(rest::get_bid)),
         ("/receipts/{sha256}", get(rest::verify_receipt)),
         ("/attachments/{id}", get(rest::get_attachment)),
+        ("/milestone-files/{id}", get(rest::get_milestone_file)),
         ("/contracts", post(rest::apply_contract)),
         ("/contracts/{id}", get(rest::get_contract)),
         ("/stats/turnover", get(rest::stats::turnover)),
@@ -108,6 +109,10 @@ pub fn router(state: AppState) -> Router {
     // length) at twice the limit.
     let attachments = Router::new()
         .route("/bids/{id}/attachments", post(web::bid_attachment_upload))
+        .route(
+            "/tasks/{task}/milestones/{id}/files",
+            post(web::milestone_file_upload),
+        )
         .layer(axum::extract::DefaultBodyLimit::max(
             (2 * state.settings.max_upload_bytes + web::UPLOAD_OVERHEAD) as usize,
         ));

@@ -409,8 +409,27 @@ pub async fn get_attachment(
     let id = uuid::Uuid::parse_str(&id).map_err(|_| ApiError(AppError::NotFound))?;
     let actor = auth.user.as_ref().map(app::policy::Actor::from);
     let (view, bytes) = services::attachment_download(&state, actor.as_ref(), id).await?;
+    Ok(file_response(view, bytes))
+}
+
+/// `GET /milestone-files/{id}`: a file of a milestone's submission, for the readers of the
+/// task's reports (404 for anyone else), served as attachments are.
+pub async fn get_milestone_file(
+    State(state): State<AppState>,
+    Extension(auth): Extension<Auth>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = uuid::Uuid::parse_str(&id).map_err(|_| ApiError(AppError::NotFound))?;
+    let actor = auth.user.as_ref().map(app::policy::Actor::from);
+    let (view, bytes) = services::milestone_file_download(&state, actor.as_ref(), id).await?;
+    Ok(file_response(view, bytes))
+}
+
+/// A stored file as a download: its type from the content check at upload (never the name),
+/// saved rather than opened in our origin.
+fn file_response(view: app::model::AttachmentView, bytes: Vec<u8>) -> Response {
     use axum::http::header;
-    Ok((
+    (
         [
             (header::CONTENT_TYPE, view.kind.mime().to_string()),
             (header::CONTENT_DISPOSITION, content_disposition(&view.name)),
@@ -423,7 +442,7 @@ pub async fn get_attachment(
         ],
         bytes,
     )
-        .into_response())
+        .into_response()
 }
 
 /// `attachment; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded>` (RFC 6266),

@@ -380,30 +380,25 @@ pub async fn import_report_csv(
 /// file's headers, the other fields).
 pub const UPLOAD_OVERHEAD: u64 = 64 * 1024;
 
-/// `POST /bids/{id}/attachments` (multipart, field `file`): the lead attaches a file to the
-/// draft. A plain form post, so it works with and without JavaScript; the browser returns to
-/// the bid's page with `?uploaded=1`, or `?upload_error=<code>` naming one of the fixed
-/// refusals (`app::domain::attachment::UploadError`), so a crafted link can show no text of
-/// its own. A body over the limit is refused as "too large" without being kept.
-pub async fn bid_attachment_upload(
-    State(state): State<AppState>,
-    axum::Extension(auth): axum::Extension<Auth>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
+/// Why an upload carried no file to hand to a service.
+enum NoFile {
+    /// A refusal the form shows.
+    Refused(app::domain::attachment::UploadError),
+    /// Not a multipart request at all.
+    Malformed,
+}
+
+/// The one file (field `file`) of a multipart upload, as (name, bytes), or why not. A body
+/// over the limit is refused as "too large" without being kept.
+async fn read_upload(
+    state: &AppState,
+    headers: &HeaderMap,
     req: Request<Body>,
-) -> Response {
+) -> Result<(String, Vec<u8>), NoFile> {
     use app::domain::attachment::UploadError;
     use axum::extract::FromRequest;
-    let Ok(bid) = uuid::Uuid::parse_str(&id) else {
-        return (StatusCode::NOT_FOUND, "未找到 / Not found").into_response();
-    };
-    let back = |q: String| Redirect::to(&format!("/bids/{bid}?{q}#attachments")).into_response();
-    let Some(actor) = auth.user.as_ref().map(app::policy::Actor::from) else {
-        return Redirect::to(&format!("/login?next=/bids/{bid}")).into_response();
-    };
     let max = state.settings.max_upload_bytes;
-    let refused = |e: UploadError| back(format!("upload_error={}", e.code()));
-    let too_large = || refused(UploadError::TooLarge { max_bytes: max });
+    let too_large = || Err(NoFile::Refused(UploadError::TooLarge { max_bytes: max }));
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -411,8 +406,8 @@ pub async fn bid_attachment_upload(
     if declared.is_some_and(|n| n > max + UPLOAD_OVERHEAD) {
         return too_large();
     }
-    let Ok(mut form) = axum::extract::Multipart::from_request(req, &state).await else {
-        return bad_upload();
+    let Ok(mut form) = axum::extract::Multipart::from_request(req, state).await else {
+        return Err(NoFile::Malformed);
     };
     let mut file: Option<(String, Vec<u8>)> = None;
     loop {
@@ -443,12 +438,21 @@ pub async fn bid_attachment_upload(
             Err(_) => return too_large(),
         }
     }
-    let Some((name, bytes)) = file else {
-        return refused(UploadError::Missing);
-    };
-    match services::add_attachment(&state, &actor, bid, &name, &bytes).await {
-        Ok(_) => back("uploaded=1".into()),
-        Err(services::UploadFailure::Refused(e)) => refused(e),
+    file.ok_or(NoFile::Refused(UploadError::Missing))
+}
+
+/// Where an upload's outcome goes: back to `back` with `?uploaded=1` or
+/// `?upload_error=<code>` naming one of the fixed refusals
+/// (`app::domain::attachment::UploadError`), so a crafted link can show no text of its own;
+/// a failure of the request itself is answered in the reader's language.
+fn upload_outcome(
+    headers: &HeaderMap,
+    back: impl Fn(String) -> Response,
+    r: Result<(), services::UploadFailure>,
+) -> Response {
+    match r {
+        Ok(()) => back("uploaded=1".into()),
+        Err(services::UploadFailure::Refused(e)) => back(format!("upload_error={}", e.code())),
         Err(services::UploadFailure::Failed(e)) => {
             let lang = headers
                 .get(header::COOKIE)
@@ -463,6 +467,65 @@ pub async fn bid_attachment_upload(
                 .into_response()
         }
     }
+}
+
+/// `POST /bids/{id}/attachments` (multipart, field `file`): the lead attaches a file to the
+/// draft. A plain form post, so it works with and without JavaScript; the browser returns to
+/// the bid's page (see [`upload_outcome`]).
+pub async fn bid_attachment_upload(
+    State(state): State<AppState>,
+    axum::Extension(auth): axum::Extension<Auth>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    req: Request<Body>,
+) -> Response {
+    let Ok(bid) = uuid::Uuid::parse_str(&id) else {
+        return (StatusCode::NOT_FOUND, "未找到 / Not found").into_response();
+    };
+    let back = |q: String| Redirect::to(&format!("/bids/{bid}?{q}#attachments")).into_response();
+    let Some(actor) = auth.user.as_ref().map(app::policy::Actor::from) else {
+        return Redirect::to(&format!("/login?next=/bids/{bid}")).into_response();
+    };
+    let r = match read_upload(&state, &headers, req).await {
+        Ok((name, bytes)) => services::add_attachment(&state, &actor, bid, &name, &bytes)
+            .await
+            .map(|_| ()),
+        Err(NoFile::Refused(e)) => Err(services::UploadFailure::Refused(e)),
+        Err(NoFile::Malformed) => return bad_upload(),
+    };
+    upload_outcome(&headers, back, r)
+}
+
+/// `POST /tasks/{task}/milestones/{id}/files` (multipart, field `file`): a team member
+/// attaches a file to a milestone's submission, and returns to the task's page.
+pub async fn milestone_file_upload(
+    State(state): State<AppState>,
+    axum::Extension(auth): axum::Extension<Auth>,
+    Path((task, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    req: Request<Body>,
+) -> Response {
+    let (Ok(task), Ok(milestone)) = (uuid::Uuid::parse_str(&task), uuid::Uuid::parse_str(&id))
+    else {
+        return (StatusCode::NOT_FOUND, "未找到 / Not found").into_response();
+    };
+    let back = |q: String| {
+        Redirect::to(&format!(
+            "/tasks/{task}?m={milestone}&{q}#files-{milestone}"
+        ))
+        .into_response()
+    };
+    let Some(actor) = auth.user.as_ref().map(app::policy::Actor::from) else {
+        return Redirect::to(&format!("/login?next=/tasks/{task}")).into_response();
+    };
+    let r = match read_upload(&state, &headers, req).await {
+        Ok((name, bytes)) => services::add_milestone_file(&state, &actor, milestone, &name, &bytes)
+            .await
+            .map(|_| ()),
+        Err(NoFile::Refused(e)) => Err(services::UploadFailure::Refused(e)),
+        Err(NoFile::Malformed) => return bad_upload(),
+    };
+    upload_outcome(&headers, back, r)
 }
 
 fn bad_upload() -> Response {

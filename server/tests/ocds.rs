@@ -247,10 +247,15 @@ async fn every_state_of_a_call_is_valid_open_data_and_nothing_sealed_leaks() {
         services::submit_milestone(&s, &lead0, m2, &sub(&["4", "6"]))
             .await
             .unwrap();
+        expert_opinion(&s, &a, m2, "pass").await;
         services::decide_milestone(&s, &a.off, m2, Verdict::Accept, Some("验收通过"), true)
             .await
             .unwrap();
         let p = valid_package(&s, a.call, "accepted").await;
+        assert!(
+            !p.to_string().contains("专家aw-exp") && !p.to_string().contains("现场核验"),
+            "no acceptance reviewer nor their opinion appears"
+        );
         let c0 = &contract(&p, tasks[0])["implementation"];
         assert_eq!(
             c0["transactions"].as_array().unwrap().len(),

@@ -289,6 +289,22 @@ async fn a_race_runs_from_the_task_contracts_through_a_midterm_cut_to_acceptance
         )
         .await
         .unwrap();
+        let e = services::decide_milestone(
+            &s,
+            &a.off,
+            m2,
+            Verdict::Accept,
+            Some("全部指标达到要求，验收通过"),
+            true,
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(
+            fields(&e),
+            vec!["reviews"],
+            "the final acceptance is decided with reviewers"
+        );
+        expert_opinion(&s, &a, m2, "pass").await;
         let e = services::decide_milestone(&s, &a.off, m2, Verdict::Accept, None, true)
             .await
             .unwrap_err();
@@ -458,6 +474,7 @@ async fn termination_failed_acceptance_and_steps_out_of_order_are_refused_or_rec
             (Some(true), Some(false)),
             "断尾率 ≤ 5 met, 含杂率 ≤ 7 not"
         );
+        expert_opinion(&s, &f, m2, "fail").await;
         services::decide_milestone(
             &s,
             &f.off,

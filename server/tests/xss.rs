@@ -308,9 +308,66 @@ async fn no_route_writes_a_stored_payload_as_markup_for_any_role() {
                     decided_by: None,
                     paid_at: (k == 0).then_some(at),
                     updated_at: at,
+                    files: vec![],
                 })
                 .collect();
             state.store.start_task(&task, &ms, None, &[]).await.expect("task");
+            // The demo expert's opinion on the submitted milestone, and a file with a payload
+            // for a name (the upload path would clean it; the page must escape it anyway).
+            let expert_actor = actor_of("expert@demo.jiebang.local").await;
+            let rev = app::ports::StageReviewRecord {
+                id: uuid::Uuid::new_v4(),
+                call_id: call,
+                task_id: Some(task.id),
+                milestone_id: Some(ms[1].id),
+                expert_user_id: expert_actor.user_id,
+                override_reason: Some(format!("豁免{p}")),
+                assigned_by: off_actor.user_id,
+                opinion: None,
+                comment: None,
+                given_at: None,
+                answers: None,
+                created_at: at,
+            };
+            let ev = |action: &str| app::ports::AuditEvent {
+                actor_id: Some(off_actor.user_id),
+                entity_type: "stage_review",
+                entity_id: rev.id.to_string(),
+                action: action.into(),
+                from_state: None,
+                to_state: None,
+                reason: None,
+                at,
+            };
+            state.store.insert_stage_reviews(&[(rev.clone(), ev("assign"))]).await.expect("reviewer");
+            // Files change only before a submission: attach while pending, then submitted again.
+            b.raw.exec("UPDATE milestones SET status = 'pending' WHERE report LIKE '报告%' AND status = 'submitted'").await;
+            let file = app::ports::AttachmentRecord {
+                id: uuid::Uuid::new_v4(),
+                owner_id: ms[1].id,
+                sha256: "0".repeat(64),
+                name: format!("附件{p}.pdf"),
+                size: 10,
+                kind: app::domain::attachment::FileKind::Pdf,
+                uploaded_by: bid.lead_user_id,
+                created_at: at,
+            };
+            state.store.add_milestone_file(&file, 10, &ev("attach")).await.expect("milestone file");
+            b.raw.exec("UPDATE milestones SET status = 'submitted' WHERE report LIKE '报告%' AND status = 'pending'").await;
+            state
+                .store
+                .give_opinion(
+                    &app::ports::OpinionWrite {
+                        review_id: rev.id,
+                        opinion: Some(app::domain::stage_review::Opinion::Revise),
+                        comment: format!("专家意见{p}"),
+                        answers: ms[1].submitted_at,
+                        at,
+                    },
+                    &ev("opinion"),
+                )
+                .await
+                .expect("opinion");
         }
         // Target values reported by 市科技局's demo official, payloads in their notes.
         let city_official = actor_of("official@demo.jiebang.local").await;
@@ -388,7 +445,8 @@ async fn no_route_writes_a_stored_payload_as_markup_for_any_role() {
         // A task's page shows its plan, report and values, escaped, to the officials.
         let (_, _, html) = send(&app, get_as(&format!("/tasks/{}", ids.tasks[0]), Some(&official))).await;
         assert!(
-            html.contains("交付1") && html.contains("报告") && (html.contains("&lt;script&gt;") || html.contains("&lt;img")),
+            html.contains("交付1") && html.contains("报告") && html.contains("专家意见") && html.contains("附件")
+                && (html.contains("&lt;script&gt;") || html.contains("&lt;img")),
             "{}",
             excerpt(&html, "交付1")
         );

@@ -163,3 +163,91 @@ pub async fn terminate_call(call_id: String, reason: String) -> Result<(), AppEr
     .await;
     ctx::finish(r)
 }
+
+/// Experts for one stage: `milestone_id` names a milestone (or the final acceptance); blank,
+/// the call's mid-term review.
+#[server(prefix = "/api/fn", endpoint = "assign_stage_reviewers")]
+pub async fn assign_stage_reviewers(
+    call_id: String,
+    milestone_id: Option<String>,
+    #[server(default)] experts: Vec<String>,
+    override_reason: Option<String>,
+) -> Result<(), AppError> {
+    let r = async {
+        let s = ctx::state()?;
+        let milestone = match milestone_id.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(m) => Some(parse_id(m)?),
+        };
+        let ids = experts
+            .iter()
+            .map(|e| parse_id(e))
+            .collect::<Result<Vec<_>, _>>()?;
+        let back = crate::services::assign_stage_reviewers(
+            &s,
+            &ctx::require_actor()?,
+            parse_id(&call_id)?,
+            milestone,
+            &ids,
+            override_reason.as_deref(),
+        )
+        .await?;
+        leptos_axum::redirect(&back);
+        Ok(())
+    }
+    .await;
+    ctx::finish(r)
+}
+
+/// An assigned expert's opinion: `opinion` is `pass`, `revise` or `fail` on a milestone (none
+/// at the mid-term review).
+#[server(prefix = "/api/fn", endpoint = "give_stage_opinion")]
+pub async fn give_stage_opinion(
+    review_id: String,
+    opinion: Option<String>,
+    comment: String,
+) -> Result<(), AppError> {
+    let r = async {
+        let s = ctx::state()?;
+        let back = crate::services::give_stage_opinion(
+            &s,
+            &ctx::require_actor()?,
+            parse_id(&review_id)?,
+            opinion.as_deref(),
+            &comment,
+        )
+        .await?;
+        leptos_axum::redirect(&back);
+        Ok(())
+    }
+    .await;
+    ctx::finish(r)
+}
+
+#[server(prefix = "/api/fn", endpoint = "my_stage_reviews")]
+pub async fn my_stage_reviews() -> Result<Vec<StageAssignment>, AppError> {
+    let r = async {
+        let s = ctx::state()?;
+        crate::services::my_stage_reviews(&s, &ctx::require_actor()?).await
+    }
+    .await;
+    ctx::finish(r)
+}
+
+#[server(prefix = "/api/fn", endpoint = "remove_milestone_file")]
+pub async fn remove_milestone_file(milestone_id: String, file_id: String) -> Result<(), AppError> {
+    let r = async {
+        let s = ctx::state()?;
+        let task = crate::services::remove_milestone_file(
+            &s,
+            &ctx::require_actor()?,
+            parse_id(&milestone_id)?,
+            parse_id(&file_id)?,
+        )
+        .await?;
+        leptos_axum::redirect(&format!("/tasks/{task}"));
+        Ok(())
+    }
+    .await;
+    ctx::finish(r)
+}

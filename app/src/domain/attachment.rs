@@ -232,6 +232,8 @@ pub enum UploadError {
     Closed,
     /// The bid is not a draft (a submitted bid is taken back to revise first).
     NotDraft,
+    /// The milestone's deliverables are submitted or decided: its files are fixed.
+    Locked,
     /// Too many uploads in a short time.
     RateLimited,
 }
@@ -261,6 +263,7 @@ impl UploadError {
             UploadError::Missing => "missing".into(),
             UploadError::Closed => "closed".into(),
             UploadError::NotDraft => "not_draft".into(),
+            UploadError::Locked => "locked".into(),
             UploadError::RateLimited => "rate".into(),
         }
     }
@@ -276,6 +279,7 @@ impl UploadError {
             "missing" => UploadError::Missing,
             "closed" => UploadError::Closed,
             "not_draft" => UploadError::NotDraft,
+            "locked" => UploadError::Locked,
             "rate" => UploadError::RateLimited,
             other => {
                 let rest = other.strip_prefix("mismatch.")?;
@@ -330,6 +334,7 @@ impl UploadError {
             UploadError::NotDraft => {
                 "只有草稿可以更改附件；已提交的申报请先点击“撤回修改”，改好后重新提交".into()
             }
+            UploadError::Locked => "成果已提交或已审核，附件不能再更改；被退回后可重新上传".into(),
             UploadError::RateLimited => "上传过于频繁，请稍后再试".into(),
         }
     }
@@ -372,6 +377,9 @@ impl UploadError {
             }
             UploadError::NotDraft => {
                 "Only a draft's attachments can change; take a submitted bid back to revise, then submit it again".into()
+            }
+            UploadError::Locked => {
+                "The deliverables are submitted or decided and their files are fixed; after a return they can change again".into()
             }
             UploadError::RateLimited => "Too many uploads in a short time; try again later".into(),
         }
@@ -650,6 +658,7 @@ mod tests {
             UploadError::Missing,
             UploadError::Closed,
             UploadError::NotDraft,
+            UploadError::Locked,
             UploadError::RateLimited,
             UploadError::Mismatch {
                 claimed: FileKind::Pdf,

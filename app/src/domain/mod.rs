@@ -13,6 +13,7 @@ pub mod lifecycle;
 pub mod money;
 pub mod review;
 pub mod role;
+pub mod stage_review;
 pub mod stats;
 pub mod stats_facts;
 pub mod target;

@@ -182,6 +182,26 @@ impl Conflict {
     }
 }
 
+/// Why `expert` (of `expert_org`) may not review the work of a team of `team_org` led by
+/// `lead` with `members`: the rule of part 1's bids, applied again at every implementation
+/// stage.
+pub fn conflicts(
+    expert: uuid::Uuid,
+    expert_org: Option<uuid::Uuid>,
+    team_org: uuid::Uuid,
+    lead: uuid::Uuid,
+    members: &[uuid::Uuid],
+) -> Vec<Conflict> {
+    let mut c = vec![];
+    if expert_org == Some(team_org) {
+        c.push(Conflict::SameOrganization);
+    }
+    if lead == expert || members.contains(&expert) {
+        c.push(Conflict::OnTeam);
+    }
+    c
+}
+
 /// One reviewer's weighted total for one bid, in hundredths of a point out of 100:
 /// Σ score_i / scale × weight_i. `scores` are in criterion order.
 pub fn weighted_total(scores: &[u32], weights: &[u32], scale: u32) -> i64 {
@@ -308,6 +328,27 @@ mod tests {
     use super::*;
     use ReviewAction as A;
     use ReviewStatus as S;
+
+    #[test]
+    fn conflicts_name_the_organization_and_the_team() {
+        let (e, org, other, lead) = (
+            uuid::Uuid::new_v4(),
+            uuid::Uuid::new_v4(),
+            uuid::Uuid::new_v4(),
+            uuid::Uuid::new_v4(),
+        );
+        assert!(conflicts(e, Some(other), org, lead, &[]).is_empty());
+        assert!(conflicts(e, None, org, lead, &[]).is_empty());
+        assert_eq!(
+            conflicts(e, Some(org), org, lead, &[]),
+            vec![Conflict::SameOrganization]
+        );
+        assert_eq!(conflicts(e, None, org, e, &[]), vec![Conflict::OnTeam]);
+        assert_eq!(
+            conflicts(e, Some(org), org, lead, &[e]),
+            vec![Conflict::SameOrganization, Conflict::OnTeam]
+        );
+    }
 
     const LEGAL: &[(ReviewStatus, ReviewAction, ReviewStatus)] = &[
         (S::Assigned, A::DeclareNoConflict, S::Accepted),

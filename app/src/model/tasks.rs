@@ -3,8 +3,9 @@
 //! the views of tasks and milestones. The plan, the funding, the tranches and each task's
 //! status are public; reports, reached values and the reasons of rejections are for the team
 //! and officials.
-use super::AuditEntry;
+use super::{AttachmentView, AuditEntry, ReviewerOption};
 use crate::domain::call::Indicator;
+use crate::domain::stage_review::Opinion;
 use crate::domain::task::{MilestoneKind, MilestoneStatus, TaskStatus};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -66,6 +67,52 @@ pub struct MilestoneView {
     pub may_submit: bool,
     /// An official may accept or reject it now.
     pub may_decide: bool,
+    /// The files attached to the submission (team, officials and its reviewers).
+    pub files: Vec<AttachmentView>,
+    /// The team may attach or remove files now (before it submits, or after a return).
+    pub may_attach: bool,
+    /// The experts' opinions on it, for the team, officials and its reviewers.
+    pub reviews: Option<StageReviews>,
+}
+
+/// One expert's assignment to a stage and the opinion given. Officials see who; the team sees
+/// "专家 1, 2, …"; a reviewer sees their own name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StageOpinionView {
+    pub id: Uuid,
+    /// The expert's name, or `None` where the reader may not know it.
+    pub expert: Option<String>,
+    /// 1-based, in assignment order: how the team refers to a reviewer.
+    pub number: usize,
+    pub opinion: Option<Opinion>,
+    pub comment: Option<String>,
+    pub given_at: Option<DateTime<Utc>>,
+    /// The opinion answers the latest submission (a resubmission asks again).
+    pub current: bool,
+    /// The override reason of an assignment despite a conflict (officials).
+    pub override_reason: Option<String>,
+}
+
+/// The experts of one stage: a milestone (or the final acceptance) or the mid-term review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StageReviews {
+    pub opinions: Vec<StageOpinionView>,
+    /// Officials: experts who accept reviews, with their conflicts against the team(s).
+    pub pool: Vec<ReviewerOption>,
+    /// An official may assign experts now.
+    pub may_assign: bool,
+    /// The reader's own assignment, when they may give (or revise) an opinion now.
+    pub mine: Option<Uuid>,
+    /// The stage asks for a conclusion (pass, revise, fail) as well as the text.
+    pub asks_opinion: bool,
+    /// Current opinions a decision needs (1 for the final acceptance).
+    pub needed: usize,
+}
+
+impl StageReviews {
+    pub fn current(&self) -> usize {
+        self.opinions.iter().filter(|o| o.current).count()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -98,6 +145,8 @@ pub struct TaskView {
     pub history: Vec<AuditEntry>,
     /// Every milestone's steps, each reason prefixed with the deliverable.
     pub milestone_history: Vec<AuditEntry>,
+    /// The largest file a milestone's submission may attach.
+    pub max_upload_bytes: u64,
 }
 
 impl TaskView {
@@ -130,6 +179,8 @@ pub struct ImplementationView {
     pub may_midterm: bool,
     /// An official may terminate the implementation now.
     pub may_terminate: bool,
+    /// The 赛马制 mid-term review's experts, for officials and the assigned reviewers.
+    pub midterm_reviews: Option<StageReviews>,
 }
 
 /// One decision of a mid-term review as typed.
@@ -143,4 +194,18 @@ pub struct MidtermLine {
     /// For a continuing team: the funding added, 万元 (blank for none).
     pub extra: String,
     pub reason: String,
+}
+
+/// One implementation-stage assignment in an expert's task list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StageAssignment {
+    /// Where the expert reads the work and gives the opinion.
+    pub link: String,
+    pub call_title: String,
+    /// The team and milestone (none on a mid-term review).
+    pub org_name: Option<String>,
+    pub deliverable: Option<String>,
+    pub assigned_at: DateTime<Utc>,
+    /// When the expert last gave an opinion.
+    pub given_at: Option<DateTime<Utc>>,
 }

@@ -85,7 +85,8 @@ pub struct BidRecord {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttachmentRecord {
     pub id: Uuid,
-    pub bid_id: Uuid,
+    /// The bid, or the milestone, the file is attached to.
+    pub owner_id: Uuid,
     pub sha256: String,
     pub name: String,
     pub size: i64,

@@ -2,7 +2,7 @@
 //! tranches, and the 赛马制 mid-term decisions. Every change after the 立项 goes through one
 //! transactional write ([`TaskWrite`]) made of guarded status changes, so two officials acting
 //! at once cannot both accept a milestone or both close a call.
-use super::{AuditEvent, StatusChange, StoreResult};
+use super::{AttachmentRecord, AuditEvent, StatusChange, StoreResult};
 use crate::domain::call::Indicator;
 use crate::domain::task::{MilestoneKind, MilestoneStatus, TaskStatus};
 use async_trait::async_trait;
@@ -50,6 +50,8 @@ pub struct MilestoneRecord {
     /// When the tranche was released.
     pub paid_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
+    /// The files the team attached to its submission, in upload order.
+    pub files: Vec<AttachmentRecord>,
 }
 
 /// A task with the names around it and its milestones in plan order.
@@ -133,4 +135,20 @@ pub trait TaskStore: Send + Sync {
         &self,
         by: NaiveDate,
     ) -> StoreResult<Vec<(MilestoneRecord, TaskRecord)>>;
+    /// Attaches a file to a milestone the team may still submit (pending or returned) that
+    /// holds fewer than `max`; `Stale` otherwise.
+    async fn add_milestone_file(
+        &self,
+        file: &AttachmentRecord,
+        max: usize,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    /// Removes one, on the same condition.
+    async fn remove_milestone_file(
+        &self,
+        milestone_id: Uuid,
+        file_id: Uuid,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    async fn get_milestone_file(&self, id: Uuid) -> StoreResult<Option<AttachmentRecord>>;
 }

@@ -36,6 +36,67 @@ pub(crate) fn view_of(a: &AttachmentRecord) -> AttachmentView {
     }
 }
 
+/// Checks an upload to `owner_id` (a bid or a milestone) that holds `held` files already:
+/// its content, the count, the uploader's rate; then keeps the bytes in the file store (before
+/// the database names them) and returns the record to write.
+pub(crate) async fn accept_upload(
+    state: &AppState,
+    actor: &Actor,
+    owner_id: Uuid,
+    file_name: &str,
+    bytes: &[u8],
+    held: usize,
+) -> Result<AttachmentRecord, UploadFailure> {
+    let accepted = attachment::check(file_name, bytes, state.settings.max_upload_bytes)
+        .map_err(UploadFailure::Refused)?;
+    if held >= attachment::MAX_PER_BID {
+        return Err(UploadFailure::Refused(UploadError::TooMany {
+            max: attachment::MAX_PER_BID,
+        }));
+    }
+    let now = state.clock.now();
+    if !state
+        .upload_limiter
+        .check(&[format!("upload:{}", actor.user_id)], now)
+    {
+        return Err(UploadFailure::Refused(UploadError::RateLimited));
+    }
+    let sha256 = state.files.put(bytes).await.map_err(internal)?;
+    Ok(AttachmentRecord {
+        id: Uuid::new_v4(),
+        owner_id,
+        sha256,
+        name: accepted.name,
+        size: bytes.len() as i64,
+        kind: accepted.kind,
+        uploaded_by: actor.user_id,
+        created_at: now,
+    })
+}
+
+/// The stored bytes of `a`, checked against the hash recorded at upload.
+pub(crate) async fn stored_bytes(
+    state: &AppState,
+    a: &AttachmentRecord,
+) -> Result<(AttachmentView, Vec<u8>), AppError> {
+    let bytes = state
+        .files
+        .get(&a.sha256)
+        .await
+        .map_err(internal)?
+        .filter(|b| sha256_hex(b) == a.sha256);
+    match bytes {
+        Some(b) => Ok((view_of(a), b)),
+        None => {
+            tracing::error!(attachment = %a.id, sha256 = %a.sha256, "attachment file missing or altered");
+            Err(AppError::conflict(
+                "附件文件缺失或与提交时不一致，请联系平台管理员",
+                "The attachment's file is missing or differs from what was submitted; contact the platform's administrators",
+            ))
+        }
+    }
+}
+
 /// The draft `bid_id` the lead may change now, or why not.
 async fn editable_draft(
     state: &AppState,
@@ -65,32 +126,16 @@ pub async fn add_attachment(
     bytes: &[u8],
 ) -> Result<AttachmentView, UploadFailure> {
     let row = editable_draft(state, actor, bid_id).await?;
-    let accepted = attachment::check(file_name, bytes, state.settings.max_upload_bytes)
-        .map_err(UploadFailure::Refused)?;
-    if row.attachments.len() >= attachment::MAX_PER_BID {
-        return Err(UploadFailure::Refused(UploadError::TooMany {
-            max: attachment::MAX_PER_BID,
-        }));
-    }
-    let now = state.clock.now();
-    if !state
-        .upload_limiter
-        .check(&[format!("upload:{}", actor.user_id)], now)
-    {
-        return Err(UploadFailure::Refused(UploadError::RateLimited));
-    }
-    // The bytes are safe on disk before the database names them.
-    let sha256 = state.files.put(bytes).await.map_err(internal)?;
-    let rec = AttachmentRecord {
-        id: Uuid::new_v4(),
+    let rec = accept_upload(
+        state,
+        actor,
         bid_id,
-        sha256,
-        name: accepted.name,
-        size: bytes.len() as i64,
-        kind: accepted.kind,
-        uploaded_by: actor.user_id,
-        created_at: now,
-    };
+        file_name,
+        bytes,
+        row.attachments.len(),
+    )
+    .await?;
+    let now = rec.created_at;
     let mut ev = audit(
         Some(actor.user_id),
         BidLifecycle::ENTITY,
@@ -169,23 +214,8 @@ pub async fn attachment_download(
         .await
         .map_err(internal)?
         .ok_or(AppError::NotFound)?;
-    load_for(state, actor, a.bid_id).await?;
-    let bytes = state
-        .files
-        .get(&a.sha256)
-        .await
-        .map_err(internal)?
-        .filter(|b| sha256_hex(b) == a.sha256);
-    match bytes {
-        Some(b) => Ok((view_of(&a), b)),
-        None => {
-            tracing::error!(attachment = %a.id, sha256 = %a.sha256, "attachment file missing or altered");
-            Err(AppError::conflict(
-                "附件文件缺失或与提交时不一致，请联系平台管理员",
-                "The attachment's file is missing or differs from what was submitted; contact the platform's administrators",
-            ))
-        }
-    }
+    load_for(state, actor, a.owner_id).await?;
+    stored_bytes(state, &a).await
 }
 
 /// Whether every attachment's stored bytes still hash to what the bid says (for the receipt

@@ -218,6 +218,13 @@ pub async fn decide_milestone(
     if !row.task.status.is_live() {
         return Err(ended(&row.task));
     }
+    // Returning a report for changes needs no expert; passing or failing it does.
+    if m.status == MilestoneStatus::Submitted && verdict != Verdict::Reject {
+        super::stage_reviews::check_opinions(
+            &m,
+            &super::stage_reviews::of_call(state, row.task.call_id).await?,
+        )?;
+    }
     let call = load_call(state, row.task.call_id).await?;
     let now = state.clock.now();
     let me = Some(actor.user_id);

@@ -37,19 +37,54 @@ pub(crate) fn not_in(status: CallStatus, wanted: CallStatus) -> AppError {
 
 /// Why `expert` may not review `bid` (none: free to review).
 fn conflicts_of(expert: &ExpertRow, bid: &BidRow) -> Vec<Conflict> {
-    let mut c = vec![];
-    if expert.org_id == Some(bid.bid.org_id) {
-        c.push(Conflict::SameOrganization);
-    }
-    if bid.bid.lead_user_id == expert.profile.user_id
-        || bid
-            .members
-            .iter()
-            .any(|m| m.user_id == expert.profile.user_id)
-    {
-        c.push(Conflict::OnTeam);
-    }
-    c
+    let members: Vec<Uuid> = bid.members.iter().map(|m| m.user_id).collect();
+    review::conflicts(
+        expert.profile.user_id,
+        expert.org_id,
+        bid.bid.org_id,
+        bid.bid.lead_user_id,
+        &members,
+    )
+}
+
+/// The refusal of an assignment that met conflicts of interest: (expert, what they would
+/// review, why) for each, and how to assign anyway.
+pub(crate) fn conflict_refusal(refused: &[(String, String, Vec<Conflict>)]) -> AppError {
+    let zh: Vec<String> = refused
+        .iter()
+        .map(|(n, t, c)| {
+            format!(
+                "{n}{}（{t}）",
+                c.iter()
+                    .map(|c| c.label_zh())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            )
+        })
+        .collect();
+    let en: Vec<String> = refused
+        .iter()
+        .map(|(n, t, c)| {
+            format!(
+                "{n} {} ({t})",
+                c.iter()
+                    .map(|c| c.label_en())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
+        .collect();
+    AppError::field(
+        "override_reason",
+        format!(
+            "存在利益冲突，需回避：{}。如确需指派，请填写豁免理由",
+            zh.join("；")
+        ),
+        format!(
+            "Conflicts of interest: {}. To assign anyway, give an override reason",
+            en.join("; ")
+        ),
+    )
 }
 
 async fn qualified_bids(state: &AppState, call_id: Uuid) -> Result<Vec<BidRow>, AppError> {
@@ -228,41 +263,7 @@ pub async fn assign_reviewers(
         }
     }
     if !refused.is_empty() {
-        let zh: Vec<String> = refused
-            .iter()
-            .map(|(n, t, c)| {
-                format!(
-                    "{n}{}（{t}）",
-                    c.iter()
-                        .map(|c| c.label_zh())
-                        .collect::<Vec<_>>()
-                        .join("、")
-                )
-            })
-            .collect();
-        let en: Vec<String> = refused
-            .iter()
-            .map(|(n, t, c)| {
-                format!(
-                    "{n} {} ({t})",
-                    c.iter()
-                        .map(|c| c.label_en())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            })
-            .collect();
-        return Err(AppError::field(
-            "override_reason",
-            format!(
-                "存在利益冲突，需回避：{}。如确需指派，请填写豁免理由",
-                zh.join("；")
-            ),
-            format!(
-                "Conflicts of interest: {}. To assign anyway, give an override reason",
-                en.join("; ")
-            ),
-        ));
+        return Err(conflict_refusal(&refused));
     }
     let n = rows.len();
     state.store.insert_reviews(&rows).await.map_err(internal)?;

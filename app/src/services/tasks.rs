@@ -36,9 +36,11 @@ pub(super) async fn team_of(state: &AppState, t: &TaskRecord) -> Result<TaskFact
             .collect(),
         None => vec![],
     };
+    let reviews = super::stage_reviews::of_call(state, t.call_id).await?;
     Ok(TaskFacts {
         lead: t.lead_user_id,
         members,
+        reviewers: super::stage_reviews::reviewers_of(&reviews, t.id),
     })
 }
 
@@ -167,6 +169,7 @@ pub fn task_records(
                 decided_by: start.then_some(by),
                 paid_at: start.then_some(at),
                 updated_at: at,
+                files: vec![],
             }
         })
         .collect();
@@ -374,6 +377,19 @@ fn milestone_view(
             )
             && earlier_done,
         may_decide: access.decide && live && m.status == MilestoneStatus::Submitted,
+        files: if access.read {
+            m.files.iter().map(super::attachments::view_of).collect()
+        } else {
+            vec![]
+        },
+        may_attach: access.submit
+            && live
+            && m.kind != MilestoneKind::Start
+            && matches!(
+                m.status,
+                MilestoneStatus::Pending | MilestoneStatus::Rejected
+            ),
+        reviews: None,
     }
 }
 
@@ -393,11 +409,25 @@ pub async fn task_detail(
         .ok_or(AppError::NotFound)?;
     let access = task_access(actor, &team_of(state, &row.task).await?);
     let today = beijing_today(state);
-    let milestones = row
-        .milestones
-        .iter()
-        .map(|m| milestone_view(m, &row, access, today))
-        .collect();
+    let who = super::stage_reviews::Reader {
+        actor,
+        is_official: actor.is_some_and(|a| official(a).is_ok()),
+        team: access.submit,
+    };
+    let reviews = if access.read {
+        super::stage_reviews::of_call(state, row.task.call_id).await?
+    } else {
+        vec![]
+    };
+    let mut milestones = vec![];
+    for m in &row.milestones {
+        let mut v = milestone_view(m, &row, access, today);
+        if access.read {
+            v.reviews =
+                super::stage_reviews::milestone_reviews(state, &who, &row, m, &reviews).await?;
+        }
+        milestones.push(v);
+    }
     let (mut history, mut milestone_history) = (vec![], vec![]);
     if access.read {
         history = lifecycle::history_of(state, TaskLifecycle::ENTITY, id).await?;
@@ -444,6 +474,7 @@ pub async fn task_detail(
             .map_err(internal)?,
         history,
         milestone_history,
+        max_upload_bytes: state.settings.max_upload_bytes,
     })
 }
 
@@ -480,7 +511,6 @@ pub(crate) async fn implementation_view(
     } else {
         vec![]
     };
-    let live = rows.iter().filter(|t| t.task.status.is_live()).count();
     let tasks = rows
         .iter()
         .map(|r| TaskSummary {
@@ -513,11 +543,19 @@ pub(crate) async fn implementation_view(
     Ok(Some(ImplementationView {
         tasks,
         may_start,
-        may_midterm: is_official
-            && c.status == CallStatus::InProgress
-            && c.winners >= 2
-            && live >= 2,
+        may_midterm: is_official && super::stage_reviews::midterm_open(c, &rows),
         may_terminate: is_official && implementing(c.status),
+        midterm_reviews: super::stage_reviews::midterm_reviews(
+            state,
+            &super::stage_reviews::Reader {
+                actor,
+                is_official,
+                team: false,
+            },
+            c,
+            &rows,
+        )
+        .await?,
     }))
 }
 

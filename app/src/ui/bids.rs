@@ -238,17 +238,8 @@ pub fn BidPage() -> impl IntoView {
     }
 }
 
-/// A size in bytes as people read it.
-fn file_size(bytes: i64) -> String {
-    match bytes {
-        b if b < 1024 => format!("{b} B"),
-        b if b < 1024 * 1024 => format!("{:.1} KB", b as f64 / 1024.0),
-        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
-    }
-}
-
 /// The bid's files: download links for every reader of the bid; for the lead of an open draft
-/// also the upload form (a plain multipart post, with or without JavaScript) and removal.
+/// also the upload form and removal.
 fn attachments_card(
     files: &[AttachmentView],
     bid_id: &str,
@@ -258,67 +249,32 @@ fn attachments_card(
     query: leptos_router::params::ParamsMap,
     lang: Lang,
 ) -> AnyView {
-    use crate::domain::attachment::{UploadError, ACCEPT, MAX_PER_BID};
+    use super::files::{files_table, remove_fields, upload_form, upload_notice};
     if files.is_empty() && !editable {
         return ().into_any();
     }
-    let refused = query
-        .get("upload_error")
-        .and_then(|c| UploadError::from_code(&c, max_bytes));
-    let uploaded = query.get("uploaded").is_some() && refused.is_none();
-    let mb = max_bytes / (1024 * 1024);
-    let rows = files
-        .iter()
-        .map(|f| {
-            let (bid, att, name) = (bid_id.to_string(), f.id.to_string(), f.name.clone());
-            view! {
-                <tr data-testid="attachment">
-                    <td><a href=format!("/api/v1/attachments/{}", f.id) download=f.name.clone()>{f.name.clone()}</a></td>
-                    <td>{f.kind.label()}</td>
-                    <td class="num">{file_size(f.size)}</td>
-                    <td><code title=f.sha256.clone()>{f.sha256[..12.min(f.sha256.len())].to_string()}</code></td>
-                    {editable.then(|| view! { <td>
-                        <ActionForm action=remove>
-                            <input type="hidden" name="bid_id" value=bid />
-                            <input type="hidden" name="attachment_id" value=att />
-                            <button class="btn btn-sm btn-link" type="submit" aria-label=format!("{} {name}", lang.t("删除", "Delete"))>{lang.t("删除", "Delete")}</button>
-                        </ActionForm>
-                    </td> })}
-                </tr>
-            }
-        })
-        .collect_view();
+    let bid = bid_id.to_string();
+    let remover = move |f: &AttachmentView| {
+        let fields = remove_fields(
+            ("bid_id", bid.clone()),
+            ("attachment_id", f.id.to_string()),
+            &f.name,
+            lang,
+        );
+        view! { <ActionForm action=remove>{fields}</ActionForm> }.into_any()
+    };
     view! {
         <div class="card" id="attachments" data-testid="attachments">
             <h2 class="card-title">{lang.t("附件", "Attachments")}</h2>
-            {uploaded.then(|| view! { <div class="notice notice-success" role="status" data-testid="upload-ok">{lang.t("附件已上传。", "The attachment was uploaded.")}</div> })}
-            {refused.map(|e| view! { <div class="notice notice-error" role="alert" data-testid="upload-error">{if lang == Lang::Zh { e.message_zh() } else { e.message_en() }}</div> })}
+            {upload_notice(&query, max_bytes, lang)}
             <ErrorSummary value=remove.value() />
-            {(!files.is_empty()).then(|| view! {
-                <div class="table-wrap"><table class="data-table">
-                    <thead><tr>
-                        <th scope="col">{lang.t("文件", "File")}</th>
-                        <th scope="col">{lang.t("类型", "Type")}</th>
-                        <th scope="col">{lang.t("大小", "Size")}</th>
-                        <th scope="col">"SHA-256"</th>
-                        {editable.then(|| view! { <th scope="col"><span class="sr-only">{lang.t("操作", "Actions")}</span></th> })}
-                    </tr></thead>
-                    <tbody>{rows}</tbody>
-                </table></div>
-            })}
-            {editable.then(|| view! {
-                <form method="post" enctype="multipart/form-data" action=format!("/bids/{bid_id}/attachments") class="upload-form" data-testid="upload-form">
-                    <div class="field">
-                        <label for="attachment-file">{lang.t("上传附件", "Upload an attachment")}</label>
-                        <input id="attachment-file" name="file" type="file" accept=ACCEPT required aria-describedby="attachment-hint" />
-                        <p class="hint" id="attachment-hint">{match lang {
-                            Lang::Zh => format!("PDF、DOCX、XLSX、PNG、JPEG，单个不超过 {mb} MB，最多 {MAX_PER_BID} 个。类型按文件内容识别。提交时回执包含每个附件的 SHA-256。"),
-                            Lang::En => format!("PDF, DOCX, XLSX, PNG or JPEG, up to {mb} MB each and {MAX_PER_BID} in all. The type is judged by the content. The receipt commits to each file's SHA-256."),
-                        }}</p>
-                    </div>
-                    <button class="btn" type="submit" data-testid="upload">{lang.t("上传", "Upload")}</button>
-                </form>
-            })}
+            {files_table(files, "/api/v1/attachments", editable.then_some(&remover as &dyn Fn(&AttachmentView) -> AnyView), lang)}
+            {editable.then(|| upload_form(
+                format!("/bids/{bid_id}/attachments"),
+                max_bytes,
+                ("提交时回执包含每个附件的 SHA-256。", "The receipt commits to each file's SHA-256."),
+                lang,
+            ))}
         </div>
     }
     .into_any()

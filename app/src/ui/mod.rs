@@ -9,12 +9,14 @@ mod contracts;
 mod dashboard;
 mod demands;
 mod experts;
+mod files;
 mod forms;
 mod import;
 mod lifecycle;
 mod orgs;
 mod reviews;
 mod search;
+mod stage_reviews;
 mod targets;
 mod tasks;
 

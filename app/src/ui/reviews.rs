@@ -71,22 +71,7 @@ pub fn CallReviewPage() -> impl IntoView {
                         <ErrorSummary value=assign.value() />
                         <ActionForm action=assign attr:class="form" attr:novalidate="true">
                             <input type="hidden" name="call_id" value=c.summary.id.to_string() />
-                            <fieldset id="experts">
-                                <legend>{lang.t("接受评审的专家（有利益冲突者已标出）", "Experts accepting reviews (conflicts marked)")}</legend>
-                                {if pool.is_empty() { view! { <p class="hint">{lang.t("没有符合条件的专家。", "No expert matches.")}</p> }.into_any() } else { view! {
-                                    <div class="check-list">{pool.into_iter().map(|p| {
-                                        let conflicts: Vec<String> = p.conflicts.iter().map(|(t, zh, en)| format!("{}：{}", t, lang.pick(zh, en))).collect();
-                                        view! {
-                                            <label class="check" data-testid="reviewer-option">
-                                                <input type="checkbox" name="experts[]" value=p.user_id.to_string() disabled=p.assigned />" "
-                                                {p.name.clone()}" · "{p.title.clone()}{p.org_name.clone().map(|o| format!(" · {o}"))}
-                                                {p.assigned.then(|| view! { <span class="tag tag-green">{lang.t("已指派", "Assigned")}</span> })}
-                                                {(!conflicts.is_empty()).then(|| view! { <span class="tag tag-red" data-testid="conflict">{lang.t("需回避：", "Conflict: ")}{conflicts.join("；")}</span> })}
-                                            </label>
-                                        }
-                                    }).collect_view()}</div>
-                                }.into_any() }}
-                            </fieldset>
+                            {reviewer_checklist(pool, lang)}
                             <div class=field_class(assign_errors)("override_reason")>
                                 <label for="override_reason">{lang.t("回避豁免理由（仅在指派有冲突的专家时填写）", "Override reason (only to assign an expert with a conflict)")}</label>
                                 <TextArea id="override_reason" rows=2 maxlength=1000 />
@@ -147,6 +132,29 @@ pub fn CallReviewPage() -> impl IntoView {
                 .into_any()
             })}
         </Suspense>
+    }
+}
+
+/// The experts an official may assign, each a checkbox `experts[]`, with their conflicts of
+/// interest marked and those assigned already disabled.
+pub fn reviewer_checklist(pool: Vec<crate::model::ReviewerOption>, lang: Lang) -> impl IntoView {
+    view! {
+        <fieldset id="experts">
+            <legend>{lang.t("接受评审的专家（有利益冲突者已标出）", "Experts accepting reviews (conflicts marked)")}</legend>
+            {if pool.is_empty() { view! { <p class="hint">{lang.t("没有符合条件的专家。", "No expert matches.")}</p> }.into_any() } else { view! {
+                <div class="check-list">{pool.into_iter().map(|p| {
+                    let conflicts: Vec<String> = p.conflicts.iter().map(|(t, zh, en)| format!("{}：{}", t, lang.pick(zh, en))).collect();
+                    view! {
+                        <label class="check" data-testid="reviewer-option">
+                            <input type="checkbox" name="experts[]" value=p.user_id.to_string() disabled=p.assigned />" "
+                            {p.name.clone()}" · "{p.title.clone()}{p.org_name.clone().map(|o| format!(" · {o}"))}
+                            {p.assigned.then(|| view! { <span class="tag tag-green">{lang.t("已指派", "Assigned")}</span> })}
+                            {(!conflicts.is_empty()).then(|| view! { <span class="tag tag-red" data-testid="conflict">{lang.t("需回避：", "Conflict: ")}{conflicts.join("；")}</span> })}
+                        </label>
+                    }
+                }).collect_view()}</div>
+            }.into_any() }}
+        </fieldset>
     }
 }
 
@@ -303,6 +311,7 @@ pub fn MyReviewsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <super::stage_reviews::StageAssignments />
     }
 }
 

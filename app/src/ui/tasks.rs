@@ -2,12 +2,16 @@
 //! task contract form (立项), the officials' page for the 赛马制 mid-term review and
 //! termination, and each task's page with its milestones, submissions and decisions.
 use super::common::*;
+use super::files::{files_table, remove_fields, upload_form, upload_notice};
 use super::lifecycle::{history_card, StatusTag};
-use crate::api::{DecideMilestone, MidtermReview, StartTask, SubmitMilestone, TerminateCall};
+use super::stage_reviews::{stage_card, StageActions};
+use crate::api::{
+    DecideMilestone, MidtermReview, RemoveMilestoneFile, StartTask, SubmitMilestone, TerminateCall,
+};
 use crate::domain::task::{MilestoneKind, MilestoneLifecycle, MilestoneStatus, TaskLifecycle};
 use crate::domain::time::format_datetime;
 use crate::i18n::Lang;
-use crate::model::{ImplementationView, MilestoneView, TaskForm, TaskView};
+use crate::model::{AttachmentView, ImplementationView, MilestoneView, TaskForm, TaskView};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -181,8 +185,15 @@ pub fn CallImplementationPage() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     let midterm = ServerAction::<MidtermReview>::new();
     let terminate = ServerAction::<TerminateCall>::new();
+    let stage = StageActions::new();
     let call = Resource::new(
-        move || (id(), successes(midterm)(), successes(terminate)()),
+        move || {
+            (
+                id(),
+                successes(midterm)() + successes(terminate)(),
+                successes(stage.assign)() + successes(stage.opine)(),
+            )
+        },
         |(c, _, _)| crate::api::get_call(c),
     );
     let term_errors = field_errors(terminate.value());
@@ -203,6 +214,8 @@ pub fn CallImplementationPage() -> impl IntoView {
                         <h1 class="page-title">{lang.t("中期评估与终止：", "Mid-term review and termination: ")}{d.summary.title.clone()}</h1>
                         <p class="page-desc"><StatusTag status=d.summary.status />" "<a href=format!("/calls/{cid}")>{lang.t("返回榜单", "Back to the call")}</a></p>
                     </div></div>
+                    {(!imp.may_midterm && !imp.may_terminate).then(|| implementation_card(&cid, &imp, lang))}
+                    {imp.midterm_reviews.clone().map(|sr| stage_card(&sr, cid.clone(), String::new(), "midterm", stage, lang))}
                     {imp.may_midterm.then(|| view! {
                         <div class="card" data-testid="midterm">
                             <h2 class="card-title">{lang.t("赛马制中期评估", "Mid-term review (parallel teams)")}</h2>
@@ -290,6 +303,35 @@ fn readings_table(m: &MilestoneView, lang: Lang) -> impl IntoView {
     })
 }
 
+/// A milestone's files, with removal while the team may still change them.
+fn milestone_files(
+    m: &MilestoneView,
+    remove: ServerAction<RemoveMilestoneFile>,
+    lang: Lang,
+) -> AnyView {
+    let mid = m.id.to_string();
+    let remover = move |f: &AttachmentView| {
+        let fields = remove_fields(
+            ("milestone_id", mid.clone()),
+            ("file_id", f.id.to_string()),
+            &f.name,
+            lang,
+        );
+        view! { <ActionForm action=remove>{fields}</ActionForm> }.into_any()
+    };
+    if m.files.is_empty() {
+        return view! { <p class="hint">{lang.t("尚无附件。", "No attachment yet.")}</p> }
+            .into_any();
+    }
+    files_table(
+        &m.files,
+        "/api/v1/milestone-files",
+        m.may_attach
+            .then_some(&remover as &dyn Fn(&AttachmentView) -> AnyView),
+        lang,
+    )
+}
+
 /// `/tasks/:id`: one team's task — funding and payments, the milestones, and the forms its
 /// team and officials may use now.
 #[component]
@@ -297,10 +339,19 @@ pub fn TaskPage() -> impl IntoView {
     let lang = use_lang();
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
+    let query = use_query_map();
     let submit = ServerAction::<SubmitMilestone>::new();
     let decide = ServerAction::<DecideMilestone>::new();
+    let remove_file = ServerAction::<RemoveMilestoneFile>::new();
+    let stage = StageActions::new();
     let task = Resource::new(
-        move || (id(), successes(submit)(), successes(decide)()),
+        move || {
+            (
+                id(),
+                successes(submit)() + successes(decide)() + successes(remove_file)(),
+                successes(stage.assign)() + successes(stage.opine)(),
+            )
+        },
         |(i, _, _)| crate::api::get_task(i),
     );
     let sub_errors = field_errors(submit.value());
@@ -314,6 +365,16 @@ pub fn TaskPage() -> impl IntoView {
                 let to_submit = t.milestones.iter().find(|m| m.may_submit).cloned();
                 let to_decide: Vec<MilestoneView> = t.milestones.iter().filter(|m| m.may_decide).cloned().collect();
                 let rejected = to_submit.as_ref().filter(|m| m.status == MilestoneStatus::Rejected).and_then(|m| m.status_reason.clone());
+                let task_id = t.id.to_string();
+                let max_bytes = t.max_upload_bytes;
+                let q = query.get_untracked();
+                // The stages whose experts are shown: one awaiting its decision, one with
+                // opinions, and the next milestone officials may already find experts for.
+                let next_open = t.milestones.iter().find(|m| m.kind != MilestoneKind::Start && !matches!(m.status, MilestoneStatus::Accepted | MilestoneStatus::Cancelled)).map(|m| m.id);
+                let stages: Vec<MilestoneView> = t.milestones.iter().filter(|m| m.reviews.as_ref().is_some_and(|r| {
+                    m.status == MilestoneStatus::Submitted || !r.opinions.is_empty() || (r.may_assign && next_open == Some(m.id))
+                })).cloned().collect();
+                let reviewer_only = !t.is_team && !t.is_official;
                 view! {
                     <Title text=title.clone() />
                     <div class="page-header"><div>
@@ -384,9 +445,37 @@ pub fn TaskPage() -> impl IntoView {
                                     </fieldset>
                                     <div class="form-actions"><button class="btn btn-primary" type="submit" data-testid="submit-deliverable">{lang.t("提交", "Submit")}</button></div>
                                 </ActionForm>
+                                <h3 id=format!("files-{}", m.id)>{lang.t("成果附件", "Attachments")}</h3>
+                                {(q.get("m").as_deref() == Some(m.id.to_string().as_str())).then(|| upload_notice(&q, max_bytes, lang))}
+                                <ErrorSummary value=remove_file.value() />
+                                {milestone_files(&m, remove_file, lang)}
+                                {m.may_attach.then(|| upload_form(
+                                    format!("/tasks/{}/milestones/{}/files", task_id, m.id),
+                                    max_bytes,
+                                    ("附件随本次提交一并报送，提交后不能更改。", "The files go with this submission and are fixed once it is submitted."),
+                                    lang,
+                                ))}
                             </div>
                         }
                     })}
+                    {stages.into_iter().map(|m| {
+                        let Some(sr) = m.reviews.clone() else { return ().into_any() };
+                        view! {
+                            <section class="stage" aria-label=m.deliverable.clone()>
+                                {reviewer_only.then(|| view! {
+                                    <div class="card" data-testid="review-submission">
+                                        <h2 class="card-title">{lang.t("待评审成果：", "For review: ")}{m.deliverable.clone()}</h2>
+                                        <p class="hint">{lang.t("提交时间：", "Submitted: ")}{m.submitted_at.map(format_datetime).unwrap_or_default()}</p>
+                                        <p class="pre-wrap" data-testid="report">{m.report.clone().unwrap_or_default()}</p>
+                                        {readings_table(&m, lang)}
+                                        {files_table(&m.files, "/api/v1/milestone-files", None, lang)}
+                                    </div>
+                                })}
+                                <h3 class="sr-only">{m.deliverable.clone()}</h3>
+                                {stage_card(&sr, t.call_id.to_string(), m.id.to_string(), &m.id.to_string(), stage, lang)}
+                            </section>
+                        }.into_any()
+                    }).collect_view()}
                     {to_decide.into_iter().map(|m| {
                         let final_one = m.kind == MilestoneKind::Final;
                         view! {
@@ -395,6 +484,7 @@ pub fn TaskPage() -> impl IntoView {
                                 <p class="hint">{lang.t("提交时间：", "Submitted: ")}{m.submitted_at.map(format_datetime).unwrap_or_default()}</p>
                                 <p class="pre-wrap" data-testid="report">{m.report.clone().unwrap_or_default()}</p>
                                 {readings_table(&m, lang)}
+                                {files_table(&m.files, "/api/v1/milestone-files", None, lang)}
                                 <ErrorSummary value=decide.value() />
                                 <ActionForm action=decide attr:class="form" attr:novalidate="true">
                                     <input type="hidden" name="milestone_id" value=m.id.to_string() />

@@ -22,6 +22,7 @@ macro_rules! sql_store {
         include!("sql/targets.rs");
         include!("sql/reviews.rs");
         include!("sql/tasks.rs");
+        include!("sql/stage_reviews.rs");
         include!("sql/notifications.rs");
         include!("sql/disputes.rs");
         include!("sql/experts.rs");
@@ -131,6 +132,7 @@ pub fn entity_type_static(s: &str) -> Option<&'static str> {
         "holiday",
         "milestone",
         "task",
+        "stage_review",
         "contract",
         "achievement",
         "expert",

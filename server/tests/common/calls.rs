@@ -132,6 +132,8 @@ pub struct Awarded {
     pub teams: Vec<(Actor, Uuid)>,
     /// A confirmed member of the first team.
     pub member: Actor,
+    /// The expert who reviewed the bids (an institute of its own, no conflict with a team).
+    pub reviewer: Actor,
 }
 
 /// Builds an awarded call. `tag` keeps the e-mails and credit codes of one test apart (a letter
@@ -247,5 +249,31 @@ pub async fn awarded_call(
         off,
         teams,
         member,
+        reviewer,
     }
+}
+
+/// The call's reviewer gives a passing opinion on milestone `m` (assigned first), as a final
+/// acceptance needs before an official decides it.
+pub async fn expert_opinion(s: &AppState, a: &Awarded, m: Uuid, opinion: &str) {
+    services::assign_stage_reviewers(s, &a.off, a.call, Some(m), &[a.reviewer.user_id], None)
+        .await
+        .unwrap();
+    let t = s
+        .store
+        .stage_reviews_of_expert(a.reviewer.user_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.review.milestone_id == Some(m))
+        .unwrap();
+    services::give_stage_opinion(
+        s,
+        &a.reviewer,
+        t.review.id,
+        Some(opinion),
+        "各项指标经现场核验，材料齐全。",
+    )
+    .await
+    .unwrap();
 }

@@ -156,7 +156,7 @@ fn attachment_from(r: &DbRow) -> Result<AttachmentRecord, sqlx::Error> {
     let kind: String = r.try_get("kind")?;
     Ok(AttachmentRecord {
         id: r.try_get("id")?,
-        bid_id: r.try_get("bid_id")?,
+        owner_id: r.try_get("owner_id")?,
         sha256: r.try_get("sha256")?,
         name: r.try_get("name")?,
         size: r.try_get("size")?,
@@ -167,7 +167,7 @@ fn attachment_from(r: &DbRow) -> Result<AttachmentRecord, sqlx::Error> {
 }
 
 const ATTACHMENT_SELECT: &str =
-    "SELECT id, bid_id, sha256, name, size, kind, uploaded_by, created_at FROM bid_attachments";
+    "SELECT id, bid_id AS owner_id, sha256, name, size, kind, uploaded_by, created_at FROM bid_attachments";
 
 const BID_SELECT: &str = "SELECT b.id, b.call_id, b.org_id, b.lead_user_id, b.title, b.proposal, b.budget_fen, b.timeline, \
     b.milestone_plan, b.status, b.status_reason, b.submitted_at, b.created_at, b.updated_at, b.version, o.name AS org_name, \
@@ -484,7 +484,7 @@ impl CallStore for SqlStore {
                      AND (SELECT COUNT(*) FROM bid_attachments x WHERE x.bid_id = bids.id) < $4",
                 )
                 .bind(micros(a.created_at))
-                .bind(a.bid_id)
+                .bind(a.owner_id)
                 .bind(BidStatus::Draft.as_str())
                 .bind(max as i64)
                 .execute(&mut **tx)
@@ -498,7 +498,7 @@ impl CallStore for SqlStore {
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 )
                 .bind(a.id)
-                .bind(a.bid_id)
+                .bind(a.owner_id)
                 .bind(&a.sha256)
                 .bind(&a.name)
                 .bind(a.size)

@@ -56,8 +56,12 @@ fn milestone_from(r: &DbRow) -> Result<MilestoneRecord, sqlx::Error> {
         decided_by: r.try_get("decided_by")?,
         paid_at: r.try_get("paid_at")?,
         updated_at: r.try_get("updated_at")?,
+        files: vec![],
     })
 }
+
+const MILESTONE_FILE_SELECT: &str =
+    "SELECT id, milestone_id AS owner_id, sha256, name, size, kind, uploaded_by, created_at FROM milestone_files";
 
 async fn insert_milestone_tx(tx: &mut Tx<'_>, m: &MilestoneRecord) -> StoreResult<()> {
     let values = serde_json::to_string(&m.values).map_err(|e| StoreError::Other(e.to_string()))?;
@@ -107,6 +111,18 @@ impl SqlStore {
                 .map(milestone_from)
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(map_err)?;
+            let mut ms = ms;
+            for m in &mut ms {
+                m.files = sqlx::query(&format!("{MILESTONE_FILE_SELECT} WHERE milestone_id = $1 ORDER BY created_at, id"))
+                    .bind(m.id)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(map_err)?
+                    .iter()
+                    .map(attachment_from)
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(map_err)?;
+            }
             out.push(TaskRow {
                 task,
                 org_name: r.try_get("org_name").map_err(map_err)?,
@@ -415,6 +431,91 @@ impl TaskStore for SqlStore {
                 Ok((m, t))
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()
+            .map_err(map_err)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn add_milestone_file(&self, f: &AttachmentRecord, max: usize, audit: &AuditEvent) -> StoreResult<()> {
+        let f = f.clone();
+        self.audited(audit, move |tx| {
+            Box::pin(async move {
+                // Taking the milestone's row first orders this write against a racing submission.
+                let r = sqlx::query(
+                    "UPDATE milestones SET updated_at = $1 WHERE id = $2 AND status IN ('pending', 'rejected') \
+                     AND EXISTS (SELECT 1 FROM tasks t WHERE t.id = milestones.task_id AND t.status = 'in_progress') \
+                     AND (SELECT COUNT(*) FROM milestone_files x WHERE x.milestone_id = milestones.id) < $3",
+                )
+                .bind(micros(f.created_at))
+                .bind(f.owner_id)
+                .bind(max as i64)
+                .execute(&mut **tx)
+                .await
+                .map_err(map_err)?;
+                if r.rows_affected() == 0 {
+                    return Err(StoreError::Stale);
+                }
+                sqlx::query(
+                    "INSERT INTO milestone_files (id, milestone_id, sha256, name, size, kind, uploaded_by, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(f.id)
+                .bind(f.owner_id)
+                .bind(&f.sha256)
+                .bind(&f.name)
+                .bind(f.size)
+                .bind(f.kind.as_str())
+                .bind(f.uploaded_by)
+                .bind(micros(f.created_at))
+                .execute(&mut **tx)
+                .await
+                .map_err(map_err)?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn remove_milestone_file(&self, milestone_id: Uuid, file_id: Uuid, audit: &AuditEvent) -> StoreResult<()> {
+        let at = audit.at;
+        self.audited(audit, move |tx| {
+            Box::pin(async move {
+                let r = sqlx::query(
+                    "UPDATE milestones SET updated_at = $1 WHERE id = $2 AND status IN ('pending', 'rejected') \
+                     AND EXISTS (SELECT 1 FROM tasks t WHERE t.id = milestones.task_id AND t.status = 'in_progress') \
+                     AND EXISTS (SELECT 1 FROM milestone_files x WHERE x.milestone_id = milestones.id AND x.id = $3)",
+                )
+                .bind(micros(at))
+                .bind(milestone_id)
+                .bind(file_id)
+                .execute(&mut **tx)
+                .await
+                .map_err(map_err)?;
+                if r.rows_affected() == 0 {
+                    return Err(StoreError::Stale);
+                }
+                sqlx::query("DELETE FROM milestone_files WHERE id = $1 AND milestone_id = $2")
+                    .bind(file_id)
+                    .bind(milestone_id)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(map_err)?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get_milestone_file(&self, id: Uuid) -> StoreResult<Option<AttachmentRecord>> {
+        sqlx::query(&format!("{MILESTONE_FILE_SELECT} WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map_err)?
+            .as_ref()
+            .map(attachment_from)
+            .transpose()
             .map_err(map_err)
     }
 }
