@@ -12,6 +12,7 @@ mod calls;
 mod contracts;
 mod files;
 mod notifications;
+mod ocds;
 mod reviews;
 mod stage_reviews;
 mod stats;
@@ -21,6 +22,7 @@ pub use calls::*;
 pub use contracts::*;
 pub use files::*;
 pub use notifications::*;
+pub use ocds::*;
 pub use reviews::*;
 pub use stage_reviews::*;
 pub use stats::*;
@@ -317,6 +319,7 @@ pub trait Store:
     + TargetStore
     + TaskStore
     + StageReviewStore
+    + OcdsStore
     + ReviewStore
     + NotificationStore
     + DisputeStore

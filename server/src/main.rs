@@ -458,6 +458,10 @@ async fn run() -> anyhow::Result<()> {
                         if let Err(e) = app::services::remind_draft_bids(&state).await {
                             tracing::warn!(error = ?e, "reminding draft bids failed");
                         }
+                        // Open data: a release for every change of a public call.
+                        if let Err(e) = app::services::snapshot_releases(&state).await {
+                            tracing::warn!(error = ?e, "publishing open-data releases failed");
+                        }
                         tokio::time::sleep(std::time::Duration::from_secs(5)).await;
                     }
                 });

@@ -48,10 +48,14 @@ fn violations(package: &Value) -> Vec<String> {
     out
 }
 
-async fn valid_package(s: &AppState, call: Uuid, state: &str) -> Value {
+/// The call's package, checked against the schema; the state is also published to the feed
+/// (as the server's ticker does), and the clock moves on so the next change is a new one.
+async fn valid_package(s: &AppState, clock: &FakeClock, call: Uuid, state: &str) -> Value {
     let p = services::call_release_package(s, call).await.unwrap();
     let v = violations(&p);
     assert!(v.is_empty(), "{state}: {v:#?}\n{p:#}");
+    services::snapshot_releases(s).await.unwrap();
+    clock.advance(chrono::Duration::seconds(1));
     p
 }
 
@@ -100,7 +104,7 @@ async fn every_state_of_a_call_is_valid_open_data_and_nothing_sealed_leaks() {
         services::call_action(&s, &off, call, CallAction::Publish, None)
             .await
             .unwrap();
-        let p = valid_package(&s, call, "published").await;
+        let p = valid_package(&s, &clock, call, "published").await;
         let r = &p["releases"][0];
         assert_eq!(r["tag"][0], "tender");
         assert_eq!(r["tender"]["status"], "active");
@@ -127,13 +131,13 @@ async fn every_state_of_a_call_is_valid_open_data_and_nothing_sealed_leaks() {
         services::bid_action(&s, &lead, bid, BidAction::Submit, None)
             .await
             .unwrap();
-        let text = serde_json::to_string(&valid_package(&s, call, "bids in").await).unwrap();
+        let text = serde_json::to_string(&valid_package(&s, &clock, call, "bids in").await).unwrap();
         assert!(
             !text.contains("秘密的揭榜方案标题") && !text.contains("ocds-lead@example.cn 的单位")
         );
         clock.set(closes());
         services::close_due_calls(&s).await.unwrap();
-        let p = valid_package(&s, call, "screening").await;
+        let p = valid_package(&s, &clock, call, "screening").await;
         assert_eq!(p["releases"][0]["tender"]["numberOfTenderers"], 1);
         services::bid_action(&s, &off, bid, BidAction::Disqualify, Some("材料不全"))
             .await
@@ -141,7 +145,7 @@ async fn every_state_of_a_call_is_valid_open_data_and_nothing_sealed_leaks() {
         services::call_action(&s, &off, call, CallAction::MarkUnfilled, Some("无合格申报"))
             .await
             .unwrap();
-        let p = valid_package(&s, call, "unfilled").await;
+        let p = valid_package(&s, &clock, call, "unfilled").await;
         assert_eq!(p["releases"][0]["tender"]["status"], "unsuccessful");
         let text = p.to_string();
         assert!(
@@ -151,7 +155,7 @@ async fn every_state_of_a_call_is_valid_open_data_and_nothing_sealed_leaks() {
 
         // A race through the award notice, 立项, milestones and the acceptance.
         let a = awarded_call(&s, &b, &clock, 2, 'Q', false).await;
-        let p = valid_package(&s, a.call, "publicity").await;
+        let p = valid_package(&s, &clock, a.call, "publicity").await;
         let r = &p["releases"][0];
         assert_eq!(r["tag"][0], "award");
         assert_eq!(r["awards"].as_array().unwrap().len(), 2);
@@ -162,7 +166,7 @@ async fn every_state_of_a_call_is_valid_open_data_and_nothing_sealed_leaks() {
             .await
             .unwrap();
         assert_eq!(
-            valid_package(&s, a.call, "awarded").await["releases"][0]["awards"][0]["status"],
+            valid_package(&s, &clock, a.call, "awarded").await["releases"][0]["awards"][0]["status"],
             "active"
         );
         let mut tasks = vec![];
@@ -172,9 +176,9 @@ async fn every_state_of_a_call_is_valid_open_data_and_nothing_sealed_leaks() {
                 .unwrap()
                 .2;
             tasks.push(services::start_task(&s, &a.off, a.call, &f).await.unwrap());
-            valid_package(&s, a.call, &format!("task {i} started")).await;
+            valid_package(&s, &clock, a.call, &format!("task {i} started")).await;
         }
-        let p = valid_package(&s, a.call, "in progress").await;
+        let p = valid_package(&s, &clock, a.call, "in progress").await;
         let r = &p["releases"][0];
         assert_eq!(r["tag"], serde_json::json!(["contract", "implementation"]));
         let contracts = r["contracts"].as_array().unwrap();
@@ -209,7 +213,7 @@ async fn every_state_of_a_call_is_valid_open_data_and_nothing_sealed_leaks() {
         services::decide_milestone(&s, &a.off, m1, Verdict::Accept, None, false)
             .await
             .unwrap();
-        valid_package(&s, a.call, "milestone accepted").await;
+        valid_package(&s, &clock, a.call, "milestone accepted").await;
         services::midterm_review(
             &s,
             &a.off,
@@ -232,7 +236,7 @@ async fn every_state_of_a_call_is_valid_open_data_and_nothing_sealed_leaks() {
         )
         .await
         .unwrap();
-        let p = valid_package(&s, a.call, "mid-term").await;
+        let p = valid_package(&s, &clock, a.call, "mid-term").await;
         let contract = |p: &Value, task: Uuid| {
             p["releases"][0]["contracts"]
                 .as_array()
@@ -251,7 +255,7 @@ async fn every_state_of_a_call_is_valid_open_data_and_nothing_sealed_leaks() {
         services::decide_milestone(&s, &a.off, m2, Verdict::Accept, Some("验收通过"), true)
             .await
             .unwrap();
-        let p = valid_package(&s, a.call, "accepted").await;
+        let p = valid_package(&s, &clock, a.call, "accepted").await;
         assert!(
             !p.to_string().contains("专家aw-exp") && !p.to_string().contains("现场核验"),
             "no acceptance reviewer nor their opinion appears"
@@ -286,43 +290,60 @@ async fn every_state_of_a_call_is_valid_open_data_and_nothing_sealed_leaks() {
         services::terminate_call(&s, &t.off, t.call, "合作企业退出")
             .await
             .unwrap();
-        let p = valid_package(&s, t.call, "terminated").await;
+        let p = valid_package(&s, &clock, t.call, "terminated").await;
         assert_eq!(p["releases"][0]["tag"][0], "contractTermination");
 
-        // The feed: every public call once, oldest change first, and nothing after the last.
-        let feed = services::release_feed(&s, None).await.unwrap();
+        // The feed: one release per change of each public call, in order, each valid; the
+        // race's releases replay its states from the award notice to the acceptance.
+        let feed = services::release_feed(&s, None, None).await.unwrap();
         assert!(violations(&feed).is_empty(), "{:?}", violations(&feed));
-        let ids: Vec<&str> = feed["releases"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["ocid"].as_str().unwrap())
-            .collect();
-        for c in [call, a.call, t.call] {
-            assert_eq!(
-                ids.iter().filter(|o| o.ends_with(&c.to_string())).count(),
-                1,
-                "{c}"
-            );
-        }
-        let since = chrono::DateTime::parse_from_rfc3339(feed["next_since"].as_str().unwrap())
-            .unwrap()
-            .with_timezone(&chrono::Utc);
-        let rest = services::release_feed(&s, Some(since)).await.unwrap();
+        let releases = feed["releases"].as_array().unwrap();
+        let of = |c: Uuid| -> Vec<&Value> {
+            releases
+                .iter()
+                .filter(|r| r["ocid"].as_str().unwrap().ends_with(&c.to_string()))
+                .collect()
+        };
+        let race = of(a.call);
+        let tags: Vec<String> = race.iter().map(|r| r["tag"][0].as_str().unwrap().to_string()).collect();
+        assert!(race.len() >= 5, "{tags:?}");
+        assert_eq!(tags.first().map(String::as_str), Some("award"), "{tags:?}");
+        assert!(tags.iter().any(|t| t == "contract"), "{tags:?}");
+        let last = race.last().unwrap();
+        assert_eq!(
+            last["contracts"].as_array().unwrap().iter().filter(|c| c["status"] == "active").count(),
+            1,
+            "the latest release is the accepted state"
+        );
+        let mut ids: Vec<&str> = race.iter().map(|r| r["id"].as_str().unwrap()).collect();
+        let dates: Vec<&str> = race.iter().map(|r| r["date"].as_str().unwrap()).collect();
+        assert!(dates.windows(2).all(|w| w[0] <= w[1]), "{dates:?}");
+        ids.dedup();
+        assert_eq!(ids.len(), race.len(), "each release has its own id");
+        let first_call: Vec<String> = of(call).iter().map(|r| r["tender"]["status"].as_str().unwrap().to_string()).collect();
+        assert_eq!(first_call.first().map(String::as_str), Some("active"), "{first_call:?}");
+        assert_eq!(first_call.last().map(String::as_str), Some("unsuccessful"), "{first_call:?}");
+        assert_eq!(of(t.call).len(), of(t.call).iter().map(|r| r["id"].as_str()).collect::<std::collections::HashSet<_>>().len());
+        // Nothing changed: nothing new is published, and the cursor reads nothing after the end.
+        assert_eq!(services::snapshot_releases(&s).await.unwrap(), 0);
+        let next = feed["next_after"].as_i64().unwrap();
+        let rest = services::release_feed(&s, Some(next), None).await.unwrap();
         assert!(rest["releases"].as_array().unwrap().is_empty());
-        // A change shows up after the cursor.
+        assert_eq!(rest["next_after"].as_i64(), Some(next));
+        // A change shows up after the cursor, once.
         clock.advance(chrono::Duration::days(1));
         let mut later = call_form(vec![]);
         later.opens_at = "2027-03-01T09:00".into();
         later.closes_at = "2027-04-01T17:00".into();
         let c2 = services::create_call(&s, &off, &later, true).await.unwrap();
-        let after = services::release_feed(&s, Some(since)).await.unwrap();
+        let after = services::release_feed(&s, Some(next), None).await.unwrap();
         let ids: Vec<&str> = after["releases"]
             .as_array()
             .unwrap()
             .iter()
             .map(|r| r["ocid"].as_str().unwrap())
             .collect();
+        assert_eq!(ids.len(), 1, "{ids:?}");
         assert!(ids.iter().any(|o| o.ends_with(&c2.to_string())), "{ids:?}");
     })
     .await;

@@ -2,7 +2,8 @@
 //! system can mirror the platform. A release holds only what is public when it is read: the
 //! call, the count of bids once the window closed (never their content or the losing teams),
 //! the award once its 公示 opened, and the task contracts with their milestones and paid
-//! tranches. No reviewer appears anywhere.
+//! tranches. No reviewer appears anywhere. Each change of a public call is published as its own
+//! release and kept, so the feed replays every state an outside mirror needs.
 use super::calls::load_call;
 use super::*;
 use crate::domain::call::CallStatus;
@@ -68,36 +69,106 @@ pub async fn call_release_package(state: &AppState, call_id: Uuid) -> Result<Val
     ))
 }
 
-/// `GET /api/v1/ocds/releases?since=`: the current release of every public call changed after
-/// `since`, oldest change first, [`FEED_PAGE`] at a time; `next_since` continues.
+/// The hash of what a release says publicly: everything but its id and date.
+fn content_hash(release: &Value) -> String {
+    let mut r = release.clone();
+    if let Some(o) = r.as_object_mut() {
+        o.remove("id");
+        o.remove("date");
+    }
+    sha256_hex(r.to_string().as_bytes())
+}
+
+/// Publishes a release for every public call changed since its latest snapshot, as the call
+/// stands now: each change gets one (changes between two snapshots — the server takes them
+/// every few seconds and before serving the feed — share one). A change that altered nothing
+/// public is marked, not published. Returns how many releases were published.
+#[tracing::instrument(skip_all)]
+pub async fn snapshot_releases(state: &AppState) -> Result<usize, AppError> {
+    let mut published = 0;
+    loop {
+        let due = state.store.calls_due_release(200).await.map_err(internal)?;
+        if due.is_empty() {
+            return Ok(published);
+        }
+        for (id, changed_at) in &due {
+            let row = load_call(state, *id).await?;
+            let r = release(state, &row).await?;
+            let hash = content_hash(&r);
+            let same = state
+                .store
+                .last_release_hash(*id)
+                .await
+                .map_err(internal)?
+                .is_some_and(|h| h == hash);
+            // Keyed by the latest change it shows (one landing after the list was read is in
+            // it already, and is not published twice).
+            let at = row.call.updated_at.max(*changed_at);
+            state
+                .store
+                .insert_release(&ReleaseSnapshot {
+                    call_id: *id,
+                    released_at: at,
+                    release_id: (!same).then(|| r["id"].as_str().unwrap_or_default().to_string()),
+                    content_hash: hash,
+                    body: (!same).then(|| r.to_string()),
+                })
+                .await
+                .map_err(internal)?;
+            published += usize::from(!same);
+        }
+        if due.len() < 200 {
+            return Ok(published);
+        }
+    }
+}
+
+/// `GET /api/v1/ocds/releases?after=&since=`: every release published, one per change of a
+/// public call, in publication order, [`FEED_PAGE`] at a time. `after` is the sequence number
+/// of the last release read (`next_after` continues); `since` keeps only changes after a time.
 #[tracing::instrument(skip_all)]
 pub async fn release_feed(
     state: &AppState,
+    after: Option<i64>,
     since: Option<DateTime<Utc>>,
 ) -> Result<Value, AppError> {
-    let changed = state
+    snapshot_releases(state).await?;
+    let page = state
         .store
-        .calls_changed_since(since, FEED_PAGE)
+        .releases_page(after.unwrap_or(0), since, FEED_PAGE)
         .await
         .map_err(internal)?;
     let mut releases = vec![];
-    let mut last = since;
-    for (id, at) in &changed {
-        let row = load_call(state, *id).await?;
-        releases.push(release(state, &row).await?);
-        last = Some(*at);
+    for (_, _, body) in &page {
+        releases.push(serde_json::from_str::<Value>(body).map_err(|e| {
+            tracing::error!(error = %e, "a stored release is not JSON");
+            AppError::Internal
+        })?);
     }
     let base = state.settings.public_url.trim_end_matches('/');
-    let uri = match since {
-        Some(s) => format!(
-            "{base}/api/v1/ocds/releases?since={}",
+    let mut query = vec![];
+    if let Some(a) = after {
+        query.push(format!("after={a}"));
+    }
+    if let Some(s) = since {
+        query.push(format!(
+            "since={}",
             crate::domain::text::urlencode(&s.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
-        ),
-        None => format!("{base}/api/v1/ocds/releases"),
+        ));
+    }
+    let uri = if query.is_empty() {
+        format!("{base}/api/v1/ocds/releases")
+    } else {
+        format!("{base}/api/v1/ocds/releases?{}", query.join("&"))
     };
     let mut p = package(state, uri, releases);
-    p["next_since"] = json!(last.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)));
-    p["has_more"] = json!(changed.len() as i64 == FEED_PAGE);
+    let last = page.last();
+    p["next_after"] = json!(last.map(|(seq, _, _)| *seq).or(after));
+    p["next_since"] = json!(last
+        .map(|(_, at, _)| *at)
+        .or(since)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)));
+    p["has_more"] = json!(page.len() as i64 == FEED_PAGE);
     Ok(p)
 }
 

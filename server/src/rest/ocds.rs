@@ -17,7 +17,8 @@ pub async fn call_package(
     Ok(Json(services::call_release_package(&state, id).await?))
 }
 
-/// `GET /ocds/releases?since=<RFC 3339>`: the calls changed after `since`, oldest first.
+/// `GET /ocds/releases?after=<n>&since=<RFC 3339>`: the releases published after the `n`-th
+/// (one per change of a public call), optionally only of changes after `since`.
 pub async fn releases(
     State(state): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
@@ -36,5 +37,15 @@ pub async fn releases(
         ),
         None => None,
     };
-    Ok(Json(services::release_feed(&state, since).await?))
+    let after = match q.get("after").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        Some(a) => Some(a.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+            super::bad_request(
+                "after",
+                "after 须为上一页返回的 next_after（非负整数）",
+                "after must be the next_after of the previous page (a non-negative integer)",
+            )
+        })?),
+        None => None,
+    };
+    Ok(Json(services::release_feed(&state, after, since).await?))
 }

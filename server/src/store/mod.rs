@@ -23,6 +23,7 @@ macro_rules! sql_store {
         include!("sql/reviews.rs");
         include!("sql/tasks.rs");
         include!("sql/stage_reviews.rs");
+        include!("sql/ocds.rs");
         include!("sql/notifications.rs");
         include!("sql/disputes.rs");
         include!("sql/experts.rs");
