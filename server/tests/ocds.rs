@@ -131,7 +131,8 @@ async fn every_state_of_a_call_is_valid_open_data_and_nothing_sealed_leaks() {
         services::bid_action(&s, &lead, bid, BidAction::Submit, None)
             .await
             .unwrap();
-        let text = serde_json::to_string(&valid_package(&s, &clock, call, "bids in").await).unwrap();
+        let text =
+            serde_json::to_string(&valid_package(&s, &clock, call, "bids in").await).unwrap();
         assert!(
             !text.contains("秘密的揭榜方案标题") && !text.contains("ocds-lead@example.cn 的单位")
         );
@@ -166,7 +167,8 @@ async fn every_state_of_a_call_is_valid_open_data_and_nothing_sealed_leaks() {
             .await
             .unwrap();
         assert_eq!(
-            valid_package(&s, &clock, a.call, "awarded").await["releases"][0]["awards"][0]["status"],
+            valid_package(&s, &clock, a.call, "awarded").await["releases"][0]["awards"][0]
+                ["status"],
             "active"
         );
         let mut tasks = vec![];
@@ -305,13 +307,21 @@ async fn every_state_of_a_call_is_valid_open_data_and_nothing_sealed_leaks() {
                 .collect()
         };
         let race = of(a.call);
-        let tags: Vec<String> = race.iter().map(|r| r["tag"][0].as_str().unwrap().to_string()).collect();
+        let tags: Vec<String> = race
+            .iter()
+            .map(|r| r["tag"][0].as_str().unwrap().to_string())
+            .collect();
         assert!(race.len() >= 5, "{tags:?}");
         assert_eq!(tags.first().map(String::as_str), Some("award"), "{tags:?}");
         assert!(tags.iter().any(|t| t == "contract"), "{tags:?}");
         let last = race.last().unwrap();
         assert_eq!(
-            last["contracts"].as_array().unwrap().iter().filter(|c| c["status"] == "active").count(),
+            last["contracts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|c| c["status"] == "active")
+                .count(),
             1,
             "the latest release is the accepted state"
         );
@@ -320,10 +330,28 @@ async fn every_state_of_a_call_is_valid_open_data_and_nothing_sealed_leaks() {
         assert!(dates.windows(2).all(|w| w[0] <= w[1]), "{dates:?}");
         ids.dedup();
         assert_eq!(ids.len(), race.len(), "each release has its own id");
-        let first_call: Vec<String> = of(call).iter().map(|r| r["tender"]["status"].as_str().unwrap().to_string()).collect();
-        assert_eq!(first_call.first().map(String::as_str), Some("active"), "{first_call:?}");
-        assert_eq!(first_call.last().map(String::as_str), Some("unsuccessful"), "{first_call:?}");
-        assert_eq!(of(t.call).len(), of(t.call).iter().map(|r| r["id"].as_str()).collect::<std::collections::HashSet<_>>().len());
+        let first_call: Vec<String> = of(call)
+            .iter()
+            .map(|r| r["tender"]["status"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            first_call.first().map(String::as_str),
+            Some("active"),
+            "{first_call:?}"
+        );
+        assert_eq!(
+            first_call.last().map(String::as_str),
+            Some("unsuccessful"),
+            "{first_call:?}"
+        );
+        assert_eq!(
+            of(t.call).len(),
+            of(t.call)
+                .iter()
+                .map(|r| r["id"].as_str())
+                .collect::<std::collections::HashSet<_>>()
+                .len()
+        );
         // Nothing changed: nothing new is published, and the cursor reads nothing after the end.
         assert_eq!(services::snapshot_releases(&s).await.unwrap(), 0);
         let next = feed["next_after"].as_i64().unwrap();

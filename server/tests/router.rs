@@ -805,15 +805,28 @@ async fn the_open_data_feed_pages_by_its_cursor_and_refuses_bad_parameters() {
     let v: Value = serde_json::from_str(&body).unwrap();
     let first = v["releases"].as_array().unwrap();
     assert!(!first.is_empty(), "the demo calls are published");
-    assert!(!body.contains("demo.jiebang.local"), "no person's e-mail in open data");
-    let mut seen: Vec<String> = first.iter().map(|r| r["id"].as_str().unwrap().to_string()).collect();
+    assert!(
+        !body.contains("demo.jiebang.local"),
+        "no person's e-mail in open data"
+    );
+    let mut seen: Vec<String> = first
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
     let mut next = v["next_after"].as_i64().unwrap();
     let mut more = v["has_more"].as_bool().unwrap();
     while more {
-        let (status, _, body) = send(&app, get(&format!("/api/v1/ocds/releases?after={next}"))).await;
+        let (status, _, body) =
+            send(&app, get(&format!("/api/v1/ocds/releases?after={next}"))).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let v: Value = serde_json::from_str(&body).unwrap();
-        seen.extend(v["releases"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_string()));
+        seen.extend(
+            v["releases"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["id"].as_str().unwrap().to_string()),
+        );
         next = v["next_after"].as_i64().unwrap();
         more = v["has_more"].as_bool().unwrap();
     }
@@ -824,7 +837,13 @@ async fn the_open_data_feed_pages_by_its_cursor_and_refuses_bad_parameters() {
     let (_, _, body) = send(&app, get(&format!("/api/v1/ocds/releases?after={next}"))).await;
     let v: Value = serde_json::from_str(&body).unwrap();
     assert!(v["releases"].as_array().unwrap().is_empty());
-    for bad in ["after=-1", "after=abc", "after=1e9", "since=yesterday", "since=2027-13-01T00:00:00Z"] {
+    for bad in [
+        "after=-1",
+        "after=abc",
+        "after=1e9",
+        "since=yesterday",
+        "since=2027-13-01T00:00:00Z",
+    ] {
         let (status, _, body) = send(&app, get(&format!("/api/v1/ocds/releases?{bad}"))).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {body}");
         assert!(body.contains("message_zh"), "{bad}: {body}");

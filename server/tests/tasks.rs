@@ -402,10 +402,38 @@ async fn termination_failed_acceptance_and_steps_out_of_order_are_refused_or_rec
         assert!(conflict(&e).contains("公示"), "{e:?}");
 
         // A single-winner call: no race; termination needs a reason and cancels what is unpaid.
+        // Its 立项 agrees ¥100k less than the award's share: the award's draft contract follows.
         let t = awarded_call(&s, &b, &clock, 1, 'T', true).await;
-        let task = services::start_task(&s, &t.off, t.call, &form_for(&s, &t, 0).await)
+        let drafts = s
+            .store
+            .contracts_linked(app::ports::ContractLink::Call, t.call)
             .await
             .unwrap();
+        assert_eq!(drafts.len(), 1, "the award drafted the winner's contract");
+        let mut f = form_for(&s, &t, 0).await;
+        let mut lines: Vec<String> = f.milestones.lines().map(String::from).collect();
+        let (head, amount) = lines[0].rsplit_once('|').unwrap();
+        let amount: f64 = amount.trim().parse().unwrap();
+        lines[0] = format!("{head}| {}", amount - 10.0);
+        f.milestones = lines.join("\n");
+        let city: f64 = f.city_fund.trim().parse().unwrap();
+        f.city_fund = format!("{}", city - 10.0);
+        let task = services::start_task(&s, &t.off, t.call, &f).await.unwrap();
+        let funding = services::task_detail(&s, None, task)
+            .await
+            .unwrap()
+            .funding_fen();
+        assert_eq!(
+            funding,
+            drafts[0].contract_amount_fen - 10 * 1_000_000,
+            "{f:?}"
+        );
+        let c = s.store.get_contract(drafts[0].id).await.unwrap().unwrap();
+        assert_eq!(
+            c.contract_amount_fen, funding,
+            "the draft takes the agreed funding"
+        );
+        assert_eq!(c.status, app::domain::contract::ContractStatus::Draft);
         let e = services::midterm_review(
             &s,
             &t.off,

@@ -712,6 +712,59 @@ pub(crate) async fn linked_contracts(
         .collect())
 }
 
+/// Once a winner's task contract (立项) is recorded, its draft 技术开发 contract drafted at the
+/// award takes the task's funding and start date, unless the applicant has edited or applied
+/// it already (their version stands).
+pub(super) async fn align_award_draft(
+    state: &AppState,
+    actor: &Actor,
+    call_id: Uuid,
+    seller_org: Uuid,
+    funding_fen: i64,
+    starts_on: chrono::NaiveDate,
+) -> Result<(), AppError> {
+    let drafts = state
+        .store
+        .contracts_linked(ContractLink::Call, call_id)
+        .await
+        .map_err(internal)?;
+    let Some(mut c) = drafts.into_iter().find(|c| {
+        c.source == "award"
+            && c.applicant_org_id == Some(seller_org)
+            && c.status == ContractStatus::Draft
+            && c.version == 0
+    }) else {
+        return Ok(());
+    };
+    if c.contract_amount_fen == funding_fen && c.signed_on == starts_on {
+        return Ok(());
+    }
+    let now = state.clock.now();
+    let mut ev = audit(
+        Some(actor.user_id),
+        ContractLifecycle::ENTITY,
+        c.id,
+        "align_with_task",
+        now,
+    );
+    ev.reason = Some(format!(
+        "按任务书调整：合同金额 {} 万元，签订日期 {starts_on}",
+        crate::domain::money::Fen(funding_fen).format_wan()
+    ));
+    c.contract_amount_fen = funding_fen;
+    c.tech_amount_fen = funding_fen;
+    // The term keeps its length from the new start.
+    let shift = starts_on - c.signed_on;
+    c.ends_on = c.ends_on.map(|e| e + shift);
+    c.signed_on = starts_on;
+    c.updated_at = now;
+    match state.store.update_contract_draft(&c, &ev).await {
+        // Edited or applied meanwhile: the applicant's version stands.
+        Ok(()) | Err(StoreError::Stale) => Ok(()),
+        Err(e) => Err(internal(e)),
+    }
+}
+
 /// The draft 技术开发 contracts an award produces, one per winner, for the winning team to
 /// complete and apply with: the winner sells, the call's co-funding enterprise buys (else the
 /// city unit that set the call), the amount is the winner's share of the funding, and the

@@ -296,6 +296,16 @@ pub async fn start_task(
         Err(StoreError::Stale) => return Err(lifecycle::stale::<CallLifecycle>()),
         Err(e) => return Err(internal(e)),
     }
+    // The award's draft contract follows the funding agreed in the task contract.
+    super::contracts::align_award_draft(
+        state,
+        actor,
+        c.id,
+        task.org_id,
+        task.city_fund_fen.saturating_add(task.enterprise_fund_fen),
+        task.starts_on,
+    )
+    .await?;
     let people = team_people(state, &task).await?;
     super::notifications::notify(
         state,

@@ -33,6 +33,13 @@ pub fn action_label<L: Lifecycle>(action: &str, lang: Lang) -> String {
         "start" => lang.t("立项（任务书）", "Task contract recorded"),
         "release" => lang.t("拨付首期经费", "First tranche released"),
         "midterm_continue" => lang.t("中期评估：继续支持", "Mid-term: continues"),
+        "attach" => lang.t("上传附件", "File attached"),
+        "detach" => lang.t("删除附件", "File removed"),
+        "draft_from_award" => lang.t("依中榜结果生成合同草稿", "Drafted from the award"),
+        "align_with_task" => lang.t(
+            "按任务书调整合同金额与日期",
+            "Aligned with the task contract",
+        ),
         other => return other.to_string(),
     }
     .to_string()
