@@ -82,6 +82,17 @@ async fn a_race_runs_from_the_task_contracts_through_a_midterm_cut_to_acceptance
             .await
             .unwrap_err();
         assert!(fields(&e).contains(&"city_fund".to_string()), "{e:?}");
+        // The store refuses it too, for a 立项 racing past the service's check.
+        let mut racing = s.store.get_task(t0).await.unwrap().unwrap().task;
+        racing.id = Uuid::new_v4();
+        racing.bid_id = a.teams[1].1;
+        racing.org_id = a.teams[1].0.org_id.unwrap();
+        racing.lead_user_id = a.teams[1].0.user_id;
+        racing.city_fund_fen += 100;
+        assert!(matches!(
+            s.store.start_task(&racing, &[], None, &[]).await,
+            Err(app::ports::StoreError::Stale)
+        ));
         let f1 = form_for(&s, &a, 1).await;
         let t1 = services::start_task(&s, &a.off, a.call, &f1).await.unwrap();
 

@@ -162,6 +162,23 @@ impl TaskStore for SqlStore {
                 return Err(StoreError::Stale);
             }
         }
+        // The call's row is taken: a racing 立项 of the same call waits here, then sees this
+        // one's funding. Each party's money stays within what the call put up.
+        let fits: bool = sqlx::query_scalar(
+            "SELECT (COALESCE((SELECT SUM(city_fund_fen) FROM tasks WHERE call_id = $1), 0) + $2 <= c.city_fund_fen) \
+             AND (COALESCE((SELECT SUM(enterprise_fund_fen) FROM tasks WHERE call_id = $1), 0) + $3 <= c.enterprise_fund_fen) \
+             FROM calls c WHERE c.id = $1",
+        )
+        .bind(task.call_id)
+        .bind(task.city_fund_fen)
+        .bind(task.enterprise_fund_fen)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_err)?
+        .unwrap_or(false);
+        if !fits {
+            return Err(StoreError::Stale);
+        }
         let indicators = serde_json::to_string(&task.indicators).map_err(|e| StoreError::Other(e.to_string()))?;
         sqlx::query(
             "INSERT INTO tasks (id, call_id, bid_id, org_id, lead_user_id, starts_on, city_fund_fen, enterprise_fund_fen, \
