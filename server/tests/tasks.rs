@@ -682,6 +682,16 @@ async fn the_demo_seeds_show_a_call_in_every_state_of_implementation() {
             (t.status, t.paid_fen == t.funding_fen(), t.breakthrough),
             (TaskStatus::Accepted, true, true)
         );
+        // It was decided with the demo expert's opinion on the final report.
+        let t = services::task_detail(&s, Some(&off), imp.tasks[0].id)
+            .await
+            .unwrap();
+        let fin = t.milestones.last().unwrap().reviews.clone().unwrap();
+        assert_eq!(fin.current(), 1, "{fin:?}");
+        assert_eq!(
+            fin.opinions[0].opinion,
+            Some(app::domain::stage_review::Opinion::Pass)
+        );
         let tracker = services::tracker(&s, None, false).await.unwrap();
         let t5 = tracker.rows.iter().find(|r| r.code == "T5-1").unwrap();
         assert_eq!(

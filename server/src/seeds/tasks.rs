@@ -19,6 +19,12 @@ pub(super) struct TaskSeed {
     opinion: Option<String>,
     #[serde(default)]
     breakthrough: bool,
+    /// The e-mail of the expert whose opinion the final acceptance was decided with, and the
+    /// opinion (`pass`, `revise`, `fail`) with its text.
+    #[serde(default)]
+    expert: Option<String>,
+    #[serde(default)]
+    expert_opinion: Option<(String, String)>,
 }
 
 /// The implementation of a seeded call: the 公示 concluded, the winners' task contracts (as the
@@ -192,6 +198,56 @@ pub(super) async fn seed_implementation(
                 },
                 seed_event("milestone", fin.id, Some("submitted"), now),
             ));
+            // The expert's opinion answers the final report before the decision.
+            if let Some(email) = &t.expert {
+                store.write_tasks(&std::mem::take(&mut w)).await?;
+                let (o, text) = t.expert_opinion.clone().unwrap_or_else(|| {
+                    (
+                        "pass".into(),
+                        "材料齐全，各项考核指标经核验达到要求。".into(),
+                    )
+                });
+                let opinion = app::domain::stage_review::Opinion::parse(&o)
+                    .with_context(|| format!("call {key} task {i}: opinion {o}"))?;
+                let expert_id = stable_id("user", email);
+                let review = StageReviewRecord {
+                    id: stable_id("stage_review", &format!("{key}-{i}")),
+                    call_id: call.id,
+                    task_id: Some(id),
+                    milestone_id: Some(fin.id),
+                    expert_user_id: expert_id,
+                    override_reason: None,
+                    assigned_by: official,
+                    opinion: None,
+                    comment: None,
+                    given_at: None,
+                    answers: None,
+                    created_at: now,
+                };
+                store
+                    .insert_stage_reviews(&[(
+                        review.clone(),
+                        seed_event("stage_review", review.id, None, now),
+                    )])
+                    .await?;
+                let submitted_at = store
+                    .task_of_milestone(fin.id)
+                    .await?
+                    .and_then(|r| r.milestones.into_iter().find(|m| m.id == fin.id))
+                    .and_then(|m| m.submitted_at);
+                store
+                    .give_opinion(
+                        &OpinionWrite {
+                            review_id: review.id,
+                            opinion: Some(opinion),
+                            comment: text,
+                            answers: submitted_at,
+                            at: now,
+                        },
+                        &seed_event("stage_review", review.id, None, now),
+                    )
+                    .await?;
+            }
             let (m_to, t_to, pays) = match outcome.as_str() {
                 "accepted" => (MilestoneStatus::Accepted, TaskStatus::Accepted, true),
                 "failed" => (MilestoneStatus::Cancelled, TaskStatus::Failed, false),
