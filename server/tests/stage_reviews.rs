@@ -528,3 +528,89 @@ async fn milestone_files_are_checked_read_by_the_task_readers_only_and_fixed_onc
     })
     .await;
 }
+
+#[tokio::test]
+async fn milestone_files_go_up_by_a_plain_form_and_come_down_only_to_the_task_readers() {
+    use axum::body::Body;
+    use axum::http::{header, Request, StatusCode};
+    use common::http::{api_token, send};
+    each_backend(|b| async move {
+        let clock = Arc::new(FakeClock::at(start()));
+        let s = common::seeded_state_at(&b, clock.clone()).await;
+        let a = awarded_call(&s, &b, &clock, 1, 'H', true).await;
+        let task = start_all(&s, &a).await[0];
+        let m1 = services::task_detail(&s, Some(&a.teams[0].0), task)
+            .await
+            .unwrap()
+            .milestones[1]
+            .id;
+        let app = server::router(s.clone());
+        let lead = api_token(&app, "aw-lead0-H@example.cn", "Correct-horse-9").await;
+        let member = api_token(&app, "aw-member-H@example.cn", "Correct-horse-9").await;
+        let upload = |token: Option<&str>, name: &str, bytes: &[u8], same_site: bool| {
+            let boundary = "----jiebang-milestone";
+            let mut body = format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .into_bytes();
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+            let mut r = Request::post(format!("/tasks/{task}/milestones/{m1}/files"))
+                .header(header::HOST, "127.0.0.1:3000")
+                .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+                .header(header::CONTENT_LENGTH, body.len());
+            if same_site {
+                r = r.header("sec-fetch-site", "same-origin");
+            }
+            if let Some(t) = token {
+                r = r.header(header::COOKIE, format!("jb_session={t}"));
+            }
+            r.body(Body::from(body)).unwrap()
+        };
+        let location = |h: &header::HeaderMap| {
+            h.get(header::LOCATION).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+        };
+        let pdf = fixtures::pdf("检测报告");
+        let (st, h, _) = send(&app, upload(Some(&lead), "检测报告.pdf", &pdf, true)).await;
+        assert_eq!(st, StatusCode::SEE_OTHER);
+        assert_eq!(location(&h), format!("/tasks/{task}?m={m1}&uploaded=1#files-{m1}"));
+        let (_, h, _) = send(&app, upload(Some(&member), "伪装.pdf", b"<html>", true)).await;
+        assert!(location(&h).contains("upload_error=mismatch.pdf.none"), "{h:?}");
+        // Another site cannot post with the team's cookie; a visitor signs in first.
+        let (st, _, _) = send(&app, upload(Some(&lead), "跨站.pdf", &pdf, false)).await;
+        assert_eq!(st, StatusCode::FORBIDDEN);
+        let (_, h, _) = send(&app, upload(None, "访客.pdf", &pdf, true)).await;
+        assert!(location(&h).starts_with("/login"));
+        let f = services::task_detail(&s, Some(&a.off), task).await.unwrap().milestones[1].files.clone();
+        assert_eq!(f.len(), 1, "only the good file was kept");
+        // The page names the refusal; the download is for the task's readers only.
+        let (_, _, html) = send(
+            &app,
+            Request::get(format!("/tasks/{task}?m={m1}&upload_error=mismatch.pdf.none"))
+                .header(header::HOST, "127.0.0.1:3000")
+                .header(header::COOKIE, format!("jb_session={lead}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert!(html.contains("内容不是有效的 PDF") && html.contains("检测报告.pdf"), "{html}");
+        let get = |t: Option<&str>| {
+            let mut r = Request::get(format!("/api/v1/milestone-files/{}", f[0].id)).header(header::HOST, "127.0.0.1:3000");
+            if let Some(t) = t {
+                r = r.header(header::COOKIE, format!("jb_session={t}"));
+            }
+            r.body(Body::empty()).unwrap()
+        };
+        let (st, h, body) = send(&app, get(Some(&member))).await;
+        assert_eq!(st, StatusCode::OK);
+        assert_eq!(h[header::CONTENT_TYPE], "application/pdf");
+        assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert_eq!(body.as_bytes(), pdf.as_slice());
+        let (st, _, _) = send(&app, get(None)).await;
+        assert_eq!(st, StatusCode::NOT_FOUND);
+        let reviewer = api_token(&app, "aw-exp-H@example.cn", "Correct-horse-9").await;
+        let (st, _, _) = send(&app, get(Some(&reviewer))).await;
+        assert_eq!(st, StatusCode::NOT_FOUND, "an expert not assigned to the task");
+    })
+    .await;
+}

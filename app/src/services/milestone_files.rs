@@ -4,6 +4,7 @@
 //! whoever may read the task's reports (`policy::task_access`) — anyone else is told the file
 //! does not exist.
 use super::attachments::{accept_upload, stored_bytes, view_of, UploadFailure};
+use super::milestones::load_milestone;
 use super::tasks::team_of;
 use super::*;
 use crate::domain::attachment::UploadError;
@@ -18,18 +19,7 @@ async fn editable(
     actor: &Actor,
     id: Uuid,
 ) -> Result<(TaskRow, MilestoneRecord), UploadFailure> {
-    let row = state
-        .store
-        .task_of_milestone(id)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
-    let m = row
-        .milestones
-        .iter()
-        .find(|m| m.id == id)
-        .cloned()
-        .ok_or(AppError::NotFound)?;
+    let (row, m) = load_milestone(state, id).await?;
     if !task_access(Some(actor), &team_of(state, &row.task).await?).submit {
         return Err(AppError::Forbidden.into());
     }

@@ -21,7 +21,7 @@ use crate::records::task as rec;
 pub const REMIND_DAYS: i64 = 7;
 
 /// Loads the task of milestone `id` with the milestone itself.
-async fn load_milestone(
+pub(super) async fn load_milestone(
     state: &AppState,
     id: Uuid,
 ) -> Result<(TaskRow, MilestoneRecord), AppError> {

@@ -87,6 +87,45 @@ pub(crate) fn conflict_refusal(refused: &[(String, String, Vec<Conflict>)]) -> A
     )
 }
 
+/// The chosen experts and the override reason of an assignment, checked: at least one
+/// expert; a reason, when given, of 2 characters or more.
+pub(crate) fn assignment_inputs(
+    experts: &[Uuid],
+    override_reason: Option<&str>,
+) -> Result<Option<String>, AppError> {
+    if experts.is_empty() {
+        return Err(AppError::field(
+            "experts",
+            "请至少选择一位评审专家",
+            "Choose at least one reviewer",
+        ));
+    }
+    lifecycle::action_reason(override_reason, false).map_err(|_| {
+        AppError::field(
+            "override_reason",
+            "回避豁免理由至少 2 个字",
+            "The override reason needs at least 2 characters",
+        )
+    })
+}
+
+/// Expert `uid` of the pool (accepting reviews), or why it cannot be assigned.
+pub(crate) async fn pool_expert(state: &AppState, uid: Uuid) -> Result<ExpertRow, AppError> {
+    state
+        .store
+        .get_expert(uid)
+        .await
+        .map_err(internal)?
+        .filter(|e| e.profile.accepts_review)
+        .ok_or_else(|| {
+            AppError::field(
+                "experts",
+                "所选专家不在评审专家库中或不接受评审",
+                "A chosen expert is not in the pool or does not accept reviews",
+            )
+        })
+}
+
 async fn qualified_bids(state: &AppState, call_id: Uuid) -> Result<Vec<BidRow>, AppError> {
     Ok(state
         .store
@@ -183,20 +222,7 @@ pub async fn assign_reviewers(
     if call.call.status != CallStatus::Reviewing {
         return Err(not_in(call.call.status, CallStatus::Reviewing));
     }
-    if experts.is_empty() {
-        return Err(AppError::field(
-            "experts",
-            "请至少选择一位评审专家",
-            "Choose at least one reviewer",
-        ));
-    }
-    let override_reason = lifecycle::action_reason(override_reason, false).map_err(|_| {
-        AppError::field(
-            "override_reason",
-            "回避豁免理由至少 2 个字",
-            "The override reason needs at least 2 characters",
-        )
-    })?;
+    let override_reason = assignment_inputs(experts, override_reason)?;
     let bids = qualified_bids(state, call_id).await?;
     let existing: Vec<(Uuid, Uuid)> = state
         .store
@@ -211,19 +237,7 @@ pub async fn assign_reviewers(
     let mut rows = vec![];
     let mut refused = vec![];
     for uid in experts {
-        let e = state
-            .store
-            .get_expert(*uid)
-            .await
-            .map_err(internal)?
-            .filter(|e| e.profile.accepts_review)
-            .ok_or_else(|| {
-                AppError::field(
-                    "experts",
-                    "所选专家不在评审专家库中或不接受评审",
-                    "A chosen expert is not in the pool or does not accept reviews",
-                )
-            })?;
+        let e = pool_expert(state, *uid).await?;
         for b in &bids {
             if existing.contains(&(b.bid.id, *uid)) {
                 continue;

@@ -6,6 +6,7 @@
 //! opinion on the latest submission. Officials see who said what; the team sees numbered
 //! experts; a reviewer sees only their own opinion.
 use super::calls::load_call;
+use super::milestones::load_milestone;
 use super::reviews::{conflict_refusal, not_in, official};
 use super::tasks::team_of;
 use super::*;
@@ -173,20 +174,7 @@ pub async fn assign_stage_reviewers(
     if call.call.status != CallStatus::InProgress {
         return Err(not_in(call.call.status, CallStatus::InProgress));
     }
-    if experts.is_empty() {
-        return Err(AppError::field(
-            "experts",
-            "请至少选择一位评审专家",
-            "Choose at least one reviewer",
-        ));
-    }
-    let override_reason = lifecycle::action_reason(override_reason, false).map_err(|_| {
-        AppError::field(
-            "override_reason",
-            "回避豁免理由至少 2 个字",
-            "The override reason needs at least 2 characters",
-        )
-    })?;
+    let override_reason = assignment_inputs(experts, override_reason)?;
     let (tasks, m) = stage_tasks(state, &call.call, milestone_id).await?;
     let teams = teams_of(state, &tasks.iter().collect::<Vec<_>>()).await?;
     let existing: Vec<Uuid> = of_call(state, call_id)
@@ -205,19 +193,7 @@ pub async fn assign_stage_reviewers(
         {
             continue;
         }
-        let e = state
-            .store
-            .get_expert(*uid)
-            .await
-            .map_err(internal)?
-            .filter(|e| e.profile.accepts_review)
-            .ok_or_else(|| {
-                AppError::field(
-                    "experts",
-                    "所选专家不在评审专家库中或不接受评审",
-                    "A chosen expert is not in the pool or does not accept reviews",
-                )
-            })?;
+        let e = pool_expert(state, *uid).await?;
         let conflicts: Vec<(String, Vec<Conflict>)> = teams
             .iter()
             .map(|(name, org, f)| {
@@ -334,20 +310,10 @@ pub async fn give_stage_opinion(
     let call = load_call(state, r.call_id).await?;
     let (opinion, answers, back) = match r.milestone_id {
         Some(mid) => {
-            let task = state
-                .store
-                .task_of_milestone(mid)
-                .await
-                .map_err(internal)?
-                .ok_or(AppError::NotFound)?;
+            let (task, m) = load_milestone(state, mid).await?;
             if !task_access(Some(actor), &team_of(state, &task.task).await?).review {
                 return Err(AppError::Forbidden);
             }
-            let m = task
-                .milestones
-                .iter()
-                .find(|m| m.id == mid)
-                .ok_or(AppError::NotFound)?;
             if m.status != MilestoneStatus::Submitted || !task.task.status.is_live() {
                 return Err(AppError::conflict(
                     format!(

@@ -166,6 +166,26 @@ fn attachment_from(r: &DbRow) -> Result<AttachmentRecord, sqlx::Error> {
     })
 }
 
+/// Writes a file's record into `table` (a constant), its owner in `owner_col`.
+async fn insert_file_tx(tx: &mut Tx<'_>, table: &str, owner_col: &str, a: &AttachmentRecord) -> StoreResult<()> {
+    sqlx::query(&format!(
+        "INSERT INTO {table} (id, {owner_col}, sha256, name, size, kind, uploaded_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+    ))
+    .bind(a.id)
+    .bind(a.owner_id)
+    .bind(&a.sha256)
+    .bind(&a.name)
+    .bind(a.size)
+    .bind(a.kind.as_str())
+    .bind(a.uploaded_by)
+    .bind(micros(a.created_at))
+    .execute(&mut **tx)
+    .await
+    .map_err(map_err)?;
+    Ok(())
+}
+
 const ATTACHMENT_SELECT: &str =
     "SELECT id, bid_id AS owner_id, sha256, name, size, kind, uploaded_by, created_at FROM bid_attachments";
 
@@ -493,22 +513,7 @@ impl CallStore for SqlStore {
                 if r.rows_affected() == 0 {
                     return Err(StoreError::Stale);
                 }
-                sqlx::query(
-                    "INSERT INTO bid_attachments (id, bid_id, sha256, name, size, kind, uploaded_by, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(a.id)
-                .bind(a.owner_id)
-                .bind(&a.sha256)
-                .bind(&a.name)
-                .bind(a.size)
-                .bind(a.kind.as_str())
-                .bind(a.uploaded_by)
-                .bind(micros(a.created_at))
-                .execute(&mut **tx)
-                .await
-                .map_err(map_err)?;
-                Ok(())
+                insert_file_tx(tx, "bid_attachments", "bid_id", &a).await
             })
         })
         .await

@@ -471,22 +471,7 @@ impl TaskStore for SqlStore {
                 if r.rows_affected() == 0 {
                     return Err(StoreError::Stale);
                 }
-                sqlx::query(
-                    "INSERT INTO milestone_files (id, milestone_id, sha256, name, size, kind, uploaded_by, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(f.id)
-                .bind(f.owner_id)
-                .bind(&f.sha256)
-                .bind(&f.name)
-                .bind(f.size)
-                .bind(f.kind.as_str())
-                .bind(f.uploaded_by)
-                .bind(micros(f.created_at))
-                .execute(&mut **tx)
-                .await
-                .map_err(map_err)?;
-                Ok(())
+                insert_file_tx(tx, "milestone_files", "milestone_id", &f).await
             })
         })
         .await
