@@ -462,7 +462,7 @@ pub fn TaskPage() -> impl IntoView {
                         let Some(sr) = m.reviews.clone() else { return ().into_any() };
                         view! {
                             <section class="stage" aria-label=m.deliverable.clone()>
-                                {reviewer_only.then(|| view! {
+                                {(reviewer_only && m.report.is_some()).then(|| view! {
                                     <div class="card" data-testid="review-submission">
                                         <h2 class="card-title">{lang.t("待评审成果：", "For review: ")}{m.deliverable.clone()}</h2>
                                         <p class="hint">{lang.t("提交时间：", "Submitted: ")}{m.submitted_at.map(format_datetime).unwrap_or_default()}</p>
