@@ -661,3 +661,41 @@ async fn an_organization_page_shows_only_published_work_and_hides_until_public()
     })
     .await;
 }
+
+#[tokio::test]
+async fn names_that_reorder_or_hide_their_text_are_refused_by_every_form() {
+    each_backend(|b| async move {
+        let s = common::seeded_state(&b).await;
+        // A display name ending in a right-to-left override, an organization name with a
+        // zero-width space: each is named, in Chinese, and no account is made.
+        let mut r = reg("spoof@example.cn", &code("91450100JBXPF0001"));
+        r.display_name = "管理员\u{202E}".into();
+        r.org_name = "南宁\u{200B}测试科技有限公司".into();
+        let e = services::register(&s, r, "t").await.unwrap_err();
+        let mut f = fields(&e);
+        f.sort();
+        assert_eq!(f, vec!["display_name", "org_name"], "{e:?}");
+        assert!(format!("{e:?}").contains("文字方向控制符"), "{e:?}");
+        assert!(b
+            .store
+            .find_user_by_email("spoof@example.cn")
+            .await
+            .unwrap()
+            .is_none());
+        // A demand's title carries the same rule.
+        let ent = common::calls::person(
+            &s,
+            "spoof-ent@example.cn",
+            "91450100JBXPF0002",
+            "enterprise",
+        )
+        .await;
+        let mut d = form();
+        d.title = "甘蔗\u{2066}收获机需求".into();
+        let e = services::create_demand(&s, &ent, &d, false)
+            .await
+            .unwrap_err();
+        assert_eq!(fields(&e), vec!["title"], "{e:?}");
+    })
+    .await;
+}

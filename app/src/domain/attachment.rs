@@ -393,7 +393,12 @@ pub fn clean_name(raw: &str, kind: FileKind) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
     let mut name: String = base
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | ':' | '*' | '?' | '|'))
+        .filter(|c| {
+            !super::text::is_forbidden_control(*c)
+                && *c != '\n'
+                && *c != '\t'
+                && !matches!(c, '"' | '<' | '>' | ':' | '*' | '?' | '|')
+        })
         .collect::<String>()
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -640,6 +645,12 @@ mod tests {
         );
         assert_eq!(clean_name("../../etc/passwd", FileKind::Pdf), "passwd.pdf");
         assert_eq!(clean_name("a\"<b>\u{0}.png", FileKind::Png), "ab.png");
+        // A right-to-left override cannot make "报告fdp.exe" read as "报告exe.pdf".
+        assert_eq!(
+            clean_name("报告\u{202E}fdp.exe", FileKind::Pdf),
+            "报告fdp.exe.pdf"
+        );
+        assert_eq!(clean_name("数\u{200B}据.pdf", FileKind::Pdf), "数据.pdf");
         assert_eq!(clean_name("...", FileKind::Jpeg), "附件.jpg");
         let long = "长".repeat(300) + ".xlsx";
         let n = clean_name(&long, FileKind::Xlsx);

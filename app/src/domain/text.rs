@@ -46,8 +46,9 @@ pub enum TextError {
     /// More than `max` characters; `found` is the actual count.
     #[error("At most {max} characters (currently {found})")]
     TooLong { max: usize, found: usize },
-    /// Contains a control character other than newline or tab.
-    #[error("Contains invisible control characters that are not allowed")]
+    /// Contains a control character (other than newline or tab), a bidirectional control or
+    /// a zero-width character.
+    #[error("Contains invisible characters or text-direction controls that are not allowed")]
     ControlChar,
     /// More than `max` items (keywords).
     #[error("At most {max} keywords")]
@@ -70,7 +71,7 @@ impl TextError {
             Self::Empty => "不能为空".to_string(),
             Self::TooShort { min } => format!("至少 {min} 个字"),
             Self::TooLong { max, found } => format!("最多 {max} 个字（当前 {found} 个）"),
-            Self::ControlChar => "包含不允许的不可见控制字符".to_string(),
+            Self::ControlChar => "包含不允许的不可见字符或文字方向控制符".to_string(),
             Self::TooMany { max } => format!("最多 {max} 个关键词"),
             Self::InvalidEmail => "请输入有效的邮箱地址".to_string(),
             Self::WeakPassword => "密码需包含字母、数字、符号中的至少两类".to_string(),
@@ -100,8 +101,29 @@ pub fn fullwidth_to_ascii(input: &str) -> String {
         .collect()
 }
 
-fn is_forbidden_control(c: char) -> bool {
-    c.is_control() && c != '\n' && c != '\t'
+/// Characters no text field accepts: control characters (except line breaks and tabs, where
+/// a field allows them), the bidirectional formatting characters that reorder what is shown
+/// (a name ending in U+202E can pass for another one in a review list), and the invisible
+/// zero-width ones that make two identical-looking names differ. One rule for every field.
+pub fn is_forbidden_control(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || is_invisible_format(c)
+}
+
+/// Bidirectional controls (ALM, LRM, RLM, LRE…RLO, LRI…PDI) and zero-width or invisible
+/// characters (ZWSP, ZWNJ, ZWJ, word joiner and the invisible operators, BOM, soft hyphen,
+/// Mongolian vowel separator).
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}'
+            | '\u{00AD}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
 }
 
 /// Validates a free-text field and returns the cleaned text.
@@ -152,7 +174,7 @@ pub fn parse_keywords(input: &str) -> Result<Vec<String>, TextError> {
         if keyword.is_empty() {
             continue;
         }
-        if keyword.chars().any(char::is_control) {
+        if keyword.chars().any(is_forbidden_control) {
             return Err(TextError::ControlChar);
         }
         let found = keyword.chars().count();
@@ -182,7 +204,9 @@ pub fn validate_email(input: &str) -> Result<String, TextError> {
         return Err(TextError::Empty);
     }
     if email.chars().count() > MAX_EMAIL_CHARS
-        || email.chars().any(|c| c.is_whitespace() || c.is_control())
+        || email
+            .chars()
+            .any(|c| c.is_whitespace() || is_forbidden_control(c))
     {
         return Err(TextError::InvalidEmail);
     }
@@ -296,6 +320,35 @@ mod tests {
             Err(TextError::ControlChar)
         );
         assert_eq!(clean_text("abc\u{7f}", 1, 100), Err(TextError::ControlChar));
+        // Text that reorders or hides itself: a name ending in RLO, a zero-width space between
+        // two look-alike names, an isolate, a BOM. Each is refused, one rule for every field.
+        for spoof in [
+            "张三\u{202E}txt.exe",
+            "张\u{200B}三",
+            "李四\u{2067}",
+            "\u{FEFF}王五",
+            "赵\u{200D}六",
+            "a\u{061C}b",
+        ] {
+            assert_eq!(
+                clean_text(spoof, 1, 100),
+                Err(TextError::ControlChar),
+                "{spoof:?}"
+            );
+        }
+        assert_eq!(
+            parse_keywords("机器视觉，缺陷\u{200B}检测"),
+            Err(TextError::ControlChar)
+        );
+        assert_eq!(
+            validate_email("a\u{202E}@b.cn"),
+            Err(TextError::InvalidEmail)
+        );
+        // Ordinary Chinese, English, full-width punctuation and symbols stay as typed.
+        assert_eq!(
+            clean_text("南宁·高新区（ABC）— 甘蔗收获机 №2 ✓", 1, 100).as_deref(),
+            Ok("南宁·高新区（ABC）— 甘蔗收获机 №2 ✓")
+        );
         assert_eq!(
             clean_text("abc\u{85}def", 1, 100),
             Err(TextError::ControlChar)

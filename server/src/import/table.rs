@@ -58,15 +58,22 @@ pub(super) fn cell_text(d: &calamine::Data) -> String {
         }
         Data::Float(f) => f.to_string(),
         Data::Bool(b) => b.to_string(),
-        Data::DateTime(d) => excel_date(d.as_f64()).unwrap_or_default(),
+        // A serial no calendar holds (a hostile file's 1e300) stays a number, which the
+        // row's date check then refuses by name.
+        Data::DateTime(d) => excel_date(d.as_f64()).unwrap_or_else(|| d.as_f64().to_string()),
         Data::Error(_) | Data::Empty => String::new(),
     }
 }
 
+/// The date of an Excel serial, or `None` outside Excel's calendar (1900-01-01 to
+/// 9999-12-31) or for a value that is no number at all.
 fn excel_date(serial: f64) -> Option<String> {
+    if !serial.is_finite() || !(1.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
     // Excel's day 0 is 1899-12-30 (it counts the fictitious 1900-02-29).
     let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
-    base.checked_add_signed(chrono::Duration::days(serial.floor() as i64))
+    base.checked_add_signed(chrono::Duration::try_days(serial.floor() as i64)?)
         .map(|d| d.format("%Y-%m-%d").to_string())
 }
 
@@ -211,6 +218,21 @@ pub fn read_table(bytes: &[u8], format: Format) -> Result<(Vec<String>, Vec<Row>
                 })
                 .collect();
             Ok((headers, rows))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::excel_date;
+
+    #[test]
+    fn excel_dates_outside_the_calendar_are_not_dates_and_do_not_panic() {
+        assert_eq!(excel_date(45658.0).as_deref(), Some("2025-01-01"));
+        assert_eq!(excel_date(45658.75).as_deref(), Some("2025-01-01"));
+        assert_eq!(excel_date(2_958_465.0).as_deref(), Some("9999-12-31"));
+        for bad in [1e300, -1e300, -5.0, 0.0, 3e6, f64::NAN, f64::INFINITY] {
+            assert_eq!(excel_date(bad), None, "{bad}");
         }
     }
 }
