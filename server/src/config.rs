@@ -17,6 +17,8 @@ pub struct Config {
     /// The prefix of the calls' OCDS ids (`JIEBANG_OCID_PREFIX`, `ocds-jiebang` by default; a
     /// registered prefix is `ocds-` and six characters).
     pub ocid_prefix: String,
+    /// `JIEBANG_ENV` was set (development mode by default only listens on loopback).
+    pub env_explicit: bool,
 }
 
 impl fmt::Debug for Config {
@@ -61,6 +63,10 @@ pub enum ConfigError {
     InsecurePublicUrl,
     #[error("JIEBANG_MAX_UPLOAD_MB must be a whole number of megabytes from 1 to 200, not {0:?}")]
     BadUploadLimit(String),
+    #[error(
+        "development mode (the default, with demo accounts whose passwords are public) listens only on a loopback address, not {0}; set JIEBANG_ENV=production, or JIEBANG_ENV=development to show the demo on this address on purpose"
+    )]
+    DevelopmentNotLoopback(std::net::SocketAddr),
 }
 
 impl Config {
@@ -68,7 +74,17 @@ impl Config {
         Self::from_lookup(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
     }
 
+    /// Whether the server may listen on `addr`: the default development mode, whose demo
+    /// official's password is printed in the repository, only on loopback.
+    pub fn check_listen(&self, addr: std::net::SocketAddr) -> Result<(), ConfigError> {
+        if !self.production && !self.env_explicit && !addr.ip().is_loopback() {
+            return Err(ConfigError::DevelopmentNotLoopback(addr));
+        }
+        Ok(())
+    }
+
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let env_explicit = get("JIEBANG_ENV").is_some();
         let env = get("JIEBANG_ENV").unwrap_or_else(|| "development".into());
         let production = match env.as_str() {
             "development" | "dev" => false,
@@ -115,6 +131,7 @@ impl Config {
             return Err(ConfigError::BadOcidPrefix(ocid_prefix));
         }
         Ok(Config {
+            env_explicit,
             ocid_prefix,
             production,
             max_upload_bytes,
@@ -132,6 +149,24 @@ impl Config {
 mod tests {
     use super::*;
     use std::collections::HashMap;
+
+    #[test]
+    fn the_default_development_mode_listens_only_on_loopback() {
+        let local: std::net::SocketAddr = "127.0.0.1:3000".parse().unwrap();
+        let local6: std::net::SocketAddr = "[::1]:3000".parse().unwrap();
+        let open: std::net::SocketAddr = "0.0.0.0:3000".parse().unwrap();
+        let dev = cfg(&[]).unwrap();
+        assert!(dev.check_listen(local).is_ok() && dev.check_listen(local6).is_ok());
+        assert!(matches!(
+            dev.check_listen(open),
+            Err(ConfigError::DevelopmentNotLoopback(_))
+        ));
+        // Said on purpose, either mode may listen anywhere.
+        assert!(cfg(&[("JIEBANG_ENV", "development")])
+            .unwrap()
+            .check_listen(open)
+            .is_ok());
+    }
 
     fn cfg(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
         let m: HashMap<String, String> = pairs

@@ -386,6 +386,11 @@ async fn run() -> anyhow::Result<()> {
             }
         }
         Command::Serve => {
+            // Refused before the demo accounts exist: the default mode only serves loopback.
+            if let Err(e) = cfg.check_listen(server::leptos_options().site_addr) {
+                eprintln!("配置错误 / configuration error: {e}");
+                std::process::exit(2);
+            }
             // Reference data is refreshed on every start (upserts); demo data only in development.
             let created = seeds::load(
                 store.as_ref(),
