@@ -290,7 +290,8 @@ pub async fn login(
             "The e-mail or password is incorrect",
         )
     };
-    if email_key.is_empty() || password.is_empty() || password.len() > 1024 {
+    if email_key.is_empty() || email_key.len() > 320 || password.is_empty() || password.len() > 1024
+    {
         return Err(wrong());
     }
     let user = state
