@@ -71,7 +71,7 @@ pub fn CallReviewPage() -> impl IntoView {
                         <ErrorSummary value=assign.value() />
                         <ActionForm action=assign attr:class="form" attr:novalidate="true">
                             <input type="hidden" name="call_id" value=c.summary.id.to_string() />
-                            {reviewer_checklist(pool, lang)}
+                            {reviewer_checklist(pool, "experts".into(), lang)}
                             <div class=field_class(assign_errors)("override_reason")>
                                 <label for="override_reason">{lang.t("回避豁免理由（仅在指派有冲突的专家时填写）", "Override reason (only to assign an expert with a conflict)")}</label>
                                 <TextArea id="override_reason" rows=2 maxlength=1000 />
@@ -136,10 +136,15 @@ pub fn CallReviewPage() -> impl IntoView {
 }
 
 /// The experts an official may assign, each a checkbox `experts[]`, with their conflicts of
-/// interest marked and those assigned already disabled.
-pub fn reviewer_checklist(pool: Vec<crate::model::ReviewerOption>, lang: Lang) -> impl IntoView {
+/// interest marked and those assigned already disabled; `id` names the fieldset (the error
+/// summary links to `experts` on a page with one list).
+pub fn reviewer_checklist(
+    pool: Vec<crate::model::ReviewerOption>,
+    id: String,
+    lang: Lang,
+) -> impl IntoView {
     view! {
-        <fieldset id="experts">
+        <fieldset id=id>
             <legend>{lang.t("接受评审的专家（有利益冲突者已标出）", "Experts accepting reviews (conflicts marked)")}</legend>
             {if pool.is_empty() { view! { <p class="hint">{lang.t("没有符合条件的专家。", "No expert matches.")}</p> }.into_any() } else { view! {
                 <div class="check-list">{pool.into_iter().map(|p| {

@@ -125,7 +125,7 @@ pub fn stage_card(
                     <ActionForm action=acts.assign attr:class="form" attr:novalidate="true">
                         <input type="hidden" name="call_id" value=call_id.clone() />
                         <input type="hidden" name="milestone_id" value=milestone_id.clone() />
-                        {reviewer_checklist(pool.clone(), lang)}
+                        {reviewer_checklist(pool.clone(), format!("experts-{key2}"), lang)}
                         <div class=field_class(assign_errors)("override_reason")>
                             <label for=format!("override-{key2}")>{lang.t("回避豁免理由（仅在指派有冲突的专家时填写）", "Override reason (only to assign an expert with a conflict)")}</label>
                             <TextArea id=format!("override-{key2}") name="override_reason" rows=2 maxlength=1000 />
