@@ -109,6 +109,37 @@ pub(crate) fn assignment_inputs(
     })
 }
 
+/// The experts of the pool: those who accept reviews.
+pub(crate) async fn pool_experts(state: &AppState) -> Result<Vec<ExpertRow>, AppError> {
+    let (experts, _) = state
+        .store
+        .list_experts(false, None, 500, 0)
+        .await
+        .map_err(internal)?;
+    Ok(experts
+        .into_iter()
+        .filter(|e| e.profile.accepts_review)
+        .collect())
+}
+
+/// An expert as an assignment form lists them: (what they would review, why not) per
+/// conflict, and whether they are on it already.
+pub(crate) fn option_of(
+    e: ExpertRow,
+    conflicts: Vec<(String, String, String)>,
+    assigned: bool,
+) -> ReviewerOption {
+    ReviewerOption {
+        conflicts,
+        assigned,
+        user_id: e.profile.user_id,
+        name: e.name,
+        title: e.profile.title,
+        org_name: e.org_name,
+        fields: e.profile.fields,
+    }
+}
+
 /// Expert `uid` of the pool (accepting reviews), or why it cannot be assigned.
 pub(crate) async fn pool_expert(state: &AppState, uid: Uuid) -> Result<ExpertRow, AppError> {
     state
@@ -163,17 +194,12 @@ pub async fn reviewer_pool(
         .filter(|r| !matches!(r.review.status, ReviewStatus::Revoked))
         .map(|r| r.review.expert_user_id)
         .collect();
-    let (experts, _) = state
-        .store
-        .list_experts(false, None, 500, 0)
-        .await
-        .map_err(internal)?;
     let want = field
         .map(|f| f.trim().to_lowercase())
         .filter(|f| !f.is_empty());
-    Ok(experts
+    Ok(pool_experts(state)
+        .await?
         .into_iter()
-        .filter(|e| e.profile.accepts_review)
         .filter(|e| {
             want.as_ref().is_none_or(|w| {
                 e.profile
@@ -183,8 +209,8 @@ pub async fn reviewer_pool(
                     .any(|f| f.to_lowercase().contains(w.as_str()))
             })
         })
-        .map(|e| ReviewerOption {
-            conflicts: bids
+        .map(|e| {
+            let conflicts = bids
                 .iter()
                 .flat_map(|b| {
                     conflicts_of(&e, b).into_iter().map(|c| {
@@ -195,13 +221,9 @@ pub async fn reviewer_pool(
                         )
                     })
                 })
-                .collect(),
-            assigned: assigned.contains(&e.profile.user_id),
-            user_id: e.profile.user_id,
-            name: e.name,
-            title: e.profile.title,
-            org_name: e.org_name,
-            fields: e.profile.fields,
+                .collect();
+            let assigned = assigned.contains(&e.profile.user_id);
+            option_of(e, conflicts, assigned)
         })
         .collect())
 }

@@ -57,29 +57,20 @@ async fn pool(
     teams: &[(String, Uuid, TaskFacts)],
     assigned: &[Uuid],
 ) -> Result<Vec<ReviewerOption>, AppError> {
-    let (experts, _) = state
-        .store
-        .list_experts(false, None, 500, 0)
-        .await
-        .map_err(internal)?;
-    Ok(experts
+    Ok(pool_experts(state)
+        .await?
         .into_iter()
-        .filter(|e| e.profile.accepts_review)
-        .map(|e| ReviewerOption {
-            conflicts: teams
+        .map(|e| {
+            let conflicts = teams
                 .iter()
                 .flat_map(|(name, org, f)| {
                     review::conflicts(e.profile.user_id, e.org_id, *org, f.lead, &f.members)
                         .into_iter()
                         .map(|c| (name.clone(), c.label_zh().into(), c.label_en().into()))
                 })
-                .collect(),
-            assigned: assigned.contains(&e.profile.user_id),
-            user_id: e.profile.user_id,
-            name: e.name,
-            title: e.profile.title,
-            org_name: e.org_name,
-            fields: e.profile.fields,
+                .collect();
+            let assigned = assigned.contains(&e.profile.user_id);
+            option_of(e, conflicts, assigned)
         })
         .collect())
 }
