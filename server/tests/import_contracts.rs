@@ -308,3 +308,58 @@ async fn the_example_imports_once_and_bad_sheets_change_nothing() {
     })
     .await;
 }
+
+/// Hostile workbooks, made here: a sheet spanning A1 to XFD1048576 (calamine would allocate
+/// the whole box), one whose declared dimension lies about it, a part that inflates past the
+/// limit, and a date cell with an absurd serial number. Each is refused with a message in both
+/// languages; nothing is written and nothing panics.
+#[tokio::test]
+async fn hostile_workbooks_are_refused_with_a_message_before_they_are_read() {
+    each_backend(|b| async move {
+        let s = common::seeded_state_at(&b, Arc::new(FakeClock::at(now()))).await;
+        let corners = xlsx(
+            r#"<dimension ref="A1:XFD1048576"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>登记编号</t></is></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>"#,
+            false,
+        );
+        let liar = xlsx(
+            r#"<dimension ref="A1:B2"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>登记编号</t></is></c></row><row r="900000"><c r="CV900000"><v>1</v></c></row></sheetData>"#,
+            false,
+        );
+        for (name, book) in [("corners", &corners), ("liar", &liar)] {
+            let r = run(&s, book, "台账.xlsx").await;
+            assert_eq!(r.imported, 0, "{name}");
+            assert_eq!(r.errors.len(), 1, "{name}: {:?}", r.errors);
+            assert!(r.errors[0].zh.contains("数据范围过大"), "{name}: {:?}", r.errors);
+            assert!(r.errors[0].en.contains("too large a range"), "{name}");
+            // The other imports read XLSX through the same gate.
+            for kind in [ImportKind::Organizations, ImportKind::Experts] {
+                let r = import(s.store.as_ref(), now(), kind, book, Some("x.xlsx"), None, &|_, _| {})
+                    .await
+                    .unwrap();
+                assert_eq!(r.imported, 0);
+                assert!(r.errors[0].zh.contains("数据范围过大"), "{name} {kind:?}: {:?}", r.errors);
+            }
+        }
+        // A part that inflates beyond the bound (small bounds here; 256 MB in service).
+        let padded = xlsx(
+            &format!(r#"<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>{}</t></is></c></row></sheetData>"#, "空".repeat(400_000)),
+            false,
+        );
+        assert!(padded.len() < 100_000, "it compresses: {}", padded.len());
+        let e = server::import::xlsx::check_within(&padded, 1 << 20, 4 << 20).unwrap_err();
+        assert!(e.zh.contains("解压后过大") && e.en.contains("uncompressed"), "{e:?}");
+        assert!(server::import::xlsx::check_within(&padded, 2 << 20, 4 << 20).is_ok());
+        // A date serial number far past the calendar: a message at the cell, not a panic.
+        let (_, good) = header_and_row();
+        let mut row: Vec<Option<String>> = good.iter().map(|c| Some(c.clone())).collect();
+        row[0] = Some("2026450100000990".into());
+        row[14] = Some("#1e300".into());
+        row[16] = Some("#46090".into());
+        let r = run(&s, &xlsx(&sheet_xml(&[row], ""), false), "date.xlsx").await;
+        assert_eq!(r.imported, 0);
+        assert!(!r.errors.is_empty(), "refused");
+        assert!(r.errors.iter().all(|e| !e.zh.is_empty() && !e.en.is_empty()));
+        assert_eq!(registered(&s).await, 0);
+    })
+    .await;
+}

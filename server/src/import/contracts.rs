@@ -222,6 +222,7 @@ fn open_xlsx(bytes: &[u8]) -> Result<calamine::Range<calamine::Data>, Vec<RowErr
             format!("Cannot read the XLSX file: {e}"),
         )]
     };
+    super::xlsx::check(bytes).map_err(|e| vec![e])?;
     let mut wb: Xlsx<std::io::Cursor<&[u8]>> =
         open_workbook_from_rs(std::io::Cursor::new(bytes))
             .map_err(|e: calamine::XlsxError| bad(e.to_string()))?;

@@ -16,6 +16,7 @@ use uuid::Uuid;
 pub mod contracts;
 mod rows;
 mod table;
+pub mod xlsx;
 
 pub use table::{decode, read_table, Format, Row};
 
@@ -153,6 +154,31 @@ pub async fn import_any(
         return contracts::import(store, now, bytes, file_name, actor, progress).await;
     }
     import(store, now, kind, bytes, file_name, actor, progress).await
+}
+
+/// [`import`] for a request handler: the whole run on a blocking thread, so that parsing a
+/// large sheet (CPU work, seconds for the biggest) never holds one of the runtime's workers.
+pub async fn import_in_background(
+    store: std::sync::Arc<dyn Store>,
+    now: DateTime<Utc>,
+    kind: ImportKind,
+    bytes: axum::body::Bytes,
+    file_name: Option<String>,
+    actor: Option<Uuid>,
+) -> anyhow::Result<ImportReport> {
+    let rt = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || {
+        rt.block_on(import(
+            store.as_ref(),
+            now,
+            kind,
+            &bytes,
+            file_name.as_deref(),
+            actor,
+            &|_, _| {},
+        ))
+    })
+    .await?
 }
 
 /// Validates the whole file, then (only if every row is good) writes every row, calling

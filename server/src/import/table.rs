@@ -194,6 +194,7 @@ pub fn read_table(bytes: &[u8], format: Format) -> Result<(Vec<String>, Vec<Row>
                     format!("Cannot read the XLSX file: {e}"),
                 )]
             };
+            super::xlsx::check(bytes).map_err(|e| vec![e])?;
             let mut wb: Xlsx<std::io::Cursor<Vec<u8>>> =
                 open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec()))
                     .map_err(|e: calamine::XlsxError| bad(e.to_string()))?;
