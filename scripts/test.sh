@@ -38,6 +38,9 @@ cargo test -p app --features ssr
 # rendering when several tokio runtimes render in one process: the hung runtime waits with no
 # I/O, timer or database work pending. Reproduce it and see the stacks: scripts/hang-probe.sh.
 cargo test -p server -- --test-threads=1
+echo "== crash test (SIGKILL mid-import and mid-outbox, on SQLite and PostgreSQL)"
+# The debug server the tests above built; scripts/crash-test.sh --release by hand.
+scripts/crash-test.sh
 # The Meilisearch suites are ignored (and counted so) unless a server is named.
 if [ -n "${MEILISEARCH_URL:-}" ]; then
   cargo test -p server --test search -- --ignored --test-threads=1

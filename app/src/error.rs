@@ -37,6 +37,10 @@ pub enum AppError {
     RateLimited,
     #[error("internal error")]
     Internal,
+    /// A request whose arguments could not be read (malformed, missing, wrong types). What was
+    /// wrong is not echoed back: a decoder's message describes our types, not the user's input.
+    #[error("bad request")]
+    BadRequest,
     /// Transport-level failure reported by the server-function machinery.
     #[error("request failed: {0}")]
     Transport(String),
@@ -62,6 +66,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Conflict { .. } => 409,
             AppError::RateLimited => 429,
+            AppError::BadRequest => 400,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }
@@ -94,6 +99,10 @@ impl AppError {
                 "尝试次数过多，请稍后再试。".into(),
                 "Too many attempts. Please try again later.".into(),
             ),
+            AppError::BadRequest => (
+                "请求格式不正确，请刷新页面后重试。".into(),
+                "The request was malformed. Please reload the page and try again.".into(),
+            ),
             AppError::Internal | AppError::Transport(_) => (
                 "系统繁忙，请稍后再试。".into(),
                 "Something went wrong on our side. Please try again.".into(),
@@ -118,7 +127,12 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
     type Encoder = leptos::server_fn::codec::JsonEncoding;
 
     fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        use leptos::server_fn::error::ServerFnErrorErr as E;
+        match value {
+            // The arguments did not decode: a generic 400, never the decoder's message.
+            E::Args(_) | E::MissingArg(_) | E::Deserialization(_) => AppError::BadRequest,
+            other => AppError::Transport(other.to_string()),
+        }
     }
 }
 

@@ -11,6 +11,7 @@ use uuid::Uuid;
 mod calls;
 mod contracts;
 mod files;
+mod limits;
 mod notifications;
 mod ocds;
 mod reviews;
@@ -21,6 +22,7 @@ mod tasks;
 pub use calls::*;
 pub use contracts::*;
 pub use files::*;
+pub use limits::*;
 pub use notifications::*;
 pub use ocds::*;
 pub use reviews::*;
@@ -320,6 +322,7 @@ pub trait Store:
     + TaskStore
     + StageReviewStore
     + OcdsStore
+    + LimitStore
     + ReviewStore
     + NotificationStore
     + DisputeStore
@@ -359,7 +362,7 @@ pub trait AccountStore: Send + Sync {
     async fn list_users(&self) -> StoreResult<Vec<(UserRecord, Vec<Role>, Option<String>)>>;
     async fn grant_role(&self, user_id: Uuid, role: Role, audit: &AuditEvent) -> StoreResult<()>;
     async fn revoke_role(&self, user_id: Uuid, role: Role, audit: &AuditEvent) -> StoreResult<()>;
-    /// Replaces a password hash and ends every session of that user.
+    /// Replaces a password hash, ends every session of that user and cancels their reset links.
     async fn set_password(&self, user_id: Uuid, hash: &str, audit: &AuditEvent) -> StoreResult<()>;
     async fn create_session(
         &self,
@@ -383,7 +386,14 @@ pub trait AccountStore: Send + Sync {
         email: &EmailRecord,
         audit: &AuditEvent,
     ) -> StoreResult<()>;
-    /// Uses a reset token once: sets the password if the token is known, unused and unexpired.
+    /// The account a reset token is for, if it is known, unused and unexpired.
+    async fn password_reset_user(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Uuid>>;
+    /// Uses a reset token once: sets the password if the token is known, unused and unexpired,
+    /// and cancels the account's other links.
     async fn consume_password_reset(
         &self,
         token_hash: &str,
@@ -391,6 +401,16 @@ pub trait AccountStore: Send + Sync {
         new_hash: &str,
     ) -> StoreResult<Option<Uuid>>;
     async fn list_emails(&self, to_email: &str) -> StoreResult<Vec<EmailRecord>>;
+    /// Mails not sent yet, oldest first.
+    async fn unsent_emails(&self, limit: i64) -> StoreResult<Vec<EmailRecord>>;
+    /// Marks a mail sent, keeping `body` (the mail as sent, its secrets removed) in its place.
+    async fn mark_email_sent(&self, id: Uuid, at: DateTime<Utc>, body: &str) -> StoreResult<()>;
+}
+
+/// Where mails leave the outbox for.
+#[async_trait]
+pub trait Mailer: Send + Sync {
+    async fn send(&self, mail: &EmailRecord) -> Result<(), String>;
 }
 
 /// Organizations and their members.
@@ -694,6 +714,9 @@ pub struct Settings {
     pub max_upload_bytes: u64,
     /// The prefix of every call's open-contracting id (`JIEBANG_OCID_PREFIX`).
     pub ocid_prefix: String,
+    /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` headers are believed
+    /// (`JIEBANG_TRUSTED_PROXIES`); empty: the socket's address is the client's.
+    pub trusted_proxies: Vec<crate::services::IpRange>,
 }
 
 /// Everything a request needs, held once and shared (no globals).
@@ -707,9 +730,6 @@ pub struct AppState {
     pub secrets: Arc<dyn Secrets>,
     pub search: Arc<dyn SearchIndex>,
     pub settings: Settings,
-    pub limiter: Arc<crate::services::RateLimiter>,
-    /// Uploads per person (a larger budget than sign-in attempts).
-    pub upload_limiter: Arc<crate::services::RateLimiter>,
     pub files: Arc<dyn FileStore>,
 }
 

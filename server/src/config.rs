@@ -19,6 +19,9 @@ pub struct Config {
     pub ocid_prefix: String,
     /// `JIEBANG_ENV` was set (development mode by default only listens on loopback).
     pub env_explicit: bool,
+    /// `JIEBANG_TRUSTED_PROXIES`: addresses or networks (comma-separated) of the reverse
+    /// proxies whose forwarding headers name the client.
+    pub trusted_proxies: Vec<app::services::IpRange>,
 }
 
 impl fmt::Debug for Config {
@@ -33,6 +36,7 @@ impl fmt::Debug for Config {
             .field("files_dir", &self.files_dir)
             .field("max_upload_bytes", &self.max_upload_bytes)
             .field("ocid_prefix", &self.ocid_prefix)
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish()
     }
 }
@@ -67,6 +71,8 @@ pub enum ConfigError {
         "development mode (the default, with demo accounts whose passwords are public) listens only on a loopback address, not {0}; set JIEBANG_ENV=production, or JIEBANG_ENV=development to show the demo on this address on purpose"
     )]
     DevelopmentNotLoopback(std::net::SocketAddr),
+    #[error("JIEBANG_TRUSTED_PROXIES must list addresses or networks (10.0.0.5, 10.0.0.0/8, fd00::/8) separated by commas, not {0:?}")]
+    BadTrustedProxies(String),
 }
 
 impl Config {
@@ -130,7 +136,16 @@ impl Config {
         if !prefix_ok {
             return Err(ConfigError::BadOcidPrefix(ocid_prefix));
         }
+        let trusted_proxies = match get("JIEBANG_TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(v) => v
+                .split(',')
+                .map(app::services::IpRange::parse)
+                .collect::<Option<Vec<_>>>()
+                .ok_or(ConfigError::BadTrustedProxies(v.clone()))?,
+        };
         Ok(Config {
+            trusted_proxies,
             env_explicit,
             ocid_prefix,
             production,

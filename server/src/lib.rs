@@ -8,6 +8,7 @@ pub mod export;
 pub mod files;
 pub mod form_echo;
 pub mod import;
+pub mod mailer;
 pub mod rest;
 pub mod search;
 pub mod secrets;
@@ -17,7 +18,6 @@ pub mod store;
 pub mod web;
 
 use app::ports::{AppState, Settings, SystemClock};
-use app::services::RateLimiter;
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::*;
@@ -51,11 +51,8 @@ pub fn build_state(
             session_days: 7,
             max_upload_bytes: cfg.max_upload_bytes,
             ocid_prefix: cfg.ocid_prefix.clone(),
+            trusted_proxies: cfg.trusted_proxies.clone(),
         },
-        // Ten attempts per account or address in fifteen minutes.
-        limiter: Arc::new(RateLimiter::new(10, chrono::Duration::minutes(15))),
-        // Thirty uploads per person an hour: more than a bid's ten files and their retries.
-        upload_limiter: Arc::new(RateLimiter::new(30, chrono::Duration::hours(1))),
         files,
     }
 }
@@ -136,12 +133,16 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             form_echo::layer,
         ))
+        .layer(axum::middleware::from_fn(web::server_fn_status))
         .layer(axum::middleware::from_fn(web::csrf_layer))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             web::session_layer,
         ))
-        .layer(axum::middleware::from_fn(web::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            web::security_headers,
+        ))
         // One span per request, with an id, so a slow request can be followed through the
         // services and store spans beneath it in the logs.
         .layer(

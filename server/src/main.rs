@@ -453,6 +453,10 @@ async fn run() -> anyhow::Result<()> {
                             if let Err(e) = app::services::remind_milestones(&state).await {
                                 tracing::warn!(error = ?e, "reminding milestones failed");
                             }
+                            // Attempts past their window no longer count anywhere.
+                            if let Err(e) = app::services::purge_rate_hits(&state).await {
+                                tracing::warn!(error = ?e, "purging rate-limit attempts failed");
+                            }
                         }
                         tick = tick.wrapping_add(1);
                         match app::services::close_due_calls(&state).await {
@@ -462,6 +466,15 @@ async fn run() -> anyhow::Result<()> {
                         }
                         if let Err(e) = app::services::remind_draft_bids(&state).await {
                             tracing::warn!(error = ?e, "reminding draft bids failed");
+                        }
+                        // Development hands mails to the log; the outbox copy loses its tokens.
+                        if !state.settings.production {
+                            if let Err(e) =
+                                app::services::deliver_emails(&state, &server::mailer::LogMailer)
+                                    .await
+                            {
+                                tracing::warn!(error = ?e, "delivering mails failed");
+                            }
                         }
                         // Open data: a release for every change of a public call.
                         if let Err(e) = app::services::snapshot_releases(&state).await {

@@ -38,6 +38,7 @@ impl IntoResponse for ApiError {
             AppError::NotFound => "not_found",
             AppError::Conflict { .. } => "conflict",
             AppError::RateLimited => "rate_limited",
+            AppError::BadRequest => "bad_request",
             AppError::Internal | AppError::Transport(_) => "internal",
         };
         let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -278,20 +279,29 @@ pub async fn import(
     Extension(auth): Extension<Auth>,
     Path(kind): Path<String>,
     Query(q): Query<HashMap<String, String>>,
-    body: axum::body::Bytes,
+    body: axum::body::Body,
 ) -> Result<Response, ApiError> {
     let actor = auth.user.as_ref().map(app::policy::Actor::from);
     let kind = crate::import::ImportKind::parse(&kind).ok_or(ApiError(AppError::NotFound))?;
     app::policy::authorize(actor.as_ref(), kind.action(), app::policy::Target::NONE)
         .map_err(|d| ApiError(d.into()))?;
-    let report = crate::import::import(
-        state.store.as_ref(),
+    // Only now, for someone allowed to import, is the body read (a stranger's 20 MB never is).
+    let body = axum::body::to_bytes(body, crate::import::MAX_IMPORT_BYTES)
+        .await
+        .map_err(|_| {
+            ApiError(AppError::field(
+                "file",
+                "文件过大或上传中断",
+                "The file is too large or its upload was interrupted",
+            ))
+        })?;
+    let report = crate::import::import_in_background(
+        state.store.clone(),
         state.clock.now(),
         kind,
-        &body,
-        q.get("file_name").map(String::as_str),
+        body,
+        q.get("file_name").cloned(),
         actor.as_ref().map(|a| a.user_id),
-        &|_, _| {},
     )
     .await
     .map_err(|e| {

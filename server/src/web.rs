@@ -31,6 +31,31 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<String> {
         .map(|t| t.trim().to_string())
 }
 
+/// The client as the rate limits count it (see `services::client_ip`): the socket's address,
+/// or the one our trusted proxies name; IPv6 grouped by /64. "local" for a request that came
+/// through no socket (the tests' router calls).
+pub fn client_of(req: &Request<Body>, trusted: &[services::IpRange]) -> String {
+    let Some(peer) = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+    else {
+        return "local".into();
+    };
+    let values = |name: &'static str| {
+        req.headers()
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+    };
+    services::client_key(services::client_ip(
+        peer,
+        values("forwarded"),
+        values("x-forwarded-for"),
+        trusted,
+    ))
+}
+
 /// Resolves the caller once per request. An unknown, expired or tampered token simply means
 /// "not signed in".
 pub async fn session_layer(
@@ -38,11 +63,7 @@ pub async fn session_layer(
     mut req: Request<Body>,
     next: Next,
 ) -> Response {
-    let addr = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "local".into());
+    let addr = client_of(&req, &state.settings.trusted_proxies);
     req.extensions_mut().insert(ClientAddr(addr));
     let token = bearer_token(req.headers()).or_else(|| cookie_value(req.headers(), SESSION_COOKIE));
     let mut auth = Auth::default();
@@ -123,7 +144,32 @@ pub async fn csrf_layer(req: Request<Body>, next: Next) -> Response {
 /// Hardening headers on every response, and a Content-Security-Policy whose per-request nonce
 /// the pages write on their hydration scripts: an inline script without it (one injected into
 /// a page through some escaping failure) is refused by the browser.
-pub async fn security_headers(mut req: Request<Body>, next: Next) -> Response {
+/// Server functions answer every error they could not attach a status to (their arguments did
+/// not decode, so the function never ran) with 500. Such an error is one of ours, as JSON:
+/// give it its own status, a malformed request a 400 rather than a server fault.
+pub async fn server_fn_status(req: Request<Body>, next: Next) -> Response {
+    let is_fn = req.uri().path().starts_with("/api/fn/");
+    let res = next.run(req).await;
+    if !is_fn || res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
+    };
+    if let Ok(e) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        parts.status =
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// In production (served over HTTPS) browsers are also told to use HTTPS only, for a year.
+pub async fn security_headers(
+    State(state): State<AppState>,
+    mut req: Request<Body>,
+    next: Next,
+) -> Response {
     let nonce = csp_nonce();
     req.extensions_mut()
         .insert(app::ui::CspNonce(nonce.clone()));
@@ -138,6 +184,12 @@ pub async fn security_headers(mut req: Request<Body>, next: Next) -> Response {
     );
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    if state.settings.production {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
     res
 }
 
@@ -248,14 +300,13 @@ pub async fn import_upload(
         .filter(|k| allowed(k.action()));
     let report = match (kind, file) {
         (Some(kind), Some((name, bytes))) if !bytes.is_empty() => {
-            match crate::import::import(
-                state.store.as_ref(),
+            match crate::import::import_in_background(
+                state.store.clone(),
                 state.clock.now(),
                 kind,
-                &bytes,
-                name.as_deref(),
+                bytes,
+                name,
                 Some(actor.user_id),
-                &|_, _| {},
             )
             .await
             {

@@ -114,10 +114,11 @@ async fn sign_in_attempts_are_limited_within_the_window_and_allowed_again_after_
                 .unwrap_err();
             assert_ne!(e, AppError::RateLimited);
         }
-        // Fourteen minutes later the window still holds: even the right password is refused.
+        // Fourteen minutes later the window still holds: even the right password is refused
+        // from the address that failed.
         clock.advance(Duration::minutes(14));
         assert_eq!(
-            services::login(&s, "window@example.cn", "Correct-horse-9", "9.9.9.8", "web")
+            services::login(&s, "window@example.cn", "Correct-horse-9", "9.9.9.9", "web")
                 .await
                 .unwrap_err(),
             AppError::RateLimited
@@ -125,7 +126,7 @@ async fn sign_in_attempts_are_limited_within_the_window_and_allowed_again_after_
         // Once the fifteen minutes since the failures have passed, it signs in.
         clock.advance(Duration::minutes(2));
         let (_, user) =
-            services::login(&s, "window@example.cn", "Correct-horse-9", "9.9.9.8", "web")
+            services::login(&s, "window@example.cn", "Correct-horse-9", "9.9.9.9", "web")
                 .await
                 .unwrap();
         assert_eq!(user.email, "window@example.cn");

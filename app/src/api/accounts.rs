@@ -95,6 +95,7 @@ pub async fn change_password(
             &old_password,
             &new_password,
             &new_password_confirm,
+            &ctx::client_addr(),
         )
         .await?;
         // Changing the password ends every session, this one included.
@@ -125,7 +126,14 @@ pub async fn reset_password(
 ) -> Result<(), AppError> {
     let r = async {
         let s = ctx::state()?;
-        crate::services::reset_password(&s, &token, &new_password, &new_password_confirm).await?;
+        crate::services::reset_password(
+            &s,
+            &token,
+            &new_password,
+            &new_password_confirm,
+            &ctx::client_addr(),
+        )
+        .await?;
         leptos_axum::redirect("/login?reset=1");
         Ok(())
     }

@@ -199,6 +199,10 @@ pub fn parse_keywords(input: &str) -> Result<Vec<String>, TextError> {
 /// This is a plausibility check, not RFC 5322 parsing: the only real proof
 /// is a confirmation mail, so the goal is just to catch typos.
 pub fn validate_email(input: &str) -> Result<String, TextError> {
+    // Refused before any copy is made, however long what was sent.
+    if input.len() > 4 * MAX_EMAIL_CHARS + 64 {
+        return Err(TextError::InvalidEmail);
+    }
     let email = input.trim().to_lowercase();
     if email.is_empty() {
         return Err(TextError::Empty);

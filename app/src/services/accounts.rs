@@ -86,7 +86,10 @@ pub async fn register(
 ) -> Result<CurrentUser, AppError> {
     let now = state.clock.now();
     // Each registration hashes a password and writes an organization: bounded per address.
-    if !state.limiter.check(&[format!("register:{client}")], now) {
+    if spend(state, &[Charge::new(REGISTER_ADDRESS, client)], now)
+        .await?
+        .is_none()
+    {
         return Err(AppError::RateLimited);
     }
     let mut errs = Errors::default();
@@ -274,44 +277,51 @@ pub async fn login(
     kind: &str,
 ) -> Result<(String, CurrentUser), AppError> {
     let now = state.clock.now();
-    let email_key = email.trim().to_lowercase();
-    let account_key = format!("acct:{email_key}");
-    // Only failures count, per account and per address: many people behind one proxy or
-    // office NAT can still sign in, while guessing stays slow.
-    let keys = [account_key.clone(), format!("addr:{client}")];
-    if state.limiter.blocked(&keys, now) {
-        return Err(AppError::RateLimited);
-    }
     let wrong = || {
-        state.limiter.check(&keys, now);
         AppError::field(
             "password",
             "邮箱或密码不正确",
             "The e-mail or password is incorrect",
         )
     };
-    if email_key.is_empty() || email_key.len() > 320 || password.is_empty() || password.len() > 1024
-    {
+    // Nothing any account could match costs nothing and is not counted.
+    let Ok(email_key) = validate_email(email) else {
+        return Err(wrong());
+    };
+    if password.is_empty() || password.len() > 1024 {
         return Err(wrong());
     }
+    // The attempt is counted before the password is checked, so parallel guesses spend the
+    // budget too; a success takes it back. See `rate_limit` for the policy.
+    let pair = Charge::new(SIGN_IN_PAIR, &format!("{email_key}\n{client}"));
+    let charges = [
+        pair.clone(),
+        Charge::new(SIGN_IN_ADDRESS, client),
+        Charge::new(SIGN_IN_ACCOUNT, &email_key),
+    ];
+    let Some(spent) = spend(state, &charges, now).await? else {
+        return Err(AppError::RateLimited);
+    };
     let user = state
         .store
         .find_user_by_email(&email_key)
         .await
         .map_err(internal)?;
-    let Some(user) = user else {
-        // Hash anyway so an unknown account takes as long as a wrong password.
-        let _ = state.secrets.hash_password(password.to_string()).await;
+    // One argon2 verification whatever the case: an unknown e-mail, an account that cannot
+    // sign in (imported, no password yet) and a wrong password take the same work.
+    let hash = user
+        .as_ref()
+        .map(|u| u.password_hash.clone())
+        .unwrap_or_default();
+    let ok = state
+        .secrets
+        .verify_password(password.to_string(), hash)
+        .await;
+    let Some(user) = user.filter(|_| ok) else {
         return Err(wrong());
     };
-    if !state
-        .secrets
-        .verify_password(password.to_string(), user.password_hash.clone())
-        .await
-    {
-        return Err(wrong());
-    }
-    state.limiter.clear(&account_key);
+    refund(state, spent).await?;
+    forgive(state, &pair).await?;
     let token = state.secrets.new_token();
     let expires = now + Duration::days(state.settings.session_days);
     state
@@ -345,6 +355,7 @@ pub async fn change_password(
     old: &str,
     new: &str,
     confirm: &str,
+    client: &str,
 ) -> Result<(), AppError> {
     let mut errs = Errors::default();
     errs.take("new_password", validate_password(new));
@@ -355,17 +366,34 @@ pub async fn change_password(
             "The two passwords do not match",
         );
     }
+    // Checking the current password is what a stolen session would brute-force: bounded.
+    let now = state.clock.now();
+    let Some(spent) = spend(
+        state,
+        &[
+            Charge::new(PASSWORD_CHANGE_ACCOUNT, &me.id.to_string()),
+            Charge::new(PASSWORD_CHANGE_ADDRESS, client),
+        ],
+        now,
+    )
+    .await?
+    else {
+        return Err(AppError::RateLimited);
+    };
     let user = state
         .store
         .get_user(me.id)
         .await
         .map_err(internal)?
         .ok_or(AppError::Unauthenticated)?;
-    if !state
+    if state
         .secrets
         .verify_password(old.to_string(), user.password_hash)
         .await
     {
+        // Only a wrong current password counts against the budget.
+        refund(state, spent).await?;
+    } else {
         errs.push(
             "old_password",
             "当前密码不正确",
@@ -378,13 +406,7 @@ pub async fn change_password(
         .hash_password(new.to_string())
         .await
         .map_err(internal)?;
-    let ev = audit(
-        Some(me.id),
-        "user",
-        me.id,
-        "change_password",
-        state.clock.now(),
-    );
+    let ev = audit(Some(me.id), "user", me.id, "change_password", now);
     state
         .store
         .set_password(me.id, &hash, &ev)
@@ -402,12 +424,25 @@ pub async fn request_password_reset(
     by: Option<Uuid>,
 ) -> Result<Option<String>, AppError> {
     let now = state.clock.now();
-    if by.is_none() && !state.limiter.check(&[format!("reset:{client}")], now) {
-        return Err(AppError::RateLimited);
-    }
     let Ok(email) = validate_email(email) else {
         return Ok(None);
     };
+    // Anyone may ask, so asking is bounded per address and per account (each writes a mail);
+    // an official sending a link for someone is not.
+    if by.is_none()
+        && spend(
+            state,
+            &[
+                Charge::new(RESET_REQUEST_ADDRESS, client),
+                Charge::new(RESET_REQUEST_ACCOUNT, &email),
+            ],
+            now,
+        )
+        .await?
+        .is_none()
+    {
+        return Err(AppError::RateLimited);
+    }
     let Some(user) = state
         .store
         .find_user_by_email(&email)
@@ -460,7 +495,33 @@ pub async fn reset_password(
     token: &str,
     new: &str,
     confirm: &str,
+    client: &str,
 ) -> Result<(), AppError> {
+    let now = state.clock.now();
+    let invalid = || {
+        AppError::field(
+            "token",
+            "重置链接无效或已过期，请重新申请",
+            "This reset link is invalid or has expired; please request a new one",
+        )
+    };
+    // Every try counts against the address, a bad link too; the link is checked before any
+    // password is hashed, so a stranger without one costs a lookup.
+    if spend(state, &[Charge::new(RESET_ADDRESS, client)], now)
+        .await?
+        .is_none()
+    {
+        return Err(AppError::RateLimited);
+    }
+    let token_hash = state.secrets.token_hash(token);
+    let Some(user_id) = state
+        .store
+        .password_reset_user(&token_hash, now)
+        .await
+        .map_err(internal)?
+    else {
+        return Err(invalid());
+    };
     let mut errs = Errors::default();
     errs.take("new_password", validate_password(new));
     if new != confirm {
@@ -471,6 +532,16 @@ pub async fn reset_password(
         );
     }
     errs.finish()?;
+    if spend(
+        state,
+        &[Charge::new(RESET_ACCOUNT, &user_id.to_string())],
+        now,
+    )
+    .await?
+    .is_none()
+    {
+        return Err(AppError::RateLimited);
+    }
     let hash = state
         .secrets
         .hash_password(new.to_string())
@@ -478,15 +549,11 @@ pub async fn reset_password(
         .map_err(internal)?;
     let used = state
         .store
-        .consume_password_reset(&state.secrets.token_hash(token), state.clock.now(), &hash)
+        .consume_password_reset(&token_hash, now, &hash)
         .await
         .map_err(internal)?;
     match used {
         Some(_) => Ok(()),
-        None => Err(AppError::field(
-            "token",
-            "重置链接无效或已过期，请重新申请",
-            "This reset link is invalid or has expired; please request a new one",
-        )),
+        None => Err(invalid()),
     }
 }

@@ -47,19 +47,22 @@ pub(crate) async fn accept_upload(
     bytes: &[u8],
     held: usize,
 ) -> Result<AttachmentRecord, UploadFailure> {
+    // Every upload counts, a refused one too: checking a file costs the server its reading.
+    let now = state.clock.now();
+    let charge = Charge::new(UPLOAD_PERSON, &actor.user_id.to_string());
+    if spend(state, &[charge], now)
+        .await
+        .map_err(UploadFailure::Failed)?
+        .is_none()
+    {
+        return Err(UploadFailure::Refused(UploadError::RateLimited));
+    }
     let accepted = attachment::check(file_name, bytes, state.settings.max_upload_bytes)
         .map_err(UploadFailure::Refused)?;
     if held >= attachment::MAX_PER_BID {
         return Err(UploadFailure::Refused(UploadError::TooMany {
             max: attachment::MAX_PER_BID,
         }));
-    }
-    let now = state.clock.now();
-    if !state
-        .upload_limiter
-        .check(&[format!("upload:{}", actor.user_id)], now)
-    {
-        return Err(UploadFailure::Refused(UploadError::RateLimited));
     }
     let sha256 = state.files.put(bytes).await.map_err(internal)?;
     Ok(AttachmentRecord {

@@ -67,9 +67,9 @@ pub async fn stash_form_echo(
     // Too much, or an anonymous address past its budget: the error is kept, the values not.
     let keep_values = input.values.len() <= max
         && (input.signed_in
-            || state
-                .limiter
-                .check(&[format!("echo:{}", input.client)], now));
+            || spend(state, &[Charge::new(FORM_ECHO_ADDRESS, input.client)], now)
+                .await?
+                .is_some());
     let values = if keep_values { input.values } else { "" };
     let token = Uuid::new_v4().simple().to_string();
     let row = FormEchoRow {

@@ -22,6 +22,7 @@ mod forms;
 mod import;
 mod indexing;
 mod lifecycle;
+mod mail;
 mod milestone_files;
 mod milestones;
 mod notifications;
@@ -53,6 +54,7 @@ pub use import::*;
 pub use indexing::*;
 pub(crate) use lifecycle::history_of;
 pub use lifecycle::take_action;
+pub use mail::*;
 pub use milestone_files::*;
 pub use milestones::*;
 pub use notifications::*;
@@ -113,34 +115,6 @@ pub fn clamp_page(page: Option<u32>, per_page: Option<u32>) -> (u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::Duration;
-
-    #[test]
-    fn rate_limiter_refuses_past_budget_and_recovers_after_window() {
-        let l = RateLimiter::new(3, Duration::minutes(15));
-        let t0 = Utc::now();
-        let keys = vec!["acct:a".to_string(), "addr:1".to_string()];
-        for _ in 0..3 {
-            assert!(l.check(&keys, t0));
-        }
-        assert!(
-            !l.check(&keys, t0),
-            "fourth attempt inside the window is refused"
-        );
-        assert!(
-            !l.check(&["addr:1".to_string()], t0),
-            "the address is over budget too"
-        );
-        assert!(
-            l.check(&["acct:b".to_string()], t0),
-            "another account from elsewhere is fine"
-        );
-        assert!(
-            l.check(&keys, t0 + Duration::minutes(16)),
-            "the window slides"
-        );
-        l.clear("acct:a");
-    }
 
     #[test]
     fn pagination_is_clamped() {

@@ -124,6 +124,8 @@ fn err(e: impl std::fmt::Display) -> SearchError {
     SearchError::Engine(e.to_string())
 }
 
+/// Cheap to clone: the reader and writer are shared handles.
+#[derive(Clone)]
 pub struct EmbeddedIndex {
     reader: IndexReader,
     writer: Arc<Mutex<IndexWriter>>,
@@ -503,8 +505,13 @@ impl SearchIndex for EmbeddedIndex {
     }
 
     async fn search(&self, params: &SearchParams) -> Result<SearchResults, SearchError> {
-        // Searches take milliseconds (see BENCHMARKS.md once measured); they run inline.
-        self.run(params)
+        // A search is CPU work (milliseconds at 100k records): on the blocking pool, so the
+        // runtime's workers keep serving other requests meanwhile.
+        let me = self.clone();
+        let params = params.clone();
+        tokio::task::spawn_blocking(move || me.run(&params))
+            .await
+            .map_err(err)?
     }
 
     async fn clear(&self) -> Result<(), SearchError> {

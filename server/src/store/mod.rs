@@ -24,6 +24,7 @@ macro_rules! sql_store {
         include!("sql/tasks.rs");
         include!("sql/stage_reviews.rs");
         include!("sql/ocds.rs");
+        include!("sql/limits.rs");
         include!("sql/notifications.rs");
         include!("sql/disputes.rs");
         include!("sql/experts.rs");

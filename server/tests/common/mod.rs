@@ -12,6 +12,8 @@ use std::sync::Arc;
 
 pub struct Backend {
     pub store: Arc<dyn Store>,
+    /// The database's URL: a second store opened on it plays a second app server.
+    pub url: String,
     pub name: &'static str,
     /// Runs raw SQL against the same database (to play an attacker who edits rows directly).
     pub raw: Raw,
@@ -92,6 +94,7 @@ pub async fn sqlite() -> Backend {
     let raw = Raw::Sqlite(s.pool.clone());
     Backend {
         store: Arc::new(s),
+        url,
         name: "sqlite",
         raw,
         _tmp: Some(TempDir(dir)),
@@ -118,6 +121,7 @@ pub async fn postgres() -> Option<Backend> {
     let raw = Raw::Postgres(s.pool.clone());
     Some(Backend {
         store: Arc::new(s),
+        url,
         name: "postgres",
         raw,
         _tmp: None,

@@ -147,6 +147,7 @@ impl AccountStore for SqlStore {
     #[tracing::instrument(skip_all)]
     async fn set_password(&self, user_id: Uuid, hash: &str, audit: &AuditEvent) -> StoreResult<()> {
         let hash = hash.to_string();
+        let at = audit.at;
         self.audited(audit, move |tx| {
             Box::pin(async move {
                 sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
@@ -156,6 +157,13 @@ impl AccountStore for SqlStore {
                     .await
                     .map_err(map_err)?;
                 sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(user_id)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(map_err)?;
+                // A new password cancels every reset link still out.
+                sqlx::query("UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+                    .bind(micros(at))
                     .bind(user_id)
                     .execute(&mut **tx)
                     .await
@@ -266,6 +274,23 @@ impl AccountStore for SqlStore {
     }
 
     #[tracing::instrument(skip_all)]
+    async fn password_reset_user(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Uuid>> {
+        sqlx::query("SELECT user_id FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2")
+            .bind(token_hash)
+            .bind(micros(now))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map_err)?
+            .map(|r| r.try_get("user_id"))
+            .transpose()
+            .map_err(map_err)
+    }
+
+    #[tracing::instrument(skip_all)]
     async fn consume_password_reset(
         &self,
         token_hash: &str,
@@ -293,6 +318,13 @@ impl AccountStore for SqlStore {
             .execute(&mut *tx)
             .await
             .map_err(map_err)?;
+        // One link used cancels the others.
+        sqlx::query("UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+            .bind(micros(now))
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
         let ev = AuditEvent {
             actor_id: Some(user_id),
             entity_type: "user",
@@ -306,6 +338,39 @@ impl AccountStore for SqlStore {
         append_audit(&mut tx, &ev).await.map_err(map_err)?;
         tx.commit().await.map_err(map_err)?;
         Ok(Some(user_id))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn unsent_emails(&self, limit: i64) -> StoreResult<Vec<EmailRecord>> {
+        let rows = sqlx::query("SELECT id, to_email, subject, body, created_at FROM email_outbox WHERE sent_at IS NULL ORDER BY created_at, id LIMIT $1")
+            .bind(limit.clamp(1, 1000))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(EmailRecord {
+                    id: r.try_get("id")?,
+                    to_email: r.try_get("to_email")?,
+                    subject: r.try_get("subject")?,
+                    body: r.try_get("body")?,
+                    created_at: r.try_get("created_at")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(map_err)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn mark_email_sent(&self, id: Uuid, at: DateTime<Utc>, body: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE email_outbox SET sent_at = $1, body = $2 WHERE id = $3 AND sent_at IS NULL")
+            .bind(micros(at))
+            .bind(body)
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(map_err)?;
+        Ok(())
     }
 
     #[tracing::instrument(skip_all)]
