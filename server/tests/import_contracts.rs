@@ -305,6 +305,8 @@ async fn the_example_imports_once_and_bad_sheets_change_nothing() {
         assert_eq!(r.imported, 0);
         assert!(r.errors.iter().any(|e| e.column == "L2"), "{:?}", r.errors);
         assert_eq!(registered(&s).await, 11);
+        // Every import is audited, and the chain reads back whole (verify-audit).
+        assert!(s.store.verify_audit_chain().await.unwrap().is_ok());
     })
     .await;
 }

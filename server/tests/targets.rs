@@ -186,6 +186,8 @@ async fn targets_are_computed_or_reported_then_reviewed() {
             d.reports[0].reporter_name.is_empty(),
             "the public does not see who reported"
         );
+        // Reports and their reviews are audited, and the chain reads back whole.
+        assert!(s.store.verify_audit_chain().await.unwrap().is_ok());
 
         // "My targets": the unit's own and shared ones only.
         let mine = services::tracker(&s, Some(&health), true).await.unwrap();

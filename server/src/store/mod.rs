@@ -138,6 +138,8 @@ pub fn entity_type_static(s: &str) -> Option<&'static str> {
         "contract",
         "achievement",
         "expert",
+        "contract_import",
+        "target_report",
     ]
     .into_iter()
     .find(|x| *x == s)
