@@ -211,10 +211,15 @@ def run(engine, db_url, binary, rows, attempt):
                 pass
             done.set()
 
+        wal = db.url.split("sqlite://", 1)[-1].split("?")[0] + "-wal"
+        wal_size = lambda: os.path.getsize(wal) if db.url.startswith("sqlite") and os.path.exists(wal) else 0
+        wal_before = wal_size()
         t = threading.Thread(target=send, daemon=True)
         t.start()
         time.sleep(delay)
         finished_first = done.is_set()
+        # On SQLite the write-ahead log shows whether the rows were being written at the kill.
+        wal_grew = wal_size() - wal_before
         srv.kill9()
         t.join(30)
         srv.start()
@@ -224,7 +229,8 @@ def run(engine, db_url, binary, rows, attempt):
         if finished_first:
             log(f"{engine}: the import answered before the kill at {delay:.1f} s; again on a fresh database")
             return "too late"
-        log(f"{engine}: checking the file takes {checking:.1f} s; killed at {delay:.1f} s: {after} of {n} rows there (all or none)")
+        writing = f"; the write-ahead log had grown by {wal_grew / 1e6:.1f} MB" if db.url.startswith("sqlite") else ""
+        log(f"{engine}: checking the file takes {checking:.1f} s; killed at {delay:.1f} s{writing}: {after} of {n} rows there (all or none)")
 
         # 2. The whole file, then SIGKILL while the search outbox drains.
         tok = token()
