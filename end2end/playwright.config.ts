@@ -10,7 +10,9 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  reporter: [["list"]],
+  // The JSON report is what scripts/test.sh checks: a run that never started (the build failed)
+  // must not pass.
+  reporter: [["list"], ["json", { outputFile: "results.json" }]],
   use: {
     baseURL: "http://127.0.0.1:3000",
     headless: true,
