@@ -138,16 +138,23 @@ pub async fn over_budget(
     charges: &[Charge],
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
+    Ok(charges
+        .iter()
+        .zip(counts(state, charges, now).await?)
+        .any(|(c, n)| n >= c.budget.max))
+}
+
+/// Each charge's attempts inside its window at `now`.
+async fn counts(
+    state: &AppState,
+    charges: &[Charge],
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>, AppError> {
     let asked: Vec<(String, DateTime<Utc>)> = charges
         .iter()
         .map(|c| (c.key.clone(), now - c.budget.window()))
         .collect();
-    let counts = state
-        .store
-        .count_rate_hits(&asked)
-        .await
-        .map_err(internal)?;
-    Ok(charges.iter().zip(counts).any(|(c, n)| n >= c.budget.max))
+    state.store.count_rate_hits(&asked).await.map_err(internal)
 }
 
 /// Counts one attempt against every charge, or refuses (`None`) when any budget is used up.
@@ -173,16 +180,11 @@ pub async fn spend(
         .collect();
     state.store.add_rate_hits(&hits).await.map_err(internal)?;
     let spent = Spent(hits.iter().map(|h| h.id).collect());
-    let asked: Vec<(String, DateTime<Utc>)> = charges
+    if charges
         .iter()
-        .map(|c| (c.key.clone(), now - c.budget.window()))
-        .collect();
-    let counts = state
-        .store
-        .count_rate_hits(&asked)
-        .await
-        .map_err(internal)?;
-    if charges.iter().zip(counts).any(|(c, n)| n > c.budget.max) {
+        .zip(counts(state, charges, now).await?)
+        .any(|(c, n)| n > c.budget.max)
+    {
         refund(state, spent).await?;
         return Ok(None);
     }

@@ -347,18 +347,7 @@ impl AccountStore for SqlStore {
             .fetch_all(&self.pool)
             .await
             .map_err(map_err)?;
-        rows.iter()
-            .map(|r| {
-                Ok(EmailRecord {
-                    id: r.try_get("id")?,
-                    to_email: r.try_get("to_email")?,
-                    subject: r.try_get("subject")?,
-                    body: r.try_get("body")?,
-                    created_at: r.try_get("created_at")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(map_err)
+        rows.iter().map(email_row).collect::<Result<_, sqlx::Error>>().map_err(map_err)
     }
 
     #[tracing::instrument(skip_all)]
@@ -380,17 +369,17 @@ impl AccountStore for SqlStore {
             .fetch_all(&self.pool)
             .await
             .map_err(map_err)?;
-        rows.iter()
-            .map(|r| {
-                Ok(EmailRecord {
-                    id: r.try_get("id")?,
-                    to_email: r.try_get("to_email")?,
-                    subject: r.try_get("subject")?,
-                    body: r.try_get("body")?,
-                    created_at: r.try_get("created_at")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(map_err)
+        rows.iter().map(email_row).collect::<Result<_, sqlx::Error>>().map_err(map_err)
     }
+}
+
+/// One row of `email_outbox` (id, to_email, subject, body, created_at).
+fn email_row(r: &DbRow) -> Result<EmailRecord, sqlx::Error> {
+    Ok(EmailRecord {
+        id: r.try_get("id")?,
+        to_email: r.try_get("to_email")?,
+        subject: r.try_get("subject")?,
+        body: r.try_get("body")?,
+        created_at: r.try_get("created_at")?,
+    })
 }
