@@ -43,6 +43,9 @@ cargo test -p server -- --test-threads=1
 echo "== crash test (SIGKILL mid-import and mid-outbox, on SQLite and PostgreSQL)"
 # The debug server the tests above built; scripts/crash-test.sh --release by hand.
 scripts/crash-test.sh
+echo "== API fuzz (Schemathesis against /api/v1/openapi.json, anonymous and as an official)"
+# 50 examples per route and phase here; scripts/api-fuzz.sh --examples 1000 by hand.
+scripts/api-fuzz.sh --examples 50
 # The Meilisearch suites are ignored (and counted so) unless a server is named.
 if [ -n "${MEILISEARCH_URL:-}" ]; then
   cargo test -p server --test search -- --ignored --test-threads=1

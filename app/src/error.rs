@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// A validation message attached to one form field, in both languages so the page can show the
 /// one the user reads.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub field: String,
     pub zh: String,
@@ -22,6 +23,7 @@ impl FieldError {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum AppError {
     #[error("validation failed")]
     Validation(Vec<FieldError>),

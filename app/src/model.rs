@@ -20,6 +20,7 @@ pub use targets::*;
 pub use tasks::*;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrgSummary {
     pub id: Uuid,
     pub name: String,
@@ -31,6 +32,7 @@ pub struct OrgSummary {
 
 /// The signed-in person as the pages see them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CurrentUser {
     pub id: Uuid,
     pub email: String,
@@ -49,6 +51,7 @@ impl CurrentUser {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct District {
     pub code: String,
     pub name_zh: String,
@@ -58,6 +61,7 @@ pub struct District {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Chain {
     pub code: String,
     pub parent_code: Option<String>,
@@ -68,6 +72,7 @@ pub struct Chain {
 
 /// Reference data every form needs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RefData {
     pub districts: Vec<District>,
     pub chains: Vec<Chain>,
@@ -127,6 +132,7 @@ impl RefData {
 
 /// A published demand as lists and the public API show it. No confidential field exists here.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DemandSummary {
     pub id: Uuid,
     pub title: String,
@@ -145,6 +151,7 @@ pub struct DemandSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     pub at: DateTime<Utc>,
     pub actor_name: Option<String>,
@@ -157,6 +164,7 @@ pub struct AuditEntry {
 /// What a reader may do now with one reviewed record (demand, achievement, …), computed on the
 /// server from the policy and the record's status (`services::lifecycle::permissions`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RecordPermissions {
     /// Edit the content.
     pub edit: bool,
@@ -173,6 +181,7 @@ impl RecordPermissions {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DemandDetail {
     pub summary: DemandSummary,
     pub description: String,
@@ -191,6 +200,7 @@ pub struct DemandDetail {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: i64,
@@ -211,6 +221,7 @@ impl<T> Page<T> {
 /// The raw text of the demand form, exactly as typed, so a failed submission can be shown
 /// again without losing anything.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DemandForm {
     pub title: String,
     pub description: String,
@@ -227,6 +238,7 @@ pub struct DemandForm {
 
 /// An organization's registration details as typed (registration, import, seeds).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrgForm {
     pub name: String,
     pub org_type: String,
@@ -237,6 +249,7 @@ pub struct OrgForm {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrgListItem {
     pub org: OrgSummary,
     pub contact_name: String,
@@ -246,6 +259,7 @@ pub struct OrgListItem {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MemberItem {
     pub user_id: Uuid,
     pub email: String,
@@ -256,6 +270,7 @@ pub struct MemberItem {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UserListItem {
     pub user_id: Uuid,
     pub email: String,
@@ -266,6 +281,7 @@ pub struct UserListItem {
 
 /// What the search box can look for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SearchKind {
     Demand,
@@ -319,6 +335,7 @@ impl SearchKind {
 /// One searchable record, built from the database (the source of truth) with public fields
 /// only. Confidential text never becomes part of a `SearchDoc`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SearchDoc {
     pub kind: SearchKind,
     pub id: String,
@@ -345,6 +362,7 @@ impl SearchDoc {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SearchSort {
     #[default]
@@ -373,6 +391,7 @@ impl SearchSort {
 
 /// A validated search request (see `services::parse_search`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SearchParams {
     pub q: String,
     pub kind: Option<SearchKind>,
@@ -389,6 +408,7 @@ pub struct SearchParams {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SearchHit {
     pub kind: SearchKind,
     pub id: String,
@@ -404,12 +424,14 @@ pub struct SearchHit {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FacetCount {
     pub value: String,
     pub count: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SearchResults {
     pub hits: Vec<SearchHit>,
     /// Facet name (`kind`, `chain`, `district`, `org_type`, `transfer_mode`, `trl`) → counts.
@@ -439,6 +461,7 @@ pub fn highlight_runs(snippet: &str, ranges: &[[usize; 2]]) -> Vec<(String, bool
 
 /// The achievement form exactly as typed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AchievementForm {
     pub title: String,
     pub summary: String,
@@ -455,6 +478,7 @@ pub struct AchievementForm {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AchievementSummary {
     pub id: uuid::Uuid,
     pub title: String,
@@ -471,6 +495,7 @@ pub struct AchievementSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AchievementDetail {
     pub summary: AchievementSummary,
     pub full_summary: String,
@@ -487,6 +512,7 @@ pub struct AchievementDetail {
 
 /// The expert profile form as typed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ExpertForm {
     pub title: String,
     pub fields: String,
@@ -499,6 +525,7 @@ pub struct ExpertForm {
 /// An expert as a reader may see them: `accepts_review` and `is_public` only for officials
 /// and the expert themself.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ExpertView {
     pub user_id: uuid::Uuid,
     pub name: String,
@@ -513,6 +540,7 @@ pub struct ExpertView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DisputeView {
     pub id: uuid::Uuid,
     pub org_name: String,
@@ -525,6 +553,7 @@ pub struct DisputeView {
 
 /// An organization's public page: who it is and what it has published.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrgProfile {
     pub org: OrgSummary,
     pub demands: Page<DemandSummary>,
@@ -535,6 +564,7 @@ pub struct OrgProfile {
 
 /// One problem with one cell of an imported file (line 0: the whole file).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ImportRowError {
     pub line: usize,
     pub column: String,
@@ -544,6 +574,7 @@ pub struct ImportRowError {
 
 /// What a form posted without JavaScript sent, when it failed: see `services::forms`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EchoedForm {
     /// The server function it posted to.
     pub path: String,
@@ -555,6 +586,7 @@ pub struct EchoedForm {
 
 /// What an import did: every row written, or nothing and every problem.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ImportOutcome {
     pub rows: usize,
     pub imported: usize,

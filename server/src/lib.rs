@@ -60,6 +60,7 @@ pub fn build_state(
 /// The REST routes under `/api/v1`, as one list, so tests (the sealed-bid proof) walk every one.
 pub fn api_routes() -> Vec<(&'static str, axum::routing::MethodRouter<AppState>)> {
     vec![
+        ("/openapi.json", get(rest::openapi::openapi_json)),
         ("/health", get(rest::health)),
         ("/auth/login", post(rest::login)),
         ("/me", get(rest::me)),

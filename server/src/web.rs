@@ -129,10 +129,18 @@ pub async fn csrf_layer(req: Request<Body>, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .map(Lang::from_cookie_header)
         .unwrap_or_default();
-    let msg = lang.t(
-        "请求来源无法验证（跨站请求伪造防护）。请刷新页面后重试。",
-        "The origin of this request could not be verified (cross-site request forgery protection). Reload the page and try again.",
-    );
+    const ZH: &str = "请求来源无法验证（跨站请求伪造防护）。请刷新页面后重试。";
+    const EN: &str = "The origin of this request could not be verified (cross-site request forgery protection). Reload the page and try again.";
+    if req.uri().path().starts_with("/api/") {
+        // Outside systems get the API's error shape (and should send a bearer token).
+        return crate::rest::ErrorBody::response(
+            StatusCode::FORBIDDEN,
+            crate::rest::ErrorCode::Csrf,
+            ZH,
+            EN,
+        );
+    }
+    let msg = lang.t(ZH, EN);
     (
         StatusCode::FORBIDDEN,
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],

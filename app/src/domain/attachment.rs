@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// The kinds of file a bid may carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum FileKind {
     Pdf,

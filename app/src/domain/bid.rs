@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum BidStatus {
     Draft,
@@ -77,6 +78,7 @@ impl BidStatus {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum BidAction {
     Submit,
@@ -195,6 +197,7 @@ pub fn is_team_action(action: BidAction) -> bool {
 
 /// One milestone of a bid's plan, answering one milestone of the call's template.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PlannedMilestone {
     /// Position in the call's template, from 0.
     pub index: u32,
@@ -203,6 +206,7 @@ pub struct PlannedMilestone {
 
 /// An attachment as the receipt commits to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AttachmentDigest {
     pub sha256: String,
     pub name: String,
@@ -213,6 +217,7 @@ pub struct AttachmentDigest {
 /// the SHA-256 of [`BidCommitment::canonical`]; anyone holding the receipt can have the opened
 /// bid serialized again and compare.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BidCommitment {
     /// Version of this serialization, so a later change of format can still verify old receipts.
     pub v: u32,

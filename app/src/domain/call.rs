@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CallStatus {
     Draft,
@@ -105,6 +106,7 @@ impl CallStatus {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CallAction {
     /// An official publishes a draft (发榜).
@@ -265,6 +267,7 @@ pub fn bids_opened(status: CallStatus) -> bool {
 
 /// One quantified hard indicator (考核指标).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Indicator {
     pub name: String,
     pub unit: String,
@@ -274,6 +277,7 @@ pub struct Indicator {
 
 /// One evaluation criterion with its weight (the weights of a call sum to 100).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Criterion {
     pub name: String,
     pub weight: u32,
@@ -283,6 +287,7 @@ pub struct Criterion {
 /// share of the funding it releases (in percent; the shares sum to 100, the first is the first
 /// tranche).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MilestoneTemplate {
     pub deliverable: String,
     pub due_months: u32,
@@ -291,6 +296,7 @@ pub struct MilestoneTemplate {
 
 /// Who may bid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Eligibility {
     /// Organization types allowed to lead a bid.
     pub org_types: Vec<super::OrgType>,

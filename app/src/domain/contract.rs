@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// 技术开发 (委托 / 合作), 技术转让, 技术许可, 技术咨询, 技术服务.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ContractType {
     DevelopmentCommissioned,
@@ -20,6 +21,7 @@ pub enum ContractType {
 
 /// The kind of intellectual property a contract is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum IpType {
     Patent,
@@ -31,6 +33,7 @@ pub enum IpType {
 
 /// The government science plan a contract comes from (政府计划来源), if any.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PlanOrigin {
     None,
@@ -93,6 +96,7 @@ coded!(PlanOrigin {
 
 /// Where a registration stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ContractStatus {
     Draft,
@@ -115,6 +119,7 @@ pub enum ContractStatus {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ContractAction {
     Submit,
@@ -504,6 +509,7 @@ pub fn valid_registration_number(s: &str) -> bool {
 /// Where a party to a contract is, as the flow statistics need it (输出 / 吸纳; within Guangxi,
 /// the rest of China, abroad with ASEAN apart).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(tag = "region", rename_all = "snake_case")]
 pub enum Place {
     /// In Nanning, in one of its districts or zones (the reference data's codes).
@@ -580,6 +586,7 @@ pub const COUNTRY_NAMES: &[(&str, &str, &str)] = &[
 
 /// Where a counterpart is, for the flow breakdown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Area {
     Nanning,

@@ -30,6 +30,7 @@ const CODE_LEN: usize = 18;
 /// The only ways to obtain one are [`CreditCode::parse`] and deserialization,
 /// which also goes through `parse`, so a value of this type is always valid.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct CreditCode(String);
 
@@ -37,6 +38,7 @@ pub struct CreditCode(String);
 ///
 /// Positions are 1-based, matching how the standard and users count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum CreditCodeError {
     /// Nothing but whitespace was entered.
     #[error("The unified social credit code is required")]

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// Lifecycle status of a demand. The snake_case form is stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DemandStatus {
     /// Being written by its owner; not visible to others.
@@ -107,6 +108,7 @@ impl DemandStatus {
 
 /// Something a user or the system does to a demand.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DemandAction {
     /// Owner sends a draft for review.
@@ -286,6 +288,7 @@ pub fn is_public(status: DemandStatus) -> bool {
 
 /// Who should own the intellectual property of the result.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum IpPreference {
     /// 需求方所有
@@ -347,11 +350,13 @@ impl IpPreference {
 ///
 /// Serialized as a bare integer; deserialization validates the range.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(try_from = "u8", into = "u8")]
 pub struct Trl(u8);
 
 /// A readiness level outside 1..=9.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum TrlError {
     /// The given value is not between 1 and 9.
     #[error("Technology readiness level must be between 1 and 9, got {value}")]

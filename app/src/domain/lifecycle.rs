@@ -52,6 +52,7 @@ pub trait Lifecycle: 'static {
 
 /// An action that is not allowed in the record's current status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TransitionError<S, A> {
     /// Status the record was in.
     pub from: S,

@@ -21,11 +21,13 @@ const FEN_PER_CENTI_YI: i128 = 100_000_000;
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct Fen(pub i64);
 
 /// Why an amount was rejected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum MoneyError {
     /// Nothing entered.
     #[error("Please enter an amount")]
@@ -240,6 +242,7 @@ impl Fen {
 /// Fields are private so every value, including deserialized ones, has
 /// passed [`BudgetRange::new`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(try_from = "BudgetRangeFields")]
 pub struct BudgetRange {
     min: Fen,

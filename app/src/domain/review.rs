@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewStatus {
     Assigned,
@@ -65,6 +66,7 @@ impl ReviewStatus {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewAction {
     DeclareNoConflict,
@@ -159,6 +161,7 @@ pub fn transition(
 
 /// Why a reviewer may not review a bid unless an official overrides with a recorded reason.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Conflict {
     /// The reviewer belongs to the bidding organization.
@@ -223,6 +226,7 @@ pub const OUTLIER_HUNDREDTHS: i64 = 1500;
 
 /// One bid's place in the ranking.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Ranked {
     /// Index of the bid in the input.
     pub index: usize,

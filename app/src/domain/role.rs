@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 /// The snake_case string form (`as_str`, serde) is what is stored, so it
 /// must not change once data exists.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Staff of an enterprise or service agency; posts demands.
@@ -72,6 +73,7 @@ impl Role {
 
 /// Kind of organization a user belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrgType {
     /// 企业

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 /// A reviewer's conclusion on a submitted milestone or final report. The mid-term review asks
 /// for a written opinion only: the officials decide each team.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Opinion {
     /// 同意通过.

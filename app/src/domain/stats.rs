@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 /// What a breakdown groups registered contracts by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Dimension {
     Year,
@@ -36,6 +37,7 @@ coded!(Dimension {
 
 /// The seller's kind as the registry statistics count it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SellerType {
     Enterprise,
@@ -66,6 +68,7 @@ impl SellerType {
 /// the buyer is, or 吸纳 (the buyer is in Nanning) from where the seller is; both in Nanning is
 /// 市内. ASEAN is counted apart from the rest of abroad.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Flow {
     Local,
@@ -195,6 +198,7 @@ pub fn home_district(
 /// One dashboard view: which registered contracts count. Every field is optional; the URL
 /// carries it (`?from=2024-01-01&district=qingxiu&type=transfer`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TurnoverFilter {
     /// First registration day counted (Beijing date), inclusive.
     pub from: Option<NaiveDate>,
@@ -211,6 +215,7 @@ pub struct TurnoverFilter {
 
 /// A filter value that is not one of ours: the field, and what was given (cut short).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FilterError {
     pub field: String,
     pub value: String,
@@ -353,6 +358,7 @@ fn next_month(d: NaiveDate) -> NaiveDate {
 /// One row of a breakdown: the key (a code of the dimension; `2024` or `2024-03` for time) and
 /// what the registered contracts under it add up to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TurnoverRow {
     pub key: String,
     pub contract_amount_fen: i64,
@@ -366,6 +372,7 @@ pub const PUBLIC_MIN_COUNT: i64 = 3;
 
 /// How a cumulative target is going.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Pace {
     /// Already reached.
@@ -399,6 +406,7 @@ impl Pace {
 
 /// Where a cumulative amount stands against its target, and where it is heading.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Projection {
     pub cumulative_fen: i64,
     pub target_fen: i64,

@@ -11,6 +11,7 @@ pub const SCALE: i64 = 10_000;
 
 /// Why a reported value or period was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum TargetError {
     NotANumber,
     TooPrecise,
@@ -109,6 +110,7 @@ pub fn format_value(v: i64) -> String {
 
 /// How the current value must stand against the target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Comparator {
     AtLeast,
     Above,
@@ -141,6 +143,7 @@ impl Comparator {
 
 /// Where a target stands, as a colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TargetStatus {
     Reached,

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 /// One team's task contract.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TaskStatus {
     InProgress,
@@ -84,6 +85,7 @@ impl TaskStatus {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TaskAction {
     /// 验收通过: the final milestone is accepted and the final payment released.
@@ -188,6 +190,7 @@ impl super::lifecycle::Lifecycle for TaskLifecycle {
 
 /// What a milestone is in its task's plan.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MilestoneKind {
     /// The 立项 itself: accepted, and its tranche paid, when the task contract is recorded.
@@ -224,6 +227,7 @@ impl MilestoneKind {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MilestoneStatus {
     Pending,
@@ -283,6 +287,7 @@ impl MilestoneStatus {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MilestoneAction {
     /// The team submits (or resubmits) its deliverables.
@@ -384,6 +389,7 @@ pub fn tranche_open(status: MilestoneStatus) -> bool {
 
 /// A mid-term decision on one team of a 赛马制 call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
     /// Goes on, its budget possibly enlarged by `extra_fen`.

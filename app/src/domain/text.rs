@@ -36,6 +36,7 @@ pub fn escape_html(input: &str) -> String {
 
 /// Why a text input was rejected. Lengths are counted in characters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum TextError {
     /// Required field left blank.
     #[error("This field is required")]

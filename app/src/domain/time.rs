@@ -37,6 +37,7 @@ pub fn format_date(at: DateTime<Utc>) -> String {
 
 /// Why a deadline date was rejected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum DeadlineError {
     /// Not a real date in `YYYY-MM-DD` form.
     #[error("Enter a valid date in YYYY-MM-DD format")]

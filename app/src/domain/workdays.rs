@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 pub const PUBLICITY_WORKING_DAYS: u32 = 5;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DayKind {
     /// 法定节假日（含调休放假）

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 /// The call form exactly as typed. List fields are one item per line, parts separated by `|`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CallForm {
     pub title: String,
     pub background: String,
@@ -44,6 +45,7 @@ pub struct CallForm {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CallSummary {
     pub id: Uuid,
     pub title: String,
@@ -72,6 +74,7 @@ impl CallSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LinkedDemand {
     pub id: Uuid,
     pub title: String,
@@ -80,6 +83,7 @@ pub struct LinkedDemand {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CallDetail {
     pub summary: CallSummary,
     pub background: String,
@@ -116,6 +120,7 @@ pub struct CallDetail {
 
 /// The bid form as typed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BidForm {
     pub title: String,
     pub proposal: String,
@@ -129,6 +134,7 @@ pub struct BidForm {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BidMember {
     pub user_id: Uuid,
     pub name: String,
@@ -137,6 +143,7 @@ pub struct BidMember {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BidReceipt {
     pub bid_id: Uuid,
     pub call_id: Uuid,
@@ -150,6 +157,7 @@ pub struct BidReceipt {
 
 /// A file attached to a bid, as its readers see it (the download checks the policy again).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AttachmentView {
     pub id: Uuid,
     pub name: String,
@@ -160,6 +168,7 @@ pub struct AttachmentView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BidListItem {
     pub id: Uuid,
     pub call_id: Uuid,
@@ -172,6 +181,7 @@ pub struct BidListItem {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BidDetail {
     pub id: Uuid,
     pub call: CallSummary,
@@ -201,6 +211,7 @@ pub struct BidDetail {
 /// One event of a call's timeline. The public timeline holds the call's public steps and the
 /// objections; officials also see drafts, every bid's and every review's steps, and who acted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TimelineEntry {
     pub at: DateTime<Utc>,
     pub label_zh: String,
@@ -213,6 +224,7 @@ pub struct TimelineEntry {
 
 /// One notification in the bell's list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NotificationView {
     pub id: Uuid,
     pub kind: String,
@@ -225,6 +237,7 @@ pub struct NotificationView {
 
 /// What a receipt check found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", tag = "outcome")]
 pub enum ReceiptCheck {
     /// No submission ever had this receipt.

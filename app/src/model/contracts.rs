@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// The registration application exactly as typed. The applicant's own organization is one
 /// party (the seller, or for a technology import the domestic buyer); the form names the other.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ContractForm {
     /// `ContractType` code.
@@ -46,6 +47,7 @@ pub struct ContractForm {
 
 /// A record a contract links to, by id and title.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RecordLink {
     pub id: uuid::Uuid,
     pub title: String,
@@ -54,6 +56,7 @@ pub struct RecordLink {
 /// Where a contract came from: the demand it answers, the call it was awarded in, the
 /// achievement it transfers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ContractLinks {
     pub demand: Option<RecordLink>,
     pub call: Option<RecordLink>,
@@ -64,6 +67,7 @@ pub struct ContractLinks {
 /// registered ones by type, number and date; the contract's parties and the registry also see
 /// the others, with the title and a link.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LinkedContract {
     pub id: uuid::Uuid,
     pub registration_number: Option<String>,
@@ -80,6 +84,7 @@ pub struct LinkedContract {
 
 /// One party as a contract's readers see it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PartyView {
     pub name: String,
     pub credit_code: Option<String>,
@@ -90,6 +95,7 @@ pub struct PartyView {
 
 /// A contract for its parties and the registry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ContractDetail {
     pub id: uuid::Uuid,
     pub registration_number: Option<String>,
@@ -124,6 +130,7 @@ pub struct ContractDetail {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ContractListItem {
     pub id: uuid::Uuid,
     pub registration_number: Option<String>,

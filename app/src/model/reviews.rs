@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 /// An expert an official may put on a call's panel, with the bids they conflict with.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReviewerOption {
     pub user_id: Uuid,
     pub name: String,
@@ -24,6 +25,7 @@ pub struct ReviewerOption {
 
 /// One review assignment as the reviewer's task list and the officials' panel show it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReviewTask {
     pub id: Uuid,
     pub call_id: Uuid,
@@ -39,6 +41,7 @@ pub struct ReviewTask {
 
 /// The reviewer's page for one assignment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReviewDetail {
     pub task: ReviewTask,
     pub criteria: Vec<Criterion>,
@@ -53,6 +56,7 @@ pub struct ReviewDetail {
 
 /// One reviewer's total for one bid in the officials' ranking.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReviewerTotal {
     pub expert_name: String,
     /// Hundredths of a point out of 100.
@@ -62,6 +66,7 @@ pub struct ReviewerTotal {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RankingRow {
     pub bid_id: Uuid,
     pub bid_title: String,
@@ -78,6 +83,7 @@ pub struct RankingRow {
 
 /// A winner as the award notice publishes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AwardView {
     pub bid_id: Uuid,
     pub org_id: Uuid,
@@ -91,6 +97,7 @@ pub struct AwardView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ObjectionView {
     pub id: Uuid,
     /// The objector's name, partly masked for the public, in full for officials.
@@ -104,6 +111,7 @@ pub struct ObjectionView {
 
 /// The 公示 of a call: public from its opening.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PublicityView {
     pub starts: DateTime<Utc>,
     pub ends: DateTime<Utc>,
@@ -119,6 +127,7 @@ pub struct PublicityView {
 /// What an unsuccessful team learns: its scores per criterion, its band, the comments, and no
 /// reviewer's name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BidFeedback {
     pub status: BidStatus,
     /// (criterion, weight, mean score in hundredths of the scale's points).

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// One figure of a breakdown, labelled. The amounts are `None` when the viewer may see the
 /// count only (fewer than `PUBLIC_MIN_COUNT` contracts, for the public).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StatRow {
     pub key: String,
     pub label_zh: String,
@@ -17,6 +18,7 @@ pub struct StatRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Breakdown {
     pub dim: Dimension,
     pub rows: Vec<StatRow>,
@@ -24,6 +26,7 @@ pub struct Breakdown {
 
 /// A filter choice: its code and labels.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FilterOption {
     pub code: String,
     pub label_zh: String,
@@ -31,6 +34,7 @@ pub struct FilterOption {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Dashboard {
     pub filter: TurnoverFilter,
     /// The view's query string (without `?`), for links and exports.
@@ -55,6 +59,7 @@ pub struct Dashboard {
 
 /// The registered contracts behind a figure.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DrillPage {
     pub filter: TurnoverFilter,
     pub query: String,

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TargetRow {
     pub code: String,
     pub task: Option<i64>,
@@ -32,6 +33,7 @@ pub struct TargetRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EvidenceView {
     pub id: uuid::Uuid,
     pub name: String,
@@ -39,6 +41,7 @@ pub struct EvidenceView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TargetReportView {
     pub id: uuid::Uuid,
     pub period: String,
@@ -56,6 +59,7 @@ pub struct TargetReportView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PlatformFigures {
     pub demands_published: i64,
     pub achievements_published: i64,
@@ -65,6 +69,7 @@ pub struct PlatformFigures {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Tracker {
     pub rows: Vec<TargetRow>,
     pub figures: PlatformFigures,
@@ -74,6 +79,7 @@ pub struct Tracker {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TargetDetail {
     pub row: TargetRow,
     /// Every report with its review (officials); the public sees accepted values only.

@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 /// The task contract form (任务书) exactly as typed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TaskForm {
     /// The winning bid the task is for.
     pub bid_id: String,
@@ -31,6 +32,7 @@ pub struct TaskForm {
 /// A milestone submission as typed: the report and, per indicator of the task in order, the
 /// value reached (required for the final acceptance, optional before).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MilestoneSubmission {
     pub report: String,
     pub values: Vec<String>,
@@ -38,6 +40,7 @@ pub struct MilestoneSubmission {
 
 /// One indicator with the value the latest submission reports.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct IndicatorReading {
     pub indicator: Indicator,
     pub value: Option<String>,
@@ -46,6 +49,7 @@ pub struct IndicatorReading {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MilestoneView {
     pub id: Uuid,
     pub seq: u32,
@@ -78,6 +82,7 @@ pub struct MilestoneView {
 /// One expert's assignment to a stage and the opinion given. Officials see who; the team sees
 /// "专家 1, 2, …"; a reviewer sees their own name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StageOpinionView {
     pub id: Uuid,
     /// The expert's name, or `None` where the reader may not know it.
@@ -95,6 +100,7 @@ pub struct StageOpinionView {
 
 /// The experts of one stage: a milestone (or the final acceptance) or the mid-term review.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StageReviews {
     pub opinions: Vec<StageOpinionView>,
     /// Officials: experts who accept reviews, with their conflicts against the team(s).
@@ -116,6 +122,7 @@ impl StageReviews {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TaskView {
     pub id: Uuid,
     pub call_id: Uuid,
@@ -157,6 +164,7 @@ impl TaskView {
 
 /// One task as the call's page lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TaskSummary {
     pub id: Uuid,
     pub org_name: String,
@@ -171,6 +179,7 @@ pub struct TaskSummary {
 
 /// The implementation card of a call's page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ImplementationView {
     pub tasks: Vec<TaskSummary>,
     /// Winners whose task contract an official may record now: (bid, organization).
@@ -185,6 +194,7 @@ pub struct ImplementationView {
 
 /// One decision of a mid-term review as typed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MidtermLine {
     pub task_id: String,
     /// `continue`, `cut` or `merge`.
@@ -198,6 +208,7 @@ pub struct MidtermLine {
 
 /// One implementation-stage assignment in an expert's task list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StageAssignment {
     /// Where the expert reads the work and gives the opinion.
     pub link: String,

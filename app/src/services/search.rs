@@ -12,17 +12,31 @@ pub const MAX_SEARCH_PER_PAGE: u32 = 50;
 
 /// Search parameters exactly as they arrive (URL query or form).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct SearchForm {
+    /// Words to look for, in Chinese or English (segmented as the index is).
     pub q: Option<String>,
+    /// `demand`, `achievement`, `expert`, `organization` or `call`; empty or `all` for every kind.
     pub kind: Option<String>,
+    /// Industry-chain code, e.g. `new_energy_vehicle`.
     pub chain: Option<String>,
+    /// District code, e.g. `450103`.
     pub district: Option<String>,
+    /// Type of the owning organization, e.g. `university`.
     pub org_type: Option<String>,
+    /// Achievements: how the technology is offered, e.g. `license`.
     pub transfer_mode: Option<String>,
+    /// Lowest technology readiness level (1–9).
+    #[cfg_attr(feature = "ssr", param(value_type = Option<u8>, minimum = 1, maximum = 9))]
     pub trl_min: Option<String>,
+    /// Highest technology readiness level (1–9).
+    #[cfg_attr(feature = "ssr", param(value_type = Option<u8>, minimum = 1, maximum = 9))]
     pub trl_max: Option<String>,
+    /// `relevance` (default), `newest` or `budget`.
     pub sort: Option<String>,
+    #[cfg_attr(feature = "ssr", param(value_type = Option<u32>, minimum = 1))]
     pub page: Option<String>,
+    #[cfg_attr(feature = "ssr", param(value_type = Option<u32>, minimum = 1))]
     pub per_page: Option<String>,
 }
 

@@ -24,7 +24,7 @@ pub use table::{decode, read_table, Format, Row};
 pub const MAX_IMPORT_BYTES: usize = 20 * 1024 * 1024;
 pub const MAX_IMPORT_ROWS: usize = 50_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ImportKind {
     Organizations,
@@ -107,7 +107,7 @@ impl ImportKind {
 }
 
 /// One problem with one cell (or the whole file when `line` is 0).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct RowError {
     pub line: usize,
     pub column: String,
@@ -129,7 +129,7 @@ pub(crate) fn row_err(
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ImportReport {
     pub kind: ImportKind,
     pub rows: usize,

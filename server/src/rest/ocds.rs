@@ -4,11 +4,16 @@ use super::ApiError;
 use app::error::AppError;
 use app::ports::AppState;
 use app::services;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::Json;
-use std::collections::HashMap;
 
 /// `GET /calls/{id}/ocds`: the call's release package (404 for a draft or an unknown id).
+#[utoipa::path(get, path = "/api/v1/calls/{id}/ocds", tag = "open data", params(super::IdPath),
+    responses(
+        (status = 200, description = "An OCDS 1.1 release package (its schema is the standard's)",
+            body = serde_json::Value),
+        super::openapi::Errors,
+    ))]
 pub async fn call_package(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -19,11 +24,28 @@ pub async fn call_package(
 
 /// `GET /ocds/releases?after=<n>&since=<RFC 3339>`: the releases published after the `n`-th
 /// (one per change of a public call), optionally only of changes after `since`.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FeedParams {
+    /// The `next_after` of the previous page (a non-negative integer).
+    #[param(value_type = Option<i64>, minimum = 0)]
+    after: Option<String>,
+    /// Only changes after this time (RFC 3339).
+    #[param(value_type = Option<chrono::DateTime<chrono::Utc>>)]
+    since: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/ocds/releases", tag = "open data", params(FeedParams),
+    responses(
+        (status = 200, description = "A page of OCDS 1.1 releases with `next_after`",
+            body = serde_json::Value),
+        super::openapi::Errors,
+    ))]
 pub async fn releases(
     State(state): State<AppState>,
-    Query(q): Query<HashMap<String, String>>,
+    super::ApiQuery(q): super::ApiQuery<FeedParams>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let since = match q.get("since").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+    let since = match q.since.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(s) => Some(
             chrono::DateTime::parse_from_rfc3339(s)
                 .map_err(|_| {
@@ -37,7 +59,7 @@ pub async fn releases(
         ),
         None => None,
     };
-    let after = match q.get("after").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+    let after = match q.after.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(a) => Some(a.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
             super::bad_request(
                 "after",

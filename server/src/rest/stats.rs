@@ -15,7 +15,6 @@ use axum::extract::{RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use serde_json::json;
 
 /// Most contracts one export carries; a larger view must be narrowed first.
 pub const MAX_EXPORT_CONTRACTS: i64 = 100_000;
@@ -117,19 +116,97 @@ fn today(state: &AppState) -> String {
         .to_string()
 }
 
-fn row_json(r: &StatRow) -> serde_json::Value {
-    json!({
-        "key": r.key,
-        "label_zh": r.label_zh,
-        "label_en": r.label_en,
-        "contract_amount_fen": r.contract_amount_fen,
-        "tech_amount_fen": r.tech_amount_fen,
-        "count": r.count,
-        "withheld": r.contract_amount_fen.is_none(),
-    })
+/// The filters of a statistics view, as the dashboard's URL carries them. A filter may be given
+/// more than once (any of the values matches), so the handlers read the raw query; this type
+/// is what the OpenAPI document says of it.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct StatsParams {
+    /// `json` (default), `csv` or `xlsx`.
+    format: Option<String>,
+    /// Signed on or after, `YYYY-MM-DD` (or `YYYY-MM`, `YYYY`).
+    from: Option<String>,
+    /// Signed on or before, as `from`.
+    to: Option<String>,
+    /// District code of the Nanning party.
+    district: Option<String>,
+    /// Contract type: `development`, `transfer`, `consulting` or `service`.
+    r#type: Option<String>,
+    /// Industry-chain code.
+    chain: Option<String>,
+    /// Type of the seller, e.g. `university`.
+    seller_type: Option<String>,
+    /// Where the technology flows: `local`, `inflow`, `outflow`, …
+    flow: Option<String>,
+    /// Kind of intellectual property, e.g. `patent`.
+    ip_type: Option<String>,
+}
+
+/// The turnover of one group of a view.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct TurnoverRow {
+    pub key: String,
+    pub label_zh: String,
+    pub label_en: String,
+    /// `null` when the group has too few contracts for its amounts to be public.
+    pub contract_amount_fen: Option<i64>,
+    pub tech_amount_fen: Option<i64>,
+    pub count: i64,
+    /// The amounts are withheld (fewer than three contracts).
+    pub withheld: bool,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct TurnoverTotal {
+    /// `null` when any group's amounts are withheld.
+    pub contract_amount_fen: Option<i64>,
+    pub tech_amount_fen: Option<i64>,
+    pub count: i64,
+}
+
+/// Registered technology-contract turnover, grouped.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct TurnoverReport {
+    pub group_by: Dimension,
+    /// The filters as they were understood.
+    pub filter: app::domain::stats::TurnoverFilter,
+    pub rows: Vec<TurnoverRow>,
+    pub total: TurnoverTotal,
+}
+
+impl From<&StatRow> for TurnoverRow {
+    fn from(r: &StatRow) -> Self {
+        TurnoverRow {
+            key: r.key.clone(),
+            label_zh: r.label_zh.clone(),
+            label_en: r.label_en.clone(),
+            contract_amount_fen: r.contract_amount_fen,
+            tech_amount_fen: r.tech_amount_fen,
+            count: r.count,
+            withheld: r.contract_amount_fen.is_none(),
+        }
+    }
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct GroupParams {
+    /// `year`, `month`, `district`, `type`, `chain`, `seller_type`, `flow` or `ip_type`.
+    #[param(required = true)]
+    group_by: String,
 }
 
 /// `GET /api/v1/stats/turnover?group_by=…&from=&to=&district=&type=&chain=&seller_type=&flow=&ip_type=&format=`
+#[utoipa::path(get, path = "/api/v1/stats/turnover", tag = "statistics",
+    params(GroupParams, StatsParams),
+    responses(
+        (status = 200, description = "The groups (amounts of groups under three contracts withheld)",
+            content((TurnoverReport = "application/json"), (String = "text/csv"),
+                ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        super::openapi::Errors,
+    ))]
 pub async fn turnover(
     State(state): State<AppState>,
     Extension(auth): Extension<Auth>,
@@ -159,16 +236,16 @@ pub async fn turnover(
     let total_count: i64 = rows.iter().map(|r| r.count).sum();
     let (total_a, total_t) = (sum(|r| r.contract_amount_fen), sum(|r| r.tech_amount_fen));
     if req.format == Format::Json {
-        return Ok(Json(json!({
-            "group_by": by.as_str(),
-            "filter": filter,
-            "rows": rows.iter().map(row_json).collect::<Vec<_>>(),
-            "total": {
-                "contract_amount_fen": total_a,
-                "tech_amount_fen": total_t,
-                "count": total_count,
+        return Ok(Json(TurnoverReport {
+            group_by: by,
+            filter,
+            rows: rows.iter().map(TurnoverRow::from).collect(),
+            total: TurnoverTotal {
+                contract_amount_fen: total_a,
+                tech_amount_fen: total_t,
+                count: total_count,
             },
-        }))
+        })
         .into_response());
     }
     let withheld = || Cell::Text("不公开".into());
@@ -233,7 +310,36 @@ pub const CONTRACT_HEADERS: &[&str] = &[
     "政府计划来源",
 ];
 
+/// One registered contract of an export.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ExportedContract {
+    pub id: uuid::Uuid,
+    pub registration_number: Option<String>,
+    pub title: String,
+    pub contract_type: app::domain::contract::ContractType,
+    pub seller_name: String,
+    pub buyer_name: String,
+    pub contract_amount_fen: i64,
+    pub tech_amount_fen: i64,
+    pub signed_on: chrono::NaiveDate,
+    pub registered_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ContractExport {
+    pub count: usize,
+    pub contracts: Vec<ExportedContract>,
+}
+
 /// `GET /api/v1/stats/contracts?…&format=json|csv|xlsx` (registry and officials).
+#[utoipa::path(get, path = "/api/v1/stats/contracts", tag = "statistics",
+    params(StatsParams),
+    responses(
+        (status = 200, description = "The registered contracts of the view (at most 100,000)",
+            content((ContractExport = "application/json"), (String = "text/csv"),
+                ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        super::openapi::Errors,
+    ))]
 pub async fn contracts(
     State(state): State<AppState>,
     Extension(auth): Extension<Auth>,
@@ -257,24 +363,26 @@ pub async fn contracts(
         )));
     };
     if req.format == Format::Json {
-        let items: Vec<_> = list
+        let contracts: Vec<_> = list
             .iter()
-            .map(|c| {
-                json!({
-                    "id": c.id,
-                    "registration_number": c.registration_number,
-                    "title": c.title,
-                    "contract_type": c.contract_type,
-                    "seller_name": c.seller.name,
-                    "buyer_name": c.buyer.name,
-                    "contract_amount_fen": c.contract_amount_fen,
-                    "tech_amount_fen": c.tech_amount_fen,
-                    "signed_on": c.signed_on,
-                    "registered_at": c.registered_at,
-                })
+            .map(|c| ExportedContract {
+                id: c.id,
+                registration_number: c.registration_number.clone(),
+                title: c.title.clone(),
+                contract_type: c.contract_type,
+                seller_name: c.seller.name.clone(),
+                buyer_name: c.buyer.name.clone(),
+                contract_amount_fen: c.contract_amount_fen,
+                tech_amount_fen: c.tech_amount_fen,
+                signed_on: c.signed_on,
+                registered_at: c.registered_at,
             })
             .collect();
-        return Ok(Json(json!({ "count": items.len(), "contracts": items })).into_response());
+        return Ok(Json(ContractExport {
+            count: contracts.len(),
+            contracts,
+        })
+        .into_response());
     }
     let district_name = |code: &str| {
         refs.districts
