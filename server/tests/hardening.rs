@@ -9,17 +9,7 @@ use axum::http::{header, Request, StatusCode};
 use axum::Router;
 
 async fn app() -> (Router, common::Backend) {
-    let b = common::sqlite().await;
-    server::seeds::load(
-        b.store.as_ref(),
-        &server::secrets::Argon2Secrets,
-        &common::seeds_dir(),
-        true,
-    )
-    .await
-    .expect("seeds");
-    let state = common::state(b.store.clone());
-    (server::router(state), b)
+    common::http::demo_router().await
 }
 
 #[tokio::test]

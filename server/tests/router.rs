@@ -10,17 +10,7 @@ use axum::Router;
 use serde_json::Value;
 
 async fn app() -> (Router, common::Backend) {
-    let b = common::sqlite().await;
-    server::seeds::load(
-        b.store.as_ref(),
-        &server::secrets::Argon2Secrets,
-        &common::seeds_dir(),
-        true,
-    )
-    .await
-    .expect("seeds");
-    let state = common::state(b.store.clone());
-    (server::router(state), b)
+    common::http::demo_router().await
 }
 
 #[tokio::test]

@@ -45,3 +45,18 @@ pub async fn api_token(app: &Router, email: &str, password: &str) -> String {
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     v["token"].as_str().unwrap().to_string()
 }
+
+/// The whole router over a fresh SQLite store holding the seeds and the demo accounts.
+pub async fn demo_router() -> (Router, super::Backend) {
+    let b = super::sqlite().await;
+    server::seeds::load(
+        b.store.as_ref(),
+        &server::secrets::Argon2Secrets,
+        &super::seeds_dir(),
+        true,
+    )
+    .await
+    .expect("seeds");
+    let state = super::state(b.store.clone());
+    (server::router(state), b)
+}
