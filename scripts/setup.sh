@@ -39,6 +39,8 @@ if [ "${1:-}" = "--test" ]; then
   command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
   command -v pg_ctlcluster >/dev/null 2>&1 || need_apt+=(postgresql)
   fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || need_apt+=(fonts-noto-cjk)
+  # The load generator of scripts/bench-pages.sh.
+  command -v wrk >/dev/null 2>&1 || need_apt+=(wrk)
   if [ ${#need_apt[@]} -gt 0 ]; then
     log "installing ${need_apt[*]} from Debian"
     export DEBIAN_FRONTEND=noninteractive

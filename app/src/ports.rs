@@ -731,6 +731,8 @@ pub struct AppState {
     pub search: Arc<dyn SearchIndex>,
     pub settings: Settings,
     pub files: Arc<dyn FileStore>,
+    /// Districts and chains, held in memory (see `services::RefCache`).
+    pub refs: crate::services::RefCache,
 }
 
 impl axum::extract::FromRef<AppState> for leptos::config::LeptosOptions {

@@ -2,6 +2,8 @@
 //! seeds and the command line. The pages and use cases live in the `app` crate.
 pub mod bench;
 pub mod bench_contracts;
+#[cfg(feature = "bench-page")]
+pub mod bench_page;
 pub mod config;
 pub mod contract_gen;
 pub mod export;
@@ -54,6 +56,7 @@ pub fn build_state(
             trusted_proxies: cfg.trusted_proxies.clone(),
         },
         files,
+        refs: Default::default(),
     }
 }
 
@@ -126,7 +129,7 @@ pub fn router(state: AppState) -> Router {
             app::shell,
         ))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT));
-    Router::new()
+    let router = Router::new()
         .merge(import)
         .merge(attachments)
         .merge(limited)
@@ -157,8 +160,11 @@ pub fn router(state: AppState) -> Router {
                     )
                 },
             ),
-        )
-        .with_state(state)
+        );
+    // The yardstick page, outside every layer above: a bare Leptos page.
+    #[cfg(feature = "bench-page")]
+    let router = router.merge(bench_page::routes(state.clone()));
+    router.with_state(state)
 }
 
 /// Options for running outside cargo-leptos (tests, the CLI): the same names as Cargo.toml.

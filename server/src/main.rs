@@ -5,6 +5,10 @@ use std::io::BufRead;
 use std::net::SocketAddr;
 use std::path::Path;
 
+/// See the `mimalloc` line in Cargo.toml.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "server",

@@ -839,3 +839,43 @@ async fn the_open_data_feed_pages_by_its_cursor_and_refuses_bad_parameters() {
         assert!(body.contains("message_zh"), "{bad}: {body}");
     }
 }
+
+/// The districts and chains travel only with the pages that show them, and come from memory.
+#[tokio::test]
+async fn reference_data_goes_only_to_pages_that_show_it_and_is_held_in_memory() {
+    let b = common::sqlite().await;
+    server::seeds::load(
+        b.store.as_ref(),
+        &server::secrets::Argon2Secrets,
+        &common::seeds_dir(),
+        true,
+    )
+    .await
+    .expect("seeds");
+    let state = common::state(b.store.clone());
+    let app = server::router(state.clone());
+    // 宾阳县 is a district the home page's filter offers; the privacy notice shows no district.
+    let (_, _, home) = send(&app, get("/")).await;
+    assert!(home.contains("宾阳县"), "the home page's district filter");
+    for page in ["/privacy", "/login"] {
+        let (status, _, html) = send(&app, get(page)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            !html.contains("宾阳县") && !html.contains("\\\"districts\\\""),
+            "{page} carries the reference list it does not show"
+        );
+    }
+    // Renamed behind the cache's back, a district keeps its held name until the cache is told.
+    let common::Raw::Sqlite(pool) = &b.raw else {
+        unreachable!()
+    };
+    sqlx::query("UPDATE districts SET name_zh = '宾阳测试县' WHERE name_zh = '宾阳县'")
+        .execute(pool)
+        .await
+        .unwrap();
+    let (_, _, held) = send(&app, get("/")).await;
+    assert!(held.contains("宾阳县") && !held.contains("宾阳测试县"));
+    state.refs.invalidate();
+    let (_, _, fresh) = send(&app, get("/")).await;
+    assert!(fresh.contains("宾阳测试县"));
+}

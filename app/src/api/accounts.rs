@@ -11,7 +11,7 @@ pub async fn session_info() -> Result<Option<CurrentUser>, AppError> {
 #[server(prefix = "/api/fn", endpoint = "ref_data")]
 pub async fn get_ref_data() -> Result<RefData, AppError> {
     let s = ctx::state()?;
-    ctx::finish(crate::services::ref_data(&s).await)
+    ctx::finish(crate::services::ref_data(&s).await.map(|d| (*d).clone()))
 }
 
 #[server(prefix = "/api/fn", endpoint = "login")]

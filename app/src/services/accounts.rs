@@ -135,7 +135,7 @@ pub async fn register(
             contact_phone: input.contact_phone.clone(),
         };
         let refs = ref_data(state).await?;
-        new_org = errs.merge(records::org::parse(&form, &refs))?;
+        new_org = errs.merge(records::org::parse(&form, &*refs))?;
         // A valid code is checked for uniqueness even when other fields are wrong.
         CreditCode::parse(&input.credit_code).ok()
     };

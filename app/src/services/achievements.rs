@@ -36,7 +36,7 @@ async fn parse_achievement_form(
     f: &AchievementForm,
 ) -> Result<AchievementContent, AppError> {
     let refs = super::ref_data(state).await?;
-    records::achievement::parse(f, &refs)
+    records::achievement::parse(f, &*refs)
 }
 
 /// An achievement record holding `c`, new at `now` in `status`: a draft from the form; the

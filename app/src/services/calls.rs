@@ -74,7 +74,7 @@ async fn parse_call_form(
 ) -> Result<(CallContent, Option<Uuid>), AppError> {
     let refs = super::ref_data(state).await?;
     let mut errs = crate::error::Errors::default();
-    let content = errs.merge(records::call::parse(f, &refs, now))?;
+    let content = errs.merge(records::call::parse(f, &*refs, now))?;
     let linked: Vec<Uuid> = match editing {
         Some(id) => state
             .store

@@ -122,7 +122,7 @@ pub async fn save_contract(
             "This registry takes applications from organizations registered in Nanning; apply to the registry where yours is registered",
         ));
     }
-    let content = records::contract::parse(form, &refs, beijing_today(state), &org.credit_code)?;
+    let content = records::contract::parse(form, &*refs, beijing_today(state), &org.credit_code)?;
     let counterpart_abroad = matches!(content.counterpart.place, Place::Abroad { .. });
     if content.applicant_side == Side::Buyer && !counterpart_abroad {
         return Err(AppError::field(

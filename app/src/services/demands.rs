@@ -42,7 +42,7 @@ async fn parse_demand_form(
     now: DateTime<Utc>,
 ) -> Result<DemandContent, AppError> {
     let refs = super::ref_data(state).await?;
-    records::demand::parse(f, &refs, now)
+    records::demand::parse(f, &*refs, now)
 }
 
 /// A demand record holding `c`, new at `now` in `status`: a draft from the form; the import

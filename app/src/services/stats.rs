@@ -153,7 +153,7 @@ pub fn parse_filter(
     )
 }
 
-async fn refs(state: &AppState) -> Result<RefData, AppError> {
+async fn refs(state: &AppState) -> Result<std::sync::Arc<RefData>, AppError> {
     super::ref_data(state).await
 }
 

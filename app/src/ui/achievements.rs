@@ -3,7 +3,7 @@ use super::common::*;
 use super::lifecycle::{
     action_panel, history_card, reason_notice, record_header, use_record_page, StatusTag,
 };
-use super::{RefCtx, SessionCtx};
+use super::SessionCtx;
 use crate::api::SaveAchievement;
 use crate::domain::achievement::{AchievementLifecycle, AchievementStatus, TransferMode};
 use crate::domain::demand::Trl;
@@ -49,7 +49,7 @@ pub(crate) fn item(a: AchievementSummary, refs: &RefData, lang: Lang) -> impl In
 pub fn AchievementsPage() -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
-    let refs = expect_context::<RefCtx>().0;
+    let refs = super::use_refs();
     let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok());
     let list = Resource::new(page, crate::api::public_achievements);
     view! {
@@ -101,7 +101,7 @@ pub fn AchievementsPage() -> impl IntoView {
 #[component]
 pub fn MyAchievementsPage() -> impl IntoView {
     let lang = use_lang();
-    let refs = expect_context::<RefCtx>().0;
+    let refs = super::use_refs();
     let list = Resource::new(|| (), |_| crate::api::my_achievements());
     view! {
         <Title text=lang.t("我的成果", "My achievements") />
@@ -125,7 +125,7 @@ pub fn MyAchievementsPage() -> impl IntoView {
 #[component]
 pub fn AchievementDetailPage() -> impl IntoView {
     let lang = use_lang();
-    let refs = expect_context::<RefCtx>().0;
+    let refs = super::use_refs();
     let page = use_record_page(crate::api::get_achievement);
     let (act, errors) = (page.act, page.errors);
     view! {
@@ -172,7 +172,7 @@ pub fn AchievementDetailPage() -> impl IntoView {
 pub fn AchievementEditPage() -> impl IntoView {
     let lang = use_lang();
     let params = use_params_map();
-    let refs = expect_context::<RefCtx>().0;
+    let refs = super::use_refs();
     let session = expect_context::<SessionCtx>().0;
     let id = move || params.read().get("id");
     let existing = use_saved_form(crate::api::get_achievement_form);

@@ -1,7 +1,7 @@
 //! Accounts: sign in, register (with organization), password change and reset, privacy notice,
 //! and the member list of one's organization.
 use super::common::*;
-use super::{RefCtx, SessionCtx};
+use super::SessionCtx;
 use crate::api::{ChangePassword, DecideMember, ForgotPassword, Login, Register, ResetPassword};
 use crate::domain::OrgType;
 use crate::i18n::Lang;
@@ -71,7 +71,7 @@ pub fn LoginPage() -> impl IntoView {
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let lang = use_lang();
-    let refs = expect_context::<RefCtx>().0;
+    let refs = super::use_refs();
     let reg = ServerAction::<Register>::new();
     let errors = field_errors(reg.value());
     let echo = use_echo();

@@ -4,7 +4,7 @@ use super::common::*;
 use super::lifecycle::{
     action_panel, history_card, record_header_plain, use_record_page_with, StatusTag,
 };
-use super::{RefCtx, SessionCtx};
+use super::SessionCtx;
 use crate::api::SaveCall;
 use crate::domain::call::{CallLifecycle, CallStatus};
 use crate::domain::lifecycle::Lifecycle;
@@ -58,7 +58,7 @@ fn call_item(c: CallSummary, refs: &RefData, lang: Lang) -> impl IntoView {
 pub fn CallsPage() -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
-    let refs = expect_context::<RefCtx>().0;
+    let refs = super::use_refs();
     let session = expect_context::<SessionCtx>().0;
     let q = move |k: &str| query.read().get(k).filter(|v| !v.is_empty());
     let calls = Resource::new(
@@ -133,7 +133,7 @@ pub fn CallsPage() -> impl IntoView {
 #[component]
 pub fn CallDetailPage() -> impl IntoView {
     let lang = use_lang();
-    let refs = expect_context::<RefCtx>().0;
+    let refs = super::use_refs();
     let notice = super::reviews::PublicityActions::new();
     let page = use_record_page_with(crate::api::get_call, move || notice.version());
     let (act, errors) = (page.act, page.errors);
@@ -249,7 +249,7 @@ pub fn CallEditPage() -> impl IntoView {
     let lang = use_lang();
     let params = use_params_map();
     let query = use_query_map();
-    let refs = expect_context::<RefCtx>().0;
+    let refs = super::use_refs();
     let session = expect_context::<SessionCtx>().0;
     let existing = super::forms::use_saved_form(crate::api::get_call_form);
     let options = Resource::new(|| (), |_| crate::api::call_demand_options());

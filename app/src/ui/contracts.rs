@@ -3,7 +3,7 @@
 //! registry's work list.
 use super::common::*;
 use super::lifecycle::{action_panel, history_card, use_record_page_with, StatusTag};
-use super::{RefCtx, SessionCtx};
+use super::SessionCtx;
 use crate::api::{RegisterContract, SaveContract};
 use crate::domain::contract::{
     ContractLifecycle, ContractType, IpType, Place, PlanOrigin, ASEAN, PROVINCES,
@@ -255,7 +255,7 @@ pub fn ContractEditPage() -> impl IntoView {
     let lang = use_lang();
     let params = use_params_map();
     let session = expect_context::<SessionCtx>().0;
-    let refs = expect_context::<RefCtx>().0;
+    let refs = super::use_refs();
     let id = move || params.read().get("id").unwrap_or_default();
     let saved = Resource::new(id, |id| async move {
         if id.is_empty() {
@@ -306,7 +306,7 @@ fn party_block(p: &PartyView, refs: &RefData, lang: Lang) -> impl IntoView {
 #[component]
 pub fn ContractPage() -> impl IntoView {
     let lang = use_lang();
-    let refs = expect_context::<RefCtx>().0;
+    let refs = super::use_refs();
     let register = ServerAction::<RegisterContract>::new();
     let page = use_record_page_with(crate::api::get_contract, move || register.version().get());
     let (act, errors) = (page.act, page.errors);

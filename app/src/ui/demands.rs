@@ -3,7 +3,7 @@ use super::common::*;
 use super::lifecycle::{
     action_panel, history_card, reason_notice, record_header, use_record_page, StatusTag,
 };
-use super::{RefCtx, SessionCtx};
+use super::SessionCtx;
 use crate::api::SaveDemand;
 use crate::domain::demand::DemandLifecycle;
 use crate::domain::demand::{IpPreference, Trl};
@@ -47,7 +47,7 @@ pub(crate) fn demand_item(d: DemandSummary, refs: &RefData, lang: Lang) -> impl 
 pub fn HomePage() -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
-    let refs = expect_context::<RefCtx>().0;
+    let refs = super::use_refs();
     let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok());
     let chain = move || query.read().get("chain").filter(|c| !c.is_empty());
     let district = move || query.read().get("district").filter(|c| !c.is_empty());
@@ -146,7 +146,7 @@ pub fn HomePage() -> impl IntoView {
 #[component]
 pub fn DemandDetailPage() -> impl IntoView {
     let lang = use_lang();
-    let refs = expect_context::<RefCtx>().0;
+    let refs = super::use_refs();
     let page = use_record_page(crate::api::get_demand);
     let (act, errors) = (page.act, page.errors);
     view! {
@@ -211,7 +211,7 @@ pub fn DemandDetailPage() -> impl IntoView {
 pub fn DemandEditPage() -> impl IntoView {
     let lang = use_lang();
     let params = use_params_map();
-    let refs = expect_context::<RefCtx>().0;
+    let refs = super::use_refs();
     let session = expect_context::<SessionCtx>().0;
     let id = move || params.read().get("id");
     let existing = use_saved_form(crate::api::get_demand_form);

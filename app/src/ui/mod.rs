@@ -128,6 +128,40 @@ pub struct UnreadCtx(pub Resource<Result<i64, crate::error::AppError>>);
 #[derive(Clone, Copy)]
 pub struct RefCtx(pub Resource<Result<RefData, crate::error::AppError>>);
 
+/// The districts and chains, for a page that shows them. Only such pages ask for them: the
+/// list goes into the page's hydration data, and a page without it (the privacy notice, the
+/// sign-in form) should not carry it. Call it at the top of the page's component, where the
+/// server and the browser create it in the same order; components below reuse the page's.
+pub fn use_refs() -> Resource<Result<RefData, crate::error::AppError>> {
+    if let Some(r) = use_context::<RefCtx>() {
+        return r.0;
+    }
+    let r = Resource::new(|| (), |_| ref_data_once());
+    provide_context(RefCtx(r));
+    r
+}
+
+/// In the browser the list is fetched at most once per tab, so moving between pages does not
+/// fetch it again; on the server it comes from the in-process cache.
+async fn ref_data_once() -> Result<RefData, crate::error::AppError> {
+    #[cfg(not(feature = "ssr"))]
+    {
+        thread_local! {
+            static HELD: std::cell::RefCell<Option<RefData>> = const { std::cell::RefCell::new(None) };
+        }
+        if let Some(d) = HELD.with(|h| h.borrow().clone()) {
+            return Ok(d);
+        }
+        let d = crate::api::get_ref_data().await?;
+        HELD.with(|h| *h.borrow_mut() = Some(d.clone()));
+        Ok(d)
+    }
+    #[cfg(feature = "ssr")]
+    {
+        crate::api::get_ref_data().await
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -158,8 +192,6 @@ fn Shell() -> impl IntoView {
         |_| crate::api::unread_notifications(),
     );
     provide_context(UnreadCtx(unread));
-    let refdata = Resource::new(|| (), |_| crate::api::get_ref_data());
-    provide_context(RefCtx(refdata));
     view! {
         <a class="skip-link" href="#main">{t("跳到主要内容", "Skip to main content")}</a>
         <Header />

@@ -1,6 +1,5 @@
 //! An organization's page: who it is, what it has published, and its public experts.
 use super::common::*;
-use super::RefCtx;
 use crate::i18n::Lang;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -10,7 +9,7 @@ use leptos_router::hooks::use_params_map;
 pub fn OrgPage() -> impl IntoView {
     let lang = use_lang();
     let params = use_params_map();
-    let refs = expect_context::<RefCtx>().0;
+    let refs = super::use_refs();
     let profile = Resource::new(
         move || params.read().get("id").unwrap_or_default(),
         crate::api::get_org_profile,

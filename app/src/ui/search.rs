@@ -1,7 +1,6 @@
 //! One search box for demands, achievements, experts and organizations. Works as a plain GET
 //! form; every filter lives in the URL.
 use super::common::*;
-use super::RefCtx;
 use crate::i18n::Lang;
 use crate::model::{highlight_runs, SearchKind, SearchResults};
 use leptos::prelude::*;
@@ -35,7 +34,7 @@ fn facet_title(name: &str, lang: Lang) -> &'static str {
 pub fn SearchPage() -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
-    let refs = expect_context::<RefCtx>().0;
+    let refs = super::use_refs();
     let get = move |k: &str| query.read().get(k).filter(|v| !v.is_empty());
     let results = Resource::new(
         move || {
