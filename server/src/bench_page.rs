@@ -53,5 +53,5 @@ pub fn routes(state: AppState) -> Router<AppState> {
         move || provide_context(state.clone()),
         || view! { <Minimal /> },
     );
-    Router::new().route(PATH, get(move |req| handler(req)))
+    Router::new().route(PATH, get(handler))
 }

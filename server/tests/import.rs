@@ -436,7 +436,7 @@ async fn a_bad_demand_gets_the_same_messages_from_the_form_and_the_import() {
     };
     let refs = app::services::ref_data(&s).await.unwrap();
     let Err(app::error::AppError::Validation(from_form)) =
-        app::records::demand::parse(&form, &refs, chrono::Utc::now())
+        app::records::demand::parse(&form, &*refs, chrono::Utc::now())
     else {
         panic!("the form refuses it");
     };

@@ -9,9 +9,12 @@ use std::time::{Duration, Instant};
 /// made through this process calls `invalidate` and shows at once.
 pub const REF_DATA_TTL: Duration = Duration::from_secs(60);
 
+/// What the cache holds: when it was loaded, and the lists.
+type Held = Option<(Instant, Arc<RefData>)>;
+
 /// Districts and chains held in memory, so a page does not query them on every request.
 #[derive(Clone, Default)]
-pub struct RefCache(Arc<RwLock<Option<(Instant, Arc<RefData>)>>>);
+pub struct RefCache(Arc<RwLock<Held>>);
 
 impl RefCache {
     fn fresh(&self) -> Option<Arc<RefData>> {
