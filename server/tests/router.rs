@@ -843,16 +843,7 @@ async fn the_open_data_feed_pages_by_its_cursor_and_refuses_bad_parameters() {
 /// The districts and chains travel only with the pages that show them, and come from memory.
 #[tokio::test]
 async fn reference_data_goes_only_to_pages_that_show_it_and_is_held_in_memory() {
-    let b = common::sqlite().await;
-    server::seeds::load(
-        b.store.as_ref(),
-        &server::secrets::Argon2Secrets,
-        &common::seeds_dir(),
-        true,
-    )
-    .await
-    .expect("seeds");
-    let state = common::state(b.store.clone());
+    let (state, b) = common::http::demo_state().await;
     let app = server::router(state.clone());
     // 宾阳县 is a district the home page's filter offers; the privacy notice shows no district.
     let (_, _, home) = send(&app, get("/")).await;

@@ -48,6 +48,13 @@ pub async fn api_token(app: &Router, email: &str, password: &str) -> String {
 
 /// The whole router over a fresh SQLite store holding the seeds and the demo accounts.
 pub async fn demo_router() -> (Router, super::Backend) {
+    let (state, b) = demo_state().await;
+    (server::router(state), b)
+}
+
+/// The demo data on SQLite, and the state a router is built on (for tests that also reach
+/// into the state, such as its caches).
+pub async fn demo_state() -> (app::ports::AppState, super::Backend) {
     let b = super::sqlite().await;
     server::seeds::load(
         b.store.as_ref(),
@@ -57,6 +64,5 @@ pub async fn demo_router() -> (Router, super::Backend) {
     )
     .await
     .expect("seeds");
-    let state = super::state(b.store.clone());
-    (server::router(state), b)
+    (super::state(b.store.clone()), b)
 }
